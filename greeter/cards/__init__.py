@@ -1,0 +1,75 @@
+"""Card readers as one stream of events.
+
+Every reader (PC/SC contact or contactless, nfcpy, virtual taps) turns what it sees into
+`CardEvent`s and `ReaderStatus` updates handed to one sink callable. The sink may be called from
+any thread; it must not block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+CardAction = Literal["present", "removed", "unsupported"]
+CardSourceName = Literal["pcsc", "nfc", "virtual"]
+CardKind = Literal["contact", "contactless"]
+ServiceState = Literal["ok", "down", "missing"]
+
+# Identifier sizes we accept: 4/7/10-byte UIDs up to long CPLC-derived serials.
+MIN_ID_BYTES = 4
+MAX_ID_BYTES = 32
+
+
+@dataclass(frozen=True)
+class CardEvent:
+    """A card put on, taken off, or not understood by a reader.
+
+    `card_id` is the canonical identifier (upper-case hex of the identifier bytes); it is None
+    only for `unsupported`. `mono` is `time.monotonic()` when the reader reported the change.
+    """
+
+    action: CardAction
+    card_id: str | None
+    reader: str
+    source: CardSourceName
+    kind: CardKind
+    mono: float
+
+
+@dataclass(frozen=True)
+class ReaderStatus:
+    """What one card source can see now: its service state and the readers attached.
+
+    `message` is a plain sentence for the screen and `greeter doctor` when something is wrong
+    (it names the fix), empty when all is well.
+    """
+
+    source: CardSourceName
+    service: ServiceState
+    readers: tuple[str, ...]
+    message: str = ""
+
+
+CardSink = Callable[[CardEvent | ReaderStatus], None]
+
+
+class CardSource(Protocol):
+    """A thread-owning watcher of one kind of reader."""
+
+    def start(self, sink: CardSink) -> None:
+        """Begin watching; events go to `sink` from the source's own thread."""
+
+    def stop(self) -> None:
+        """Stop watching and join the thread; returns promptly."""
+
+
+class CardIdError(ValueError):
+    """Reader output that cannot be a card identifier."""
+
+
+def canonical_id(identifier: bytes) -> str:
+    """The one form a card identifier takes everywhere: upper-case hex of its bytes."""
+    if not MIN_ID_BYTES <= len(identifier) <= MAX_ID_BYTES:
+        raise CardIdError(f"unable to read card id: {len(identifier)} bytes is not a card id length")
+    return identifier.hex().upper()
