@@ -32,10 +32,14 @@ def get(
         return default
     value = table[key]
     # bool is an int in Python; a TOML `true` where a number belongs is still a mistake
-    if isinstance(value, bool) and kind is not bool and not (
-        isinstance(kind, tuple) and bool in kind
+    if (
+        isinstance(value, bool)
+        and kind is not bool
+        and not (isinstance(kind, tuple) and bool in kind)
     ):
-        raise ConfigError(path, f"{prefix}{key}", "expected a number, got true/false", "fix the value")
+        raise ConfigError(
+            path, f"{prefix}{key}", "expected a number, got true/false", "fix the value"
+        )
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise ConfigError(

@@ -71,5 +71,7 @@ class CardIdError(ValueError):
 def canonical_id(identifier: bytes) -> str:
     """The one form a card identifier takes everywhere: upper-case hex of its bytes."""
     if not MIN_ID_BYTES <= len(identifier) <= MAX_ID_BYTES:
-        raise CardIdError(f"unable to read card id: {len(identifier)} bytes is not a card id length")
+        raise CardIdError(
+            f"unable to read card id: {len(identifier)} bytes is not a card id length"
+        )
     return identifier.hex().upper()
