@@ -5,8 +5,15 @@ Shapes follow docs/api.md; values are the demo users'. Not used by the running k
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from greeter.cards import CardEvent, CardKind
-from greeter.flow.model import Notice, PinRules, Role
+from greeter.flow.effects import CallBackend, Effect
+from greeter.flow.inputs import BackendFailed, BackendReplied, Event, FailureKind
+from greeter.flow.model import Notice, PinRules, Role, View
+from greeter.flow.state import FlowSettings, State, initial_state
+from greeter.flow.step import step
+from greeter.flow.view import view
 from greeter.flow.wire import (
     AuthBadFactor,
     AuthContinue,
@@ -16,6 +23,8 @@ from greeter.flow.wire import (
     AuthOk,
     AuthUnknownCard,
     KioskInfo,
+    Reply,
+    Request,
     SessionInfo,
     SessionUserInfo,
     Spine,
@@ -121,3 +130,39 @@ def denied(reason: str = "card_revoked") -> AuthDenied:
 
 VSC_EXPIRING = Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days.")
 VSC_EXPIRED = Notice("vsc_expired", None, "Your virtual smartcard has expired. Please see your RA.")
+
+
+class FlowDriver:
+    """Drives `step` as the shell does, remembering the calls so a test can answer them."""
+
+    def __init__(self, state: State | None = None, kiosk: bool = True) -> None:
+        self.state = state or initial_state(FlowSettings(kiosk_name="from-config"))
+        if kiosk and self.state.kiosk is None:
+            self.state = replace(self.state, kiosk=kiosk_info())
+        self.effects: list[Effect] = []
+        self.calls: list[CallBackend] = []
+
+    def send(self, *events: Event) -> list[Effect]:
+        """Step through `events`; returns (and keeps) the effects they produced."""
+        self.effects = []
+        for event in events:
+            self.state, effects = step(self.state, event)
+            self.effects += effects
+            self.calls += [e for e in effects if isinstance(e, CallBackend)]
+        return self.effects
+
+    def reply(self, reply: Reply) -> list[Effect]:
+        """Answer the latest call."""
+        return self.send(BackendReplied(self.calls[-1].call_id, reply))
+
+    def fail(self, kind: FailureKind, code: str = "", message: str = "") -> list[Effect]:
+        """Fail the latest call."""
+        return self.send(BackendFailed(self.calls[-1].call_id, kind, code, message))
+
+    @property
+    def request(self) -> Request:
+        return self.calls[-1].request
+
+    @property
+    def view(self) -> View:
+        return view(self.state)
