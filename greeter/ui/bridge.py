@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Property, QObject, Signal, Slot
+from PySide6.QtCore import Property, QObject, Signal, SignalInstance, Slot
 
 from greeter.flow.model import (
     Cancelled,
@@ -107,6 +107,8 @@ class GreeterBridge(QObject):
     """Flow state for QML, QML input for the flow. Lives on (and is used from) the Qt thread."""
 
     _declare_properties(locals())
+    # declared for type checkers; the signal itself comes from _declare_properties
+    screenChanged: SignalInstance
 
     def __init__(self, dispatch: Dispatch, view: View | None = None) -> None:
         super().__init__()
