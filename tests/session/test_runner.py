@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from greeter.session import Hook, SessionSettings, SessionStartError
+from greeter.session import Hook, SessionSettings, SessionStartError, SpineApp
 from tests.session.conftest import ALICE, BOB, spine_app
 
 
@@ -314,3 +315,68 @@ def test_second_start_without_end_is_refused(programs, make_runner):
     with pytest.raises(SessionStartError, match="another session is running"):
         runner.start(BOB)
     assert runner.active_user == ALICE
+
+
+def test_spine_app_matched_by_executable_name(programs, make_runner, tmp_path):
+    # a Spine app binary of its own, as on a kiosk: here the interpreter under another name
+    exe = tmp_path / f"spv{os.getpid() % 100000}"
+    exe.symlink_to(sys.executable)
+    command = (str(exe), str(programs.app), "--name", "viewer", "--dir", str(programs.dir))
+    settings = SessionSettings(
+        commands=(programs.app_command("session"), command),
+        spine_apps=(SpineApp("viewer", exe.name, None, None, signal.SIGTERM, 2.0),),
+    )
+    runner = make_runner(settings)
+    runner.start(ALICE)
+    programs.ready("session")
+    programs.ready("viewer")
+
+    report = runner.end()
+
+    spine = [(a.name, a.result) for a in report.apps if a.kind == "spine_app"]
+    assert spine == [("viewer", "graceful")]
+    assert programs.saved("viewer") == "SIGTERM"
+
+
+def test_session_killed_by_a_signal_reports_it(programs, make_runner, exits):
+    runner = make_runner(SessionSettings(commands=(programs.app_command("session"),)))
+    runner.start(ALICE)
+    pid = programs.ready("session")["pid"]
+    os.kill(pid, signal.SIGKILL)  # a crash, as far as the greeter can tell
+    assert exits.wait(timeout=10)
+    assert exits.calls == [(ALICE, -signal.SIGKILL)]
+    assert runner.active_user is None
+
+
+def test_stop_ends_the_session_without_on_exit_and_refuses_new_ones(programs, make_runner, exits):
+    runner = make_runner(SessionSettings(commands=(programs.app_command("session"),)))
+    runner.start(ALICE)
+    programs.ready("session")
+
+    runner.stop()
+
+    assert programs.saved("session") == "SIGTERM"
+    assert runner.last_report is not None
+    assert runner.last_report.graceful == 1
+    assert exits.calls == []
+    with pytest.raises(SessionStartError, match="stopping"):
+        runner.start(BOB)
+
+
+def test_hook_that_does_not_exist_is_reported_not_fatal(programs, make_runner):
+    settings = SessionSettings(
+        commands=(programs.app_command("session"),),
+        hooks=(Hook("java", ("/nonexistent/close-java", "{user}"), 2.0),),
+    )
+    runner = make_runner(settings)
+    runner.start(ALICE)
+    programs.ready("session")
+
+    report = runner.end()
+
+    (hook,) = report.hooks
+    assert (hook.result, hook.detail) == (
+        "failed",
+        "unable to run hook: /nonexistent/close-java: not found",
+    )
+    assert programs.saved("session") == "SIGTERM"
