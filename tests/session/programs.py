@@ -21,6 +21,7 @@ parser.add_argument("--name", required=True)
 parser.add_argument("--dir", required=True)
 parser.add_argument("--ignore-term", action="store_true")
 parser.add_argument("--shutdown-ms", type=int, default=0)
+parser.add_argument("--child-shutdown-ms", type=int, default=0)
 parser.add_argument("--exit-after", type=float)
 parser.add_argument("--exit-code", type=int, default=0)
 parser.add_argument("--spawn", action="append", default=[], help="a child app's name")
@@ -45,6 +46,7 @@ signal.signal(signal.SIGUSR2, lambda *_: save("close_command"))
 for child in args.spawn + args.spawn_detached + args.spawn_stubborn:
     subprocess.Popen(
         [sys.executable, __file__, "--name", child, "--dir", args.dir]
+        + ["--shutdown-ms", str(args.child_shutdown_ms)]
         + (["--ignore-term"] if child in args.spawn_stubborn else []),
         start_new_session=child in args.spawn_detached,
     )
