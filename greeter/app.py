@@ -7,10 +7,52 @@ whose result event the executor hands back to `dispatch` on that same thread.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from greeter.flow.inputs import Event
+from greeter.backend import (
+    Backend,
+    BackendError,
+    BackendSettings,
+    Rejected,
+    TimedOut,
+    Unreachable,
+)
+from greeter.cards import CardEvent, ReaderStatus
+from greeter.config import Config
+from greeter.configkit import ConfigError
+from greeter.events import EventLog, SecretInLog
+from greeter.flow import FlowSettings, State, initial_state, step, view
+from greeter.flow.effects import (
+    ArmTimer,
+    CallBackend,
+    CancelTimer,
+    Effect,
+    Log,
+    Report,
+    StartSession,
+    SwitchSession,
+)
+from greeter.flow.inputs import (
+    AppsClosed,
+    BackendFailed,
+    BackendReplied,
+    Event,
+    SessionExited,
+    SessionStarted,
+    SessionStartFailed,
+    SessionSwitched,
+    Started,
+    TimerFired,
+)
+from greeter.flow.model import View
+from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
+from greeter.session import SessionRunner, SessionSettings, SessionStartError, SessionUser
+
+log = logging.getLogger(__name__)
 
 
 class Executor(Protocol):
@@ -33,3 +75,312 @@ class Executor(Protocol):
 
     def post(self, event: Event) -> None:
         """Thread-safe: dispatch `event` on the main thread soon (card threads call this)."""
+
+
+class BackendClient(Protocol):
+    """What the kiosk needs from a backend (`greeter.backend.Backend`, or another one that
+    speaks to an existing badge server behind the same interface)."""
+
+    def perform(self, request: Request) -> Reply:
+        """Run one request; raises only `greeter.backend.BackendError`s."""
+
+    def report(self, event: dict[str, str | int]) -> Accepted:
+        """Send one audit event."""
+
+
+class SessionError(Exception):
+    """A session could not start; `str()` is a plain sentence for the screen."""
+
+
+class Sessions(Protocol):
+    """Starting and switching the user's desktop session (blocking; run in the background)."""
+
+    def start(self, session: SessionInfo) -> None:
+        """Start `session`'s desktop; raises SessionError."""
+
+    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
+        """Close `previous`'s apps, end its session, start `new`'s; raises SessionError."""
+
+
+ViewListener = Callable[[View], None]
+
+
+class Kiosk:
+    """The flow's state and the one place its effects run.
+
+    Events are handled run-to-completion: an event dispatched while another is being handled
+    (an inline executor answering at once) waits its turn, so effects always run in the order
+    `step` gave them and a reply can never overtake the timers armed with its call.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: FlowSettings,
+        executor: Executor,
+        backend: BackendClient,
+        sessions: Sessions,
+        event_log: EventLog,
+    ) -> None:
+        self.state: State = initial_state(settings)
+        self._view = view(self.state)
+        self._executor = executor
+        self._backend = backend
+        self._sessions = sessions
+        self._log = event_log
+        self._listeners: list[ViewListener] = []
+        self._queue: deque[Event] = deque()
+        self._dispatching = False
+        self._closers: list[Callable[[], None]] = []
+        executor.attach(self.dispatch)
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    def subscribe(self, listener: ViewListener) -> None:
+        """Call `listener(view)` on the main thread whenever the view changes."""
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        """Ask the appliance for the kiosk's settings; the idle screen shows meanwhile."""
+        self._log.screen(self._view.screen)
+        self.dispatch(Started())
+
+    def ready(self) -> None:
+        """The UI drew the idle screen and the readers are watched (the `ready` log line)."""
+        self._log.ready()
+
+    def sink(self, event: CardEvent | ReaderStatus) -> None:
+        """A `greeter.cards.CardSink`: safe to call from a reader's thread."""
+        self._executor.post(event)
+
+    def post(self, event: Event) -> None:
+        """Thread-safe: dispatch `event` on the main thread soon."""
+        self._executor.post(event)
+
+    def on_close(self, *closers: Callable[[], None]) -> None:
+        """Run `closers` (in order) when the kiosk closes."""
+        self._closers.extend(closers)
+
+    def close(self) -> None:
+        """Shut down: end the session, close the backend and the log. Each step runs even if
+        an earlier one failed."""
+        closers, self._closers = self._closers, []
+        for closer in closers:
+            try:
+                closer()
+            except Exception as error:  # shutting down: report and go on with the rest
+                log.error("unable to close %s: %s", getattr(closer, "__qualname__", closer), error)
+
+    def dispatch(self, event: Event) -> None:
+        """Handle `event` on the main thread."""
+        self._queue.append(event)
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._queue:
+                self._handle(self._queue.popleft())
+        finally:
+            self._dispatching = False
+
+    def _handle(self, event: Event) -> None:
+        if isinstance(event, CardEvent):
+            self._log.card(event)
+        self.state, effects = step(self.state, event)
+        for effect in effects:
+            self._run(effect)
+        shown = view(self.state)
+        if shown == self._view:
+            return
+        if shown.screen != self._view.screen:
+            self._log.screen(shown.screen)
+        self._view = shown
+        for listener in list(self._listeners):
+            listener(shown)
+
+    def _run(self, effect: Effect) -> None:
+        if isinstance(effect, CallBackend):
+            call_id, request = effect.call_id, effect.request
+            self._executor.run_in_background(lambda: self._call(call_id, request))
+        elif isinstance(effect, ArmTimer):
+            self._executor.arm_timer(effect.name, effect.seconds)
+        elif isinstance(effect, CancelTimer):
+            self._executor.cancel_timer(effect.name)
+        elif isinstance(effect, StartSession):
+            started = effect.session
+            self._executor.run_in_background(lambda: self._start(started))
+        elif isinstance(effect, SwitchSession):
+            previous, new = effect.previous, effect.new
+            self._executor.run_in_background(lambda: self._switch(previous, new))
+        elif isinstance(effect, Log):
+            fields = effect.as_dict()
+            try:
+                self._log.write(str(fields.pop("event")), fields)
+            except SecretInLog as error:
+                log.error("%s", error)  # a bug, refused; the kiosk carries on
+        elif isinstance(effect, Report):
+            audit = effect.as_dict()
+            self._executor.run_in_background(lambda: self._report(audit))
+        # LockScreen / UnlockScreen: the UI covers or uncovers the session from `view.screen`
+
+    # --- background work: each turns its own failure into an event ------------------------
+
+    def _call(self, call_id: int, request: Request) -> Event:
+        try:
+            return BackendReplied(call_id, self._backend.perform(request))
+        except TimedOut as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "timeout", "", str(error))
+        except Unreachable as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "unreachable", "", str(error))
+        except Rejected as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "rejected", error.code, error.message)
+        except BackendError as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "bad_reply", "", str(error))
+
+    def _start(self, session: SessionInfo) -> Event:
+        try:
+            self._sessions.start(session)
+        except SessionError as error:
+            log.error("unable to start the session of %s: %s", session.user.username, error)
+            return SessionStartFailed(session, str(error))
+        return SessionStarted(session)
+
+    def _switch(self, previous: SessionInfo, new: SessionInfo) -> Event:
+        try:
+            apps = self._sessions.switch(previous, new)
+        except SessionError as error:
+            log.error("unable to switch to %s: %s", new.user.username, error)
+            return SessionStartFailed(new, str(error))
+        return SessionSwitched(previous, new, apps)
+
+    def _report(self, audit: dict[str, str | int]) -> None:
+        try:
+            self._backend.report(audit)
+        except BackendError as error:
+            # the audit trail is the appliance's; the local event log still has the event
+            log.warning("unable to report %s to the appliance: %s", audit.get("event"), error)
+
+
+class InlineExecutor:
+    """An Executor with no event loop: work runs at once on the calling thread and timers wait
+    until `fire(name)`. For tests and tools; the kiosk itself uses the Qt one."""
+
+    def __init__(self) -> None:
+        self._dispatch: Callable[[Event], None] | None = None
+        self.timers: dict[str, float] = {}
+
+    def attach(self, dispatch: Callable[[Event], None]) -> None:
+        self._dispatch = dispatch
+
+    def run_in_background(self, work: Callable[[], Event | None]) -> None:
+        event = work()
+        if event is not None:
+            self.post(event)
+
+    def arm_timer(self, name: str, seconds: float) -> None:
+        self.timers[name] = seconds
+
+    def cancel_timer(self, name: str) -> None:
+        self.timers.pop(name, None)
+
+    def post(self, event: Event) -> None:
+        if self._dispatch is None:
+            raise RuntimeError("unable to deliver an event: no Kiosk attached yet")
+        self._dispatch(event)
+
+    def fire(self, name: str) -> bool:
+        """Let timer `name` run out now; False if it was not armed."""
+        if self.timers.pop(name, None) is None:
+            return False
+        self.post(TimerFired(name))
+        return True
+
+
+class RunnerSessions:
+    """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
+    in the one background job, so the next user never sees the previous user's apps."""
+
+    def __init__(self, settings: SessionSettings) -> None:
+        self._runner = SessionRunner(settings, self._exited)
+        self._lock = threading.Lock()
+        self._sessions: dict[str, SessionInfo] = {}
+        # set by whoever owns the Kiosk: where a session that ended by itself is reported
+        self.on_exit: Callable[[SessionInfo, int], None] = lambda session, code: None
+
+    def start(self, session: SessionInfo) -> None:
+        user = SessionUser(
+            username=session.user.username,
+            domain=session.user.domain,
+            display_name=session.user.display_name,
+            role=session.spine.role,
+            session_id=session.id,
+        )
+        with self._lock:
+            self._sessions[session.id] = session
+        try:
+            self._runner.start(user)
+        except SessionStartError as error:
+            with self._lock:
+                self._sessions.pop(session.id, None)
+            raise SessionError(str(error)) from None
+
+    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
+        report = self._runner.end()
+        with self._lock:
+            self._sessions.pop(previous.id, None)
+        self.start(new)
+        return AppsClosed(
+            report.user or previous.user.username,
+            report.graceful,
+            report.forced,
+            report.duration_ms,
+        )
+
+    def stop(self) -> None:
+        """Greeter shutdown: end the running session (its apps close as on a switch)."""
+        self._runner.stop()
+
+    def _exited(self, user: SessionUser, code: int) -> None:
+        # on the runner's watcher thread
+        with self._lock:
+            session = self._sessions.pop(user.session_id, None)
+        if session is not None:
+            self.on_exit(session, code)
+
+
+def build_kiosk(config: Config, executor: Executor, *, event_log_path: str | None = None) -> Kiosk:
+    """The kiosk as `greeter run` wires it: the real backend, event log and session runner.
+    Card sources are started by the caller with `kiosk.sink`; call `kiosk.start()` when the UI
+    shows, `kiosk.close()` at the end."""
+    appliance = config.appliance
+    backend = Backend(
+        BackendSettings(
+            url=appliance.url,
+            ca_path=appliance.ca,
+            kiosk_name=config.kiosk.name,
+            kiosk_secret=appliance.kiosk_secret,
+            connect_timeout=appliance.connect_timeout,
+            read_timeout=appliance.timeout,
+        )
+    )
+    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
+    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
+    if not isinstance(config.session, SessionSettings):
+        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
+    sessions = RunnerSessions(config.session)
+    kiosk = Kiosk(
+        settings=config.flow_settings(),
+        executor=executor,
+        backend=backend,
+        sessions=sessions,
+        event_log=event_log,
+    )
+    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
+    kiosk.on_close(sessions.stop, backend.close, event_log.close)
+    return kiosk
