@@ -15,6 +15,11 @@ from greeter.flow.model import UiEvent, View
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.i18n import Translations
 from greeter.ui.window import GreeterWindow, set_up_style
+from tests.rig.appliance import appliance_server
+from tests.rig.pcsc import pcscd, pcscd_socket_dir
+
+# the shared rig's fixtures, for the end-to-end flows
+__all__ = ["appliance_server", "pcscd", "pcscd_socket_dir"]
 
 
 @pytest.fixture(scope="session")

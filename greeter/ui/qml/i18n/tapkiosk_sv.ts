@@ -331,37 +331,47 @@
         <translation>Registrera kortet</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="42" />
+        <location filename="../screens/PasswordScreen.qml" line="44" />
+        <source>Hello, %1</source>
+        <translation>Hej, %1</translation>
+    </message>
+    <message>
+        <location filename="../screens/PasswordScreen.qml" line="45" />
         <source>Sign in with your username</source>
         <translation>Logga in med ditt användarnamn</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="54" />
+        <location filename="../screens/PasswordScreen.qml" line="58" />
         <source>This card is not registered yet. Sign in once with your username and password to make it yours.</source>
         <translation>Kortet är inte registrerat än. Logga in en gång med användarnamn och lösenord så blir det ditt.</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="75" />
+        <location filename="../screens/PasswordScreen.qml" line="60" />
+        <source>Your card needs your username and password this time.</source>
+        <translation>Kortet behöver ditt användarnamn och lösenord den här gången.</translation>
+    </message>
+    <message>
+        <location filename="../screens/PasswordScreen.qml" line="81" />
         <source>Username</source>
         <translation>Användarnamn</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="82" />
+        <location filename="../screens/PasswordScreen.qml" line="88" />
         <source>Password</source>
         <translation>Lösenord</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="101" />
+        <location filename="../screens/PasswordScreen.qml" line="107" />
         <source>Register card</source>
         <translation>Registrera kort</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="101" />
+        <location filename="../screens/PasswordScreen.qml" line="107" />
         <source>Sign in</source>
         <translation>Logga in</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="107" />
+        <location filename="../screens/PasswordScreen.qml" line="113" />
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>

@@ -39,7 +39,10 @@ FocusScope {
         Text {
             objectName: "passwordTitle"
             width: parent.width
-            text: screen.enrolling ? qsTr("Register this card") : qsTr("Sign in with your username")
+            text: screen.enrolling ? qsTr("Register this card")
+                  : screen.greeter.userDisplayName
+                    ? qsTr("Hello, %1").arg(screen.greeter.userDisplayName)
+                    : qsTr("Sign in with your username")
             color: Theme.text
             font.pixelSize: Theme.fontTitle
             font.bold: true
@@ -49,9 +52,12 @@ FocusScope {
         Text {
             objectName: "passwordHint"
             width: parent.width
-            visible: screen.enrolling
+            visible: text !== ""
             wrapMode: Text.WordWrap
-            text: qsTr("This card is not registered yet. Sign in once with your username and password to make it yours.")
+            text: screen.enrolling
+                  ? qsTr("This card is not registered yet. Sign in once with your username and password to make it yours.")
+                  : screen.greeter.userDisplayName
+                    ? qsTr("Your card needs your username and password this time.") : ""
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall
         }
