@@ -55,6 +55,13 @@ Rectangle {
         (named ? name : secret).forceActiveFocus();
     }
 
+    Text {
+        objectName: "fallbackKioskName"
+        x: 32; y: 24
+        text: greeter.kioskName
+        color: "white"; font.pixelSize: 24; font.bold: true
+    }
+
     component Field: Rectangle {
         property alias text: input.text
         property alias echo: input.echoMode

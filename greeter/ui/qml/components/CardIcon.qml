@@ -22,15 +22,24 @@ Canvas {
         ctx.lineJoin = "round";
         const w = width, h = height;
         if (symbol === "lock") {
+            const r = Math.min(w, h) * 0.2;
             ctx.strokeStyle = stroke;
+            ctx.lineWidth = Math.max(8, r * 0.28);
             ctx.beginPath();
-            ctx.arc(w / 2, h * 0.42, w * 0.16, Math.PI, 0);
-            ctx.lineTo(w / 2 + w * 0.16, h * 0.5);
-            ctx.moveTo(w / 2 - w * 0.16, h * 0.42);
-            ctx.lineTo(w / 2 - w * 0.16, h * 0.5);
+            ctx.moveTo(w / 2 - r, h * 0.52);
+            ctx.lineTo(w / 2 - r, h * 0.12 + r);
+            ctx.arc(w / 2, h * 0.12 + r, r, Math.PI, 0);
+            ctx.lineTo(w / 2 + r, h * 0.52);
             ctx.stroke();
             ctx.fillStyle = accent;
-            ctx.fillRect(w / 2 - w * 0.26, h * 0.5, w * 0.52, h * 0.42);
+            ctx.beginPath();
+            ctx.roundedRect(w / 2 - r * 1.7, h * 0.46, r * 3.4, h * 0.48, 10, 10);
+            ctx.fill();
+            ctx.fillStyle = Theme.background;
+            ctx.beginPath();
+            ctx.arc(w / 2, h * 0.64, r * 0.3, 0, 2 * Math.PI);
+            ctx.fill();
+            ctx.fillRect(w / 2 - r * 0.12, h * 0.64, r * 0.24, h * 0.16);
             return;
         }
         if (symbol === "warning") {

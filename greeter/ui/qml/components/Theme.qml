@@ -28,6 +28,7 @@ QtObject {
 
     readonly property int fontHuge: 64
     readonly property int fontTitle: 44
+    readonly property int fontHeading: 36
     readonly property int fontLarge: 30
     readonly property int fontBody: 24
     readonly property int fontSmall: 20

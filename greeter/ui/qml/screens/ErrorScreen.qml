@@ -29,7 +29,7 @@ Item {
             wrapMode: Text.WordWrap
             text: screen.sentence
             color: Theme.text
-            font.pixelSize: Theme.fontTitle
+            font.pixelSize: Theme.fontHeading
             font.bold: true
             Accessible.role: Accessible.AlertMessage
             Accessible.name: text
