@@ -260,4 +260,7 @@ def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
     assert LockScreen() in effects
     assert flow.view.screen == "locked"
     # from now on that card is known to be hers
-    assert flow.state.desktop.card.card_id == samples.ALICE_CARD
+    desktop = flow.state.desktop
+    assert desktop is not None
+    assert desktop.card is not None
+    assert desktop.card.card_id == samples.ALICE_CARD
