@@ -26,7 +26,9 @@ def close_spine_instance(instance: SpineInstance, user: str, deadline: float) ->
     started = time.monotonic()
     app = instance.app
     root = ProcessHandle.open(instance.root.pid, instance.root.create_time)
-    if root is None:
+    if root is None or root.exited():
+        if root is not None:
+            root.close()  # exited but not yet reaped (a session command that just ended)
         return AppOutcome(app.name, instance.root.pid, "spine_app", "gone", elapsed_ms(started))
     handles = [root, *_open(instance.members)]
     steps: list[str] = []

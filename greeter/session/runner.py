@@ -58,6 +58,7 @@ class SessionRunner:
         self._session: _Session | None = None
         self._stopped = False
         self._last_report: AppsClosedReport | None = None
+        self._watcher: threading.Thread | None = None  # the latest session's
 
     @property
     def active_user(self) -> SessionUser | None:
@@ -88,6 +89,7 @@ class SessionRunner:
             )
             with self._lock:
                 self._session = session
+                self._watcher = session.watcher
             session.watcher.start()
             log.info("session started for %s (%d commands)", user.username, len(procs))
 
@@ -109,9 +111,10 @@ class SessionRunner:
         """Greeter shutdown: end any session (its apps close as on a switch), start no more."""
         with self._lock:
             self._stopped = True
-            watcher = self._session.watcher if self._session else None
+            watcher = self._watcher
         self.end()
-        if watcher is not None:
+        # a crash clean-up may still be running on the watcher (unless on_exit called stop)
+        if watcher is not None and watcher is not threading.current_thread():
             watcher.join()
 
     def _watch(self, session: _Session) -> None:
