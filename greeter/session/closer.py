@@ -134,8 +134,11 @@ def end_session_groups(groups: Sequence[SessionGroup], deadline: float) -> list[
         # the leader is our unreaped child, so its group id still names this group only
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group.leader.pid, signal.SIGTERM)
+        # members that left the group; one SIGTERM each (a second one means "quit now" to some)
+        strays = {seen.pid for seen in group.members if seen.pgid != group.leader.pid}
         for handle in handles:
-            handle.signal(signal.SIGTERM)  # members that left the group
+            if handle.pid in strays:
+                handle.signal(signal.SIGTERM)
     everyone = [handle for _, handles, _ in opened for handle in handles]
     alive = wait_gone(everyone, deadline)
     if alive:

@@ -173,14 +173,10 @@ class SessionRunner:
                         _result(hook_future)
                         or HookOutcome(hook.name, "failed", None, 0, "unable to run hook")
                     )
-        closed = {pid for instance in instances for pid in (instance.root.pid,)}
-        closed |= {seen.pid for instance in instances for seen in instance.members}
+        # looked at again: the session may have started processes while its apps were closing
+        now = Snapshot.take(identities=False) if instances or hooks else snapshot
         groups = [
-            SessionGroup(
-                name,
-                proc,
-                [seen for seen in snapshot.session_members(proc.pid) if seen.pid not in closed],
-            )
+            SessionGroup(name, proc, now.session_members(proc.pid))
             for name, proc in zip(session.names, session.procs, strict=True)
         ]
         session_outcomes = end_session_groups(groups, deadline)

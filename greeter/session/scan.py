@@ -59,11 +59,15 @@ class Snapshot:
         self.uid = uid
 
     @classmethod
-    def take(cls) -> Snapshot:
+    def take(cls, *, identities: bool = True) -> Snapshot:
+        """The process table now; without `identities` (names, executables, command lines:
+        only needed to match Spine apps) it is quicker, for finding a session's processes."""
         me = psutil.Process()
         protected = {me.pid, *(parent.pid for parent in me.parents())}
         seen: list[Seen] = []
-        attrs = ["pid", "ppid", "name", "exe", "cmdline", "create_time", "uids"]
+        attrs = ["pid", "ppid", "create_time", "uids"]
+        if identities:
+            attrs += ["name", "exe", "cmdline"]
         for proc in psutil.process_iter(attrs):
             info = proc.info
             if info["pid"] in protected or info["create_time"] is None:
@@ -76,9 +80,9 @@ class Snapshot:
                 Seen(
                     pid=info["pid"],
                     ppid=info["ppid"] or 0,
-                    name=info["name"] or "",
-                    exe=info["exe"] or "",
-                    cmdline=tuple(info["cmdline"] or ()),
+                    name=info.get("name") or "",
+                    exe=info.get("exe") or "",
+                    cmdline=tuple(info.get("cmdline") or ()),
                     create_time=info["create_time"],
                     pgid=pgid,
                     sid=sid,
