@@ -186,6 +186,11 @@ class SessionRunner:
             (*app_outcomes, *session_outcomes),
             tuple(hook_outcomes),
         )
+        for app in report.apps:
+            if app.result in ("forced", "failed"):
+                log.warning("%s (pid %d) of %s: %s", app.name, app.pid, user.username, app.result)
+        for failed in report.failed_hooks:
+            log.warning("hook %s for %s: %s", failed.name, user.username, failed.detail)
         log.info(
             "closed %s's apps in %d ms: %d graceful, %d forced, %d hooks failed",
             user.username,
