@@ -8,22 +8,15 @@ whose result event the executor hands back to `dispatch` on that same thread.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
-from greeter.backend import (
-    Backend,
-    BackendError,
-    BackendSettings,
-    Rejected,
-    TimedOut,
-    Unreachable,
-)
-from greeter.cards import CardEvent, ReaderStatus
-from greeter.config import Config
-from greeter.configkit import ConfigError
+from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
+from greeter.cards import CardEvent, CardSource, ReaderStatus
 from greeter.events import EventLog, SecretInLog
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
@@ -41,7 +34,6 @@ from greeter.flow.inputs import (
     BackendFailed,
     BackendReplied,
     Event,
-    SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
@@ -50,7 +42,6 @@ from greeter.flow.inputs import (
 )
 from greeter.flow.model import View
 from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
-from greeter.session import SessionRunner, SessionSettings, SessionStartError, SessionUser
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +123,7 @@ class Kiosk:
         self._queue: deque[Event] = deque()
         self._dispatching = False
         self._closers: list[Callable[[], None]] = []
+        self._sources: list[CardSource] = []
         executor.attach(self.dispatch)
 
     @property
@@ -142,10 +134,19 @@ class Kiosk:
         """Call `listener(view)` on the main thread whenever the view changes."""
         self._listeners.append(listener)
 
+    def attach_sources(self, sources: list[CardSource]) -> None:
+        """Card sources to start with the kiosk (feeding `sink`) and stop when it closes."""
+        self._sources.extend(sources)
+
     def start(self) -> None:
-        """Ask the appliance for the kiosk's settings; the idle screen shows meanwhile."""
+        """Watch the readers and ask the appliance for the kiosk's settings."""
         self._log.screen(self._view.screen)
         self.dispatch(Started())
+        for source in self._sources:
+            try:
+                source.start(self.sink)
+            except Exception as error:  # one broken reader must not keep the kiosk down
+                log.error("unable to start %s: %s", type(source).__name__, error)
 
     def ready(self) -> None:
         """The UI drew the idle screen and the readers are watched (the `ready` log line)."""
@@ -166,7 +167,9 @@ class Kiosk:
     def close(self) -> None:
         """Shut down: end the session, close the backend and the log. Each step runs even if
         an earlier one failed."""
-        closers, self._closers = self._closers, []
+        sources, self._sources = self._sources, []
+        closers = [source.stop for source in sources] + self._closers
+        self._closers = []
         for closer in closers:
             try:
                 closer()
@@ -268,11 +271,14 @@ class Kiosk:
 
 
 class InlineExecutor:
-    """An Executor with no event loop: work runs at once on the calling thread and timers wait
-    until `fire(name)`. For tests and tools; the kiosk itself uses the Qt one."""
+    """An Executor with no event loop: work runs at once on the calling (main) thread, timers
+    wait until `fire(name)`, and events posted from other threads wait in a queue until the
+    main thread calls `run_until`. For tests and tools; the kiosk itself uses the Qt one."""
 
     def __init__(self) -> None:
         self._dispatch: Callable[[Event], None] | None = None
+        self._main = threading.get_ident()
+        self._posted: queue.Queue[Event] = queue.Queue()
         self.timers: dict[str, float] = {}
 
     def attach(self, dispatch: Callable[[Event], None]) -> None:
@@ -290,6 +296,9 @@ class InlineExecutor:
         self.timers.pop(name, None)
 
     def post(self, event: Event) -> None:
+        if threading.get_ident() != self._main:
+            self._posted.put(event)
+            return
         if self._dispatch is None:
             raise RuntimeError("unable to deliver an event: no Kiosk attached yet")
         self._dispatch(event)
@@ -301,86 +310,16 @@ class InlineExecutor:
         self.post(TimerFired(name))
         return True
 
-
-class RunnerSessions:
-    """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
-    in the one background job, so the next user never sees the previous user's apps."""
-
-    def __init__(self, settings: SessionSettings) -> None:
-        self._runner = SessionRunner(settings, self._exited)
-        self._lock = threading.Lock()
-        self._sessions: dict[str, SessionInfo] = {}
-        # set by whoever owns the Kiosk: where a session that ended by itself is reported
-        self.on_exit: Callable[[SessionInfo, int], None] = lambda session, code: None
-
-    def start(self, session: SessionInfo) -> None:
-        user = SessionUser(
-            username=session.user.username,
-            domain=session.user.domain,
-            display_name=session.user.display_name,
-            role=session.spine.role,
-            session_id=session.id,
-        )
-        with self._lock:
-            self._sessions[session.id] = session
-        try:
-            self._runner.start(user)
-        except SessionStartError as error:
-            with self._lock:
-                self._sessions.pop(session.id, None)
-            raise SessionError(str(error)) from None
-
-    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        report = self._runner.end()
-        with self._lock:
-            self._sessions.pop(previous.id, None)
-        self.start(new)
-        return AppsClosed(
-            report.user or previous.user.username,
-            report.graceful,
-            report.forced,
-            report.duration_ms,
-        )
-
-    def stop(self) -> None:
-        """Greeter shutdown: end the running session (its apps close as on a switch)."""
-        self._runner.stop()
-
-    def _exited(self, user: SessionUser, code: int) -> None:
-        # on the runner's watcher thread
-        with self._lock:
-            session = self._sessions.pop(user.session_id, None)
-        if session is not None:
-            self.on_exit(session, code)
-
-
-def build_kiosk(config: Config, executor: Executor, *, event_log_path: str | None = None) -> Kiosk:
-    """The kiosk as `greeter run` wires it: the real backend, event log and session runner.
-    Card sources are started by the caller with `kiosk.sink`; call `kiosk.start()` when the UI
-    shows, `kiosk.close()` at the end."""
-    appliance = config.appliance
-    backend = Backend(
-        BackendSettings(
-            url=appliance.url,
-            ca_path=appliance.ca,
-            kiosk_name=config.kiosk.name,
-            kiosk_secret=appliance.kiosk_secret,
-            connect_timeout=appliance.connect_timeout,
-            read_timeout=appliance.timeout,
-        )
-    )
-    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
-    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
-    if not isinstance(config.session, SessionSettings):
-        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
-    sessions = RunnerSessions(config.session)
-    kiosk = Kiosk(
-        settings=config.flow_settings(),
-        executor=executor,
-        backend=backend,
-        sessions=sessions,
-        event_log=event_log,
-    )
-    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
-    kiosk.on_close(sessions.stop, backend.close, event_log.close)
-    return kiosk
+    def run_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Deliver events posted from other threads until `done()`; False on timeout."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                event = self._posted.get(timeout=left)
+            except queue.Empty:
+                return done()
+            self.post(event)
+        return True

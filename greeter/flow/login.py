@@ -164,6 +164,10 @@ def on_bad_factor(state: State, login: Login, reply: AuthBadFactor) -> Result:
             step, token=reply.state, attempts_left=left, error_key="bad_password", error_message=""
         )
         return to_step(state, login, new_enrol, reply.expires_in)
+    if reply.reason == "bad_password" and isinstance(step, EnrollCardStep | PasswordStep):
+        # out of tries for this login: no new state, so it starts again from a tap
+        card, password = retry_target(login)
+        return fail(state, "bad_password", retry_card=card, retry_password=password)
     if reply.reason == "pin_rules" and isinstance(step, EnrollPinStep) and reply.state:
         return enrol.on_rules_rejected(state, login, step, reply.state, reply.message)
     return bad_reply(state, login)

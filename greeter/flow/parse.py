@@ -190,7 +190,8 @@ def parse_auth_reply(body: object) -> AuthReply:
         return AuthBadFactor(
             state if isinstance(state, str) else None,
             parse_need(f),
-            f.number("attempts_left"),
+            # absent on a first-factor password: no user is known, so no count to give
+            -1 if f.opt_number("attempts_left") is None else f.number("attempts_left"),
             f.opt_number("expires_in") or 0,
             reason,  # type: ignore[arg-type]
             f.opt_text("message"),

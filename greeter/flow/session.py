@@ -24,9 +24,12 @@ from greeter.flow.wire import AuthOk, ChooseRole, RoleChanged
 def on_ok(state: State, login: Login, ok: AuthOk) -> Result:
     """The appliance issued a session: ask for a role, show notices, then hand over."""
     desktop = state.desktop
-    if desktop is not None and not desktop.locked and ok.session.user.username == desktop.username:
-        # the signed-in user tapped a card we did not know was theirs: that tap means "lock"
-        return lock(state, card=login.card)
+    if desktop is not None and ok.session.user.username == desktop.username:
+        if not desktop.locked:
+            # the signed-in user tapped a card we did not know was theirs: that means "lock"
+            return lock(state, card=login.card)
+        # coming back to their own session: role and notices were settled at sign-in
+        return finish(state, login, ok)
     spine = ok.session.spine
     if len(spine.roles) > 1 and spine.role is None:
         return to_step(state, login, RoleStep(ok))

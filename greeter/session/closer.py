@@ -26,7 +26,9 @@ def close_spine_instance(instance: SpineInstance, user: str, deadline: float) ->
     started = time.monotonic()
     app = instance.app
     root = ProcessHandle.open(instance.root.pid, instance.root.create_time)
-    if root is None:
+    if root is None or root.exited():
+        if root is not None:
+            root.close()  # exited but not yet reaped (a session command that just ended)
         return AppOutcome(app.name, instance.root.pid, "spine_app", "gone", elapsed_ms(started))
     handles = [root, *_open(instance.members)]
     steps: list[str] = []
@@ -132,8 +134,11 @@ def end_session_groups(groups: Sequence[SessionGroup], deadline: float) -> list[
         # the leader is our unreaped child, so its group id still names this group only
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group.leader.pid, signal.SIGTERM)
+        # members that left the group; one SIGTERM each (a second one means "quit now" to some)
+        strays = {seen.pid for seen in group.members if seen.pgid != group.leader.pid}
         for handle in handles:
-            handle.signal(signal.SIGTERM)  # members that left the group
+            if handle.pid in strays:
+                handle.signal(signal.SIGTERM)
     everyone = [handle for _, handles, _ in opened for handle in handles]
     alive = wait_gone(everyone, deadline)
     if alive:

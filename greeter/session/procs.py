@@ -47,10 +47,10 @@ class ProcessHandle:
         return self._fd
 
     def signal(self, sig: signal.Signals) -> bool:
-        """Send `sig`; False when the process has already exited."""
+        """Send `sig`; False when the process has already exited (or is not ours to signal)."""
         try:
             signal.pidfd_send_signal(self._fd, sig)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):
             return False
         return True
 

@@ -58,6 +58,7 @@ class SessionRunner:
         self._session: _Session | None = None
         self._stopped = False
         self._last_report: AppsClosedReport | None = None
+        self._watcher: threading.Thread | None = None  # the latest session's
 
     @property
     def active_user(self) -> SessionUser | None:
@@ -88,6 +89,7 @@ class SessionRunner:
             )
             with self._lock:
                 self._session = session
+                self._watcher = session.watcher
             session.watcher.start()
             log.info("session started for %s (%d commands)", user.username, len(procs))
 
@@ -109,9 +111,10 @@ class SessionRunner:
         """Greeter shutdown: end any session (its apps close as on a switch), start no more."""
         with self._lock:
             self._stopped = True
-            watcher = self._session.watcher if self._session else None
+            watcher = self._watcher
         self.end()
-        if watcher is not None:
+        # a crash clean-up may still be running on the watcher (unless on_exit called stop)
+        if watcher is not None and watcher is not threading.current_thread():
             watcher.join()
 
     def _watch(self, session: _Session) -> None:
@@ -170,14 +173,10 @@ class SessionRunner:
                         _result(hook_future)
                         or HookOutcome(hook.name, "failed", None, 0, "unable to run hook")
                     )
-        closed = {pid for instance in instances for pid in (instance.root.pid,)}
-        closed |= {seen.pid for instance in instances for seen in instance.members}
+        # looked at again: the session may have started processes while its apps were closing
+        now = Snapshot.take(identities=False) if instances or hooks else snapshot
         groups = [
-            SessionGroup(
-                name,
-                proc,
-                [seen for seen in snapshot.session_members(proc.pid) if seen.pid not in closed],
-            )
+            SessionGroup(name, proc, now.session_members(proc.pid))
             for name, proc in zip(session.names, session.procs, strict=True)
         ]
         session_outcomes = end_session_groups(groups, deadline)
@@ -187,6 +186,11 @@ class SessionRunner:
             (*app_outcomes, *session_outcomes),
             tuple(hook_outcomes),
         )
+        for app in report.apps:
+            if app.result in ("forced", "failed"):
+                log.warning("%s (pid %d) of %s: %s", app.name, app.pid, user.username, app.result)
+        for failed in report.failed_hooks:
+            log.warning("hook %s for %s: %s", failed.name, user.username, failed.detail)
         log.info(
             "closed %s's apps in %d ms: %d graceful, %d forced, %d hooks failed",
             user.username,

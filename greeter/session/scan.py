@@ -27,6 +27,7 @@ class Seen:
     create_time: float
     pgid: int
     sid: int
+    uid: int
 
     def exe_names(self) -> set[str]:
         """The names an admin may mean by `match_exe`: the process name (which Linux cuts at
@@ -51,16 +52,22 @@ class SpineInstance:
 
 
 class Snapshot:
-    def __init__(self, processes: Iterable[Seen], protected: set[int]) -> None:
+    def __init__(self, processes: Iterable[Seen], protected: set[int], uid: int) -> None:
         self.by_pid = {seen.pid: seen for seen in processes if seen.pid not in protected}
         self.protected = protected
+        # sessions run as the greeter's user: another user's process is never a Spine app of ours
+        self.uid = uid
 
     @classmethod
-    def take(cls) -> Snapshot:
+    def take(cls, *, identities: bool = True) -> Snapshot:
+        """The process table now; without `identities` (names, executables, command lines:
+        only needed to match Spine apps) it is quicker, for finding a session's processes."""
         me = psutil.Process()
         protected = {me.pid, *(parent.pid for parent in me.parents())}
         seen: list[Seen] = []
-        attrs = ["pid", "ppid", "name", "exe", "cmdline", "create_time"]
+        attrs = ["pid", "ppid", "create_time", "uids"]
+        if identities:
+            attrs += ["name", "exe", "cmdline"]
         for proc in psutil.process_iter(attrs):
             info = proc.info
             if info["pid"] in protected or info["create_time"] is None:
@@ -73,15 +80,16 @@ class Snapshot:
                 Seen(
                     pid=info["pid"],
                     ppid=info["ppid"] or 0,
-                    name=info["name"] or "",
-                    exe=info["exe"] or "",
-                    cmdline=tuple(info["cmdline"] or ()),
+                    name=info.get("name") or "",
+                    exe=info.get("exe") or "",
+                    cmdline=tuple(info.get("cmdline") or ()),
                     create_time=info["create_time"],
                     pgid=pgid,
                     sid=sid,
+                    uid=info["uids"].real if info["uids"] else -1,
                 )
             )
-        return cls(seen, protected)
+        return cls(seen, protected, os.geteuid())
 
     def descendants(self, pid: int) -> set[int]:
         children: dict[int, list[int]] = {}
@@ -105,13 +113,15 @@ class Snapshot:
         return chain
 
     def spine_instances(self, apps: Iterable[SpineApp]) -> list[SpineInstance]:
-        """Each rule's matches grouped under their top-most matching ancestor; a process goes to
-        the first rule that matches it."""
+        """Each rule's matches (the greeter user's processes only) grouped under their top-most
+        matching ancestor; a process goes to the first rule that matches it."""
         taken: set[int] = set()
         instances: list[SpineInstance] = []
         for app in apps:
             matched = {
-                pid for pid, seen in self.by_pid.items() if pid not in taken and matches(app, seen)
+                pid
+                for pid, seen in self.by_pid.items()
+                if pid not in taken and seen.uid == self.uid and matches(app, seen)
             }
             taken |= matched
             roots = [pid for pid in matched if not matched.intersection(self.ancestors(pid))]

@@ -162,3 +162,14 @@ def test_walking_away_from_the_notice_screen_starts_nothing():
     assert flow.send(TimerFired("entry")) == flow.effects
     assert not any(isinstance(e, StartSession) for e in flow.effects)
     assert flow.view.screen == "idle"
+
+
+def test_card_enrolment_out_of_tries_starts_again_from_a_tap():
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.NEW_CARD))
+    flow.reply(samples.unknown_card(allowed=True))
+    flow.send(CardEnrollmentSubmitted("carol", "wrong", "DEMO"))
+    flow.reply(samples.bad_password(left=0, state=None))
+    assert flow.view.screen == "error"
+    assert flow.view.error_key == "bad_password"
+    assert flow.view.can_retry

@@ -19,6 +19,8 @@ from greeter.flow.model import (
     CardEnrollmentSubmitted,
     LockRequested,
     NewPinSubmitted,
+    PasswordLoginRequested,
+    PasswordSubmitted,
     PinEntered,
 )
 from greeter.flow.samples import FlowDriver
@@ -237,3 +239,28 @@ def test_taps_during_a_switch_are_ignored():
     flow.send(samples.tap(samples.BOB_CARD))
     flow.reply(samples.ok("bob"))
     assert flow.send(samples.tap(samples.NEW_CARD)) == []
+
+
+def test_unlock_does_not_ask_the_role_or_show_notices_again():
+    flow = alice_signed_in()
+    flow.send(LockRequested(), samples.tap(samples.ALICE_CARD))
+    two = (samples.CLINICAL, samples.ADMIN)
+    effects = flow.reply(samples.ok(roles=two, role=None, notices=(samples.VSC_EXPIRING,)))
+    assert UnlockScreen() in effects
+    assert flow.view.screen == "session"
+
+
+def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
+    flow = FlowDriver()
+    flow.send(PasswordLoginRequested(), PasswordSubmitted("alice", "pw", "DEMO"))
+    flow.reply(samples.ok())
+    flow.send(SessionStarted(samples.session()))
+    flow.send(samples.tap(samples.ALICE_CARD))
+    effects = flow.reply(samples.need_pin("alice"))
+    assert LockScreen() in effects
+    assert flow.view.screen == "locked"
+    # from now on that card is known to be hers
+    desktop = flow.state.desktop
+    assert desktop is not None
+    assert desktop.card is not None
+    assert desktop.card.card_id == samples.ALICE_CARD

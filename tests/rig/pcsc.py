@@ -8,7 +8,9 @@ Why it is built this way (pcsc-lite 1.9.9 as shipped by Debian, verified here):
   outside, its socket is `<socket_dir>/pcscd.comm`. (Not root: `unshare --user --map-root-user`.)
 - Its readers come from its own reader.conf.d (`pcscd -f -c DIR`), vpcd entries on free ports.
   One vpcd entry is a reader with two slots, "<FRIENDLYNAME> NN 00" on PORT and "... NN 01" on
-  PORT+1; each slot is a `VpcdReader` here.
+  PORT+1; each slot is a `VpcdReader` here. vpcd keeps its slots in static variables, so two
+  entries on the same driver file clobber each other: each further reader gets its own copy of
+  libifdvpcd.so (dlopen loads a copy at another path separately).
 - Hot-plug of vpcd readers is impossible with this pcscd: SIGUSR1 (`pcscd --hotplug`) rescans
   USB only (built with libudev), serial readers from reader.conf.d are read once at start-up.
   `add_reader()`/`remove_reader()` therefore rewrite reader.conf.d and restart pcscd; a client
@@ -150,10 +152,16 @@ class IsolatedPcscd:
     def _write_reader(self, label: str) -> None:
         port = _free_port_pair()
         self._labels[label] = port
+        # vpcd keeps its slots in static variables: two readers on one copy of the driver
+        # share them, so each further reader loads its own copy of the library
+        driver = VPCD_DRIVER
+        if self._labels.keys() - {label}:
+            driver = self.conf_dir.parent / f"libifdvpcd-{label}.so"
+            shutil.copyfile(VPCD_DRIVER, driver)
         (self.conf_dir / f"vpcd-{label}").write_text(
             f'FRIENDLYNAME "Tapkiosk vpcd {label}"\n'
             f"DEVICENAME   /dev/null:0x{port:04X}\n"
-            f"LIBPATH      {VPCD_DRIVER}\n"
+            f"LIBPATH      {driver}\n"
             f"CHANNELID    0x{port:04X}\n"
         )
 
