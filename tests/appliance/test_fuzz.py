@@ -50,7 +50,7 @@ def test_no_input_causes_a_server_error(
 ) -> None:
     # the real credentials win, so the fuzzing reaches past the kiosk check (401s are tested
     # in test_bad_input)
-    headers = {**(case.headers or {}), **fuzz_target.kiosk_headers()}
+    headers = {**dict(case.headers or {}), **fuzz_target.kiosk_headers()}
     response = case.call(
         base_url=fuzz_target.url,
         session=fuzz_http,
