@@ -1,8 +1,8 @@
-"""`run(config)`: the greeter process's Qt side, wired in one place.
+"""`run(config, kiosk_factory)`: the greeter process's Qt side, wired in one place.
 
-QGuiApplication, translations, the Qt executor, the Kiosk (`greeter.app.build_kiosk`), the
-bridge, the window (theme or fallback), the card sources and, for `greeter demo` only, the
-F1-F4 demo taps. `greeter.cli` calls this; it returns the process exit code.
+QGuiApplication, translations, the Qt executor, the Kiosk (built by the caller's factory on that
+executor, card sources included), the bridge, the window (theme or fallback) and, for
+`greeter demo` only, the F1-F4 demo taps. `greeter.cli` calls this; it returns the exit code.
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ from types import FrameType
 
 from PySide6.QtCore import QCoreApplication, QSocketNotifier
 
-from greeter.app import Kiosk, build_kiosk
-from greeter.cards import CardSource
-from greeter.cards.sources import build_sources
+from greeter.app import Executor, Kiosk
 from greeter.config import Config
-from greeter.flow.model import LockRequested
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.demo_keys import DemoKeys
 from greeter.ui.executor import QtExecutor
@@ -31,65 +28,61 @@ from greeter.ui.window import GreeterWindow, application
 log = logging.getLogger(__name__)
 
 
+KioskFactory = Callable[[Executor], Kiosk]
+
+
 class Greeter:
-    """Everything `run` builds, so a test or benchmark can drive it and close it cleanly."""
+    """Everything `run` builds, so a test or benchmark can drive it and close it cleanly.
+
+    `kiosk_factory(executor)` builds the Kiosk (with its card sources) on the Qt executor;
+    `greeter.cli` passes one around `greeter.wiring.build_kiosk`.
+    """
 
     def __init__(
         self,
         config: Config,
+        kiosk_factory: KioskFactory,
         *,
+        windowed: bool = False,
         demo: bool = False,
-        event_log: str | None = None,
-        virtual_socket: Path | None = None,
         theme_dir: Path | None = None,
-        fullscreen: bool | None = None,
         argv: Sequence[str] = (),
-        sources: list[CardSource] | None = None,
     ) -> None:
         self.app = application(list(argv) or ["greeter"])
         locale = None if config.kiosk.locale == "auto" else config.kiosk.locale
         self.translations = Translations(self.app, choose_locale(locale))
         self.executor = QtExecutor()
-        self.kiosk: Kiosk = build_kiosk(config, self.executor, event_log_path=event_log)
+        self.kiosk = kiosk_factory(self.executor)
         self.bridge = GreeterBridge(self.kiosk.dispatch, self.kiosk.view)
         self.kiosk.subscribe(self.bridge.show)
         self.window = GreeterWindow(
             self.bridge,
             theme_dir,
-            fullscreen=(not demo) if fullscreen is None else fullscreen,
+            fullscreen=not windowed,
             ui_language=self.translations.ui_language,
         )
-        self.sources = (
-            sources
-            if sources is not None
-            else build_sources(
-                config.cards,
-                virtual_socket=virtual_socket,
-                on_lock=lambda: self.kiosk.post(LockRequested()),
-            )
-        )
+        # the demo's F1-F4 taps: wired here, once, and nowhere else
         self.demo_keys: DemoKeys | None = None
         if demo:
             self.demo_keys = DemoKeys(self.kiosk.sink)
             self.window.view.installEventFilter(self.demo_keys)
-        self._started = False
 
     def start(self) -> None:
-        """Watch the readers, show the window, ask the appliance for the kiosk's settings;
+        """Watch the readers, ask the appliance for the kiosk's settings, show the window;
         the first frame drawn is the `ready` line."""
-        for source in self.sources:
-            source.start(self.kiosk.sink)
         self.window.view.frameSwapped.connect(self._first_frame)
         self.kiosk.start()
         self.window.present()
-        self._started = True
 
     def close(self) -> None:
-        """Stop the readers, then the window, the background work and the kiosk (its session,
-        backend and log); each step runs even if an earlier one failed."""
-        steps: list[Callable[[], object]] = [source.stop for source in self.sources]
-        steps += [self.window.close, self.executor.close, self.kiosk.close]
-        steps.append(self.translations.remove)
+        """Hide the window, then stop the background work and the kiosk (its readers,
+        session, backend and log); each step runs even if an earlier one failed."""
+        steps: list[Callable[[], object]] = [
+            self.window.close,
+            self.executor.close,
+            self.kiosk.close,
+            self.translations.remove,
+        ]
         for close in steps:
             try:
                 close()
@@ -103,27 +96,25 @@ class Greeter:
 
 def run(
     config: Config,
+    kiosk_factory: KioskFactory,
     *,
+    windowed: bool = False,
     demo: bool = False,
-    event_log: str | None = None,
-    virtual_socket: Path | None = None,
     theme_dir: Path | None = None,
-    fullscreen: bool | None = None,
     argv: Sequence[str] | None = None,
 ) -> int:
     """Run the greeter until SIGTERM/SIGINT or the app quits; returns the exit code.
 
-    `demo`: F1-F4 tap the demo cards and the window is framed (unless `fullscreen`).
-    `event_log` overrides `config.kiosk.event_log`; `virtual_socket` listens for `greeter tap`;
-    `theme_dir` holds a site's Main.qml (the packaged theme otherwise).
+    `windowed`: a framed window instead of full screen; `demo`: F1-F4 tap the demo cards;
+    `theme_dir`: a site's own Main.qml (the packaged theme otherwise; the built-in fallback
+    screen if it fails to load).
     """
     greeter = Greeter(
         config,
+        kiosk_factory,
+        windowed=windowed,
         demo=demo,
-        event_log=event_log,
-        virtual_socket=virtual_socket,
         theme_dir=theme_dir,
-        fullscreen=fullscreen,
         argv=sys.argv[:1] if argv is None else argv,
     )
     stop_on_signals = SignalQuit(greeter.app)

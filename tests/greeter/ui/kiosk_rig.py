@@ -21,6 +21,7 @@ from pytestqt.exceptions import TimeoutError
 from appliance.local import LocalAppliance
 from greeter import config as greeter_config
 from greeter.ui.main import Greeter
+from greeter.wiring import build_kiosk
 from tests.greeter.ui.conftest import Screen
 
 # a contact smartcard's ATR (tests.rig.vpcd.CONTACT_ATR); the profile below reads its UID with
@@ -144,7 +145,12 @@ def build_rig(
         event_log=event_log,
         pcsc=pcsc,
     )
-    greeter = Greeter(greeter_config.load(path), fullscreen=False)
+    config = greeter_config.load(path)
+    greeter = Greeter(
+        config,
+        lambda executor: build_kiosk(config, executor, event_log_path=str(event_log)),
+        windowed=True,
+    )
     try:
         greeter.start()
         qtbot.waitExposed(greeter.window.view)
