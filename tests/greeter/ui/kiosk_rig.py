@@ -44,6 +44,7 @@ def write_config(
     event_log: Path,
     pcsc: bool,
     error_seconds: float = 5,
+    virtual_socket: Path | None = None,
 ) -> Path:
     secret_file = directory / "kiosk.secret"
     secret_file.write_text(kiosk_secret)
@@ -69,6 +70,7 @@ connect_timeout = 2
 
 [cards]
 pcsc = {"true" if pcsc else "false"}
+{f'virtual_socket = "{virtual_socket}"' if virtual_socket else ""}
 {CONTACT_ATR_PROFILE if pcsc else ""}
 
 [session]
@@ -131,7 +133,13 @@ class KioskRig:
 
 
 def build_rig(
-    tmp_path: Path, appliance: LocalAppliance, qtbot: Any, *, pcsc: bool, url: str | None = None
+    tmp_path: Path,
+    appliance: LocalAppliance,
+    qtbot: Any,
+    *,
+    pcsc: bool,
+    url: str | None = None,
+    demo: bool = False,
 ) -> Iterator[KioskRig]:
     marker = tmp_path / "sessions.txt"
     event_log = tmp_path / "events.jsonl"
@@ -150,6 +158,7 @@ def build_rig(
         config,
         lambda executor: build_kiosk(config, executor, event_log_path=str(event_log)),
         windowed=True,
+        demo=demo,
     )
     try:
         greeter.start()
