@@ -266,6 +266,10 @@ class PlainWatcher:
         scard.SCardReleaseContext(self.context)
 
 
+def both_saw(shown: list[float], seen: list[float], count: int) -> Callable[[], bool]:
+    return lambda: len(shown) >= count and len(seen) >= count
+
+
 def tap_to_pin(
     appliance: LocalAppliance, daemon: IsolatedPcscd, work: Path, taps: int
 ) -> dict[str, Any]:
@@ -295,8 +299,7 @@ def tap_to_pin(
         for tap in range(taps):
             card = daemon.card(reader, uid=bytes.fromhex(ALICE))
             card.insert()
-            count = tap + 1
-            pump_until(lambda: len(shown) >= count and len(plain.seen) >= count)
+            pump_until(both_saw(shown, plain.seen, tap + 1))
             overheads.append((shown[tap] - plain.seen[tap]) * 1000)
             card.remove()
             greeter.bridge.cancel()
