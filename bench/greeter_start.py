@@ -174,6 +174,10 @@ def start_greeter(config_path: Path, event_log: Path) -> Greeter:
 # --- 2. memory over logins ------------------------------------------------------------------
 
 
+def screen_left(greeter: Greeter, screen: str) -> Callable[[], bool]:
+    return lambda: greeter.bridge.view.screen != screen
+
+
 def login(greeter: Greeter, card_id: str) -> None:
     """One full login through the bridge: tap, PIN, role if asked, until the session runs."""
     bridge, kiosk = greeter.bridge, greeter.kiosk
@@ -194,6 +198,8 @@ def login(greeter: Greeter, card_id: str) -> None:
             raise SystemExit(f"bench: login failed: {bridge.view.error_key}")
         else:
             break
+        # the answer to that choice moves the screen on
+        pump_until(screen_left(greeter, screen))
     # the session runner has the new session (not just the hand-over)
     pump_until(lambda: kiosk.state.desktop is not None and kiosk.state.phase is None)
 
