@@ -149,3 +149,22 @@ def test_after_close_nothing_more_is_dispatched(qtbot, qapp):
     assert executor.close(timeout_ms=2000)
     qtbot.wait(150)
     assert seen.events == []
+
+
+def test_thread_local_state_lasts_between_tasks(qtbot, executor):
+    # the backend keeps one HTTPS session per worker thread; it must not be rebuilt per call
+    seen = Recorder()
+    executor.attach(seen)
+    local = threading.local()
+    made: list[int] = []
+
+    def work() -> Event:
+        if not hasattr(local, "session"):
+            local.session = object()
+            made.append(1)
+        return RoleChosen("x")
+
+    for _ in range(40):
+        executor.run_in_background(work)
+    qtbot.waitUntil(lambda: len(seen.events) == 40, timeout=5000)
+    assert len(made) <= 4  # at most one per worker thread
