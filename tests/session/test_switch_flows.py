@@ -9,7 +9,6 @@ PIN 2468, one role) -- ravi is the colleague who taps over.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from tests.greeter.ui.conftest import Screen, qt_style
 from tests.greeter.ui.kiosk_rig import KioskRig
 from tests.rig.appliance import appliance_server
 from tests.rig.pcsc import IsolatedPcscd, pcscd, pcscd_socket_dir
+from tests.session.flow_rig import write_config
 from tests.session.programs import Programs
 
 __all__ = ["appliance_server", "pcscd", "pcscd_socket_dir", "qt_style"]
@@ -32,46 +32,6 @@ pytestmark = [pytest.mark.ui, pytest.mark.pcsc, pytest.mark.slow]
 
 ALICE = bytes.fromhex("04A1B2C3D4E5F6")
 RAVI = bytes.fromhex("04AA0000000002")
-
-
-def write_config(directory: Path, appliance, programs: Programs, event_log: Path) -> Path:
-    secret_file = directory / "kiosk.secret"
-    secret_file.write_text(appliance.kiosk_secret)
-    secret_file.chmod(0o600)
-    # the desktop is the session command; it starts the user's Spine portal, which the switch
-    # must close (matched by its command line) after it saved
-    desktop = [*programs.app_command("{user}-desktop"), "--spawn", "{user}-portal"]
-    portal_rule = re.escape(str(programs.app)) + r" --name \S+-portal( |$)"
-    path = directory / "greeter.toml"
-    path.write_text(
-        f"""
-[kiosk]
-name = "{appliance.kiosk_name}"
-locale = "en"
-event_log = "{event_log}"
-busy_delay = 0.3
-
-[appliance]
-url = "{appliance.url}"
-ca = "{appliance.ca_path}"
-kiosk_secret_file = "{secret_file}"
-timeout = 5
-connect_timeout = 2
-
-[cards]
-pcsc = true
-
-[session]
-commands = [{json.dumps(desktop)}]
-close_budget_seconds = 5
-
-[[session.spine_app]]
-name = "Spine portal"
-match_cmdline = {json.dumps(portal_rule)}
-wait_seconds = 2
-"""
-    )
-    return path
 
 
 @dataclass
