@@ -1,0 +1,242 @@
+"""HTTP routes of the appliance (FastAPI); the wire contract is docs/api.md."""
+
+import datetime as dt
+import hmac
+import logging
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Header, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from appliance import errors
+from appliance.audit import Auditor
+from appliance.bodylimit import BodyLimit
+from appliance.config import Settings
+from appliance.db import make_engine, session_factory
+from appliance.directory import Directory
+from appliance.errors import ApiError
+from appliance.hashing import kiosk_secret_digest
+from appliance.login import LoginService, Reply
+from appliance.models import AuthRequest, KioskEvent, RoleRequest
+from appliance.policy import allows, pin_rules
+from appliance.ratelimit import RateLimiter
+from appliance.spine import spine_payload
+from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
+
+log = logging.getLogger(__name__)
+CLEANUP_EVERY = 256
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    # only where and what: pydantic's `input` would echo PINs and passwords back
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    what = str(first.get("msg", "malformed request"))
+    return f"unable to read the request: {where + ': ' if where else ''}{what}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return _error(error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid_request", _validation_message(error))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+        code = codes.get(error.status_code, "invalid_request")
+        message = {
+            404: "There is nothing at this address.",
+            405: "This address does not take that method.",
+        }.get(error.status_code, str(error.detail))
+        return _error(error.status_code, code, message)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(_request: Request, error: OperationalError) -> JSONResponse:
+        log.error("unable to reach the database: %s", error.orig)
+        return _error(503, "unavailable", "The appliance cannot reach its database; try again.")
+
+    @app.exception_handler(Exception)
+    async def bug(_request: Request, error: Exception) -> JSONResponse:
+        log.error("unable to answer a request: %s: %s", type(error).__name__, error)
+        return _error(500, "internal_error", "The appliance failed; the fault is logged.")
+
+
+def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
+    engine = make_engine(settings.db_url)
+    sessions: sessionmaker[Session] = session_factory(engine)
+    directory = Directory(settings)
+    login = LoginService(settings, directory, clock)
+    limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
+    auditor = Auditor(settings.secret)
+    calls = {"auth": 0}
+
+    app = FastAPI(
+        title="tapkiosk appliance",
+        version="1",
+        description="The kiosks' backend: see docs/api.md.",
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+
+    def database() -> Iterator[Session]:
+        with sessions() as db:
+            yield db
+
+    Db = Annotated[Session, Depends(database)]
+
+    def kiosk(
+        db: Db,
+        x_kiosk: Annotated[str | None, Header(max_length=128)] = None,
+        authorization: Annotated[str | None, Header(max_length=512)] = None,
+    ) -> str:
+        unauthorized = ApiError(
+            401, "kiosk_unauthorized", "This kiosk is not authorised by the appliance."
+        )
+        if not x_kiosk or not authorization or not authorization.startswith("Bearer "):
+            raise unauthorized
+        row = db.scalars(select(Kiosk).where(Kiosk.name == x_kiosk)).one_or_none()
+        offered = kiosk_secret_digest(authorization[len("Bearer ") :].strip())
+        expected = row.secret_sha256 if row is not None else "0" * 64
+        good = hmac.compare_digest(offered, expected)
+        if row is None or row.revoked_at is not None or not good:
+            raise unauthorized
+        wait = limiter.take(x_kiosk)
+        if wait > 0:
+            raise ApiError(
+                429,
+                "rate_limited",
+                "This kiosk sent too many requests; slow down.",
+                {"Retry-After": str(max(1, round(wait + 0.5)))},
+            )
+        return x_kiosk
+
+    KioskName = Annotated[str, Depends(kiosk)]
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/v1/kiosk")
+    def kiosk_info(db: Db, name: KioskName) -> dict[str, Any]:
+        policy = db.get(Policy, "default")
+        assert policy is not None
+        return {
+            "kiosk": name,
+            "domains": login.domains(db),
+            "password_login": allows(policy, "password"),
+            "card_enrollment": policy.self_enrollment,
+            "entry_timeout": policy.entry_timeout,
+            "pin_rules": pin_rules(policy),
+        }
+
+    @app.post("/v1/auth")
+    def auth(db: Db, name: KioskName, request: Annotated[AuthRequest, Body()]) -> Reply:
+        calls["auth"] += 1
+        if calls["auth"] % CLEANUP_EVERY == 0:
+            db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
+            db.commit()
+        return _dispatch(db, name, request)
+
+    def _dispatch(db: Session, name: str, request: AuthRequest) -> Reply:
+        factor, enroll, state = request.factor, request.enroll, request.state
+        if state is None:
+            if enroll is not None or factor is None:
+                raise errors.invalid_request("A login starts with a card or password factor.")
+            if factor.type == "card":
+                return login.card(db, name, factor.id)
+            if factor.type == "password":
+                return login.password(db, name, factor.username, factor.password, factor.domain)
+            raise errors.invalid_request("A PIN needs the state of the card tap before it.")
+        if factor is not None and factor.type == "pin" and enroll is None:
+            return login.pin(db, name, state, factor.value)
+        if factor is not None and factor.type == "password":
+            if enroll is None:
+                return login.card_password(
+                    db, name, state, factor.username, factor.password, factor.domain
+                )
+            if enroll.type == "card":
+                return login.enroll_card(
+                    db, name, state, factor.username, factor.password, factor.domain
+                )
+        if factor is None and enroll is not None and enroll.type == "pin":
+            return login.enroll_pin(db, name, state, enroll.value)
+        raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
+
+    @app.post("/v1/events", status_code=204)
+    def events(db: Db, name: KioskName, event: Annotated[KioskEvent, Body()]) -> Response:
+        detail = event.model_dump(exclude={"event", "user"}, exclude_none=True)
+        auditor.record(
+            db,
+            f"kiosk_{event.event}",
+            at=clock(),
+            kiosk=name,
+            username=event.user.lower(),
+            **detail,
+        )
+        db.commit()
+        return Response(status_code=204)
+
+    def _session(db: Session, session_id: str) -> SpineSession:
+        session = db.get(SpineSession, session_id)
+        if session is None:
+            raise errors.not_found("There is no such session.")
+        return session
+
+    @app.post("/v1/sessions/{session_id}/logout", status_code=204)
+    def logout(db: Db, name: KioskName, session_id: str) -> Response:
+        session = _session(db, session_id)
+        now = clock()
+        session.grace_until = min(session.grace_until, now)
+        auditor.record(db, "logout", at=now, kiosk=name, username=session.user.username)
+        db.commit()
+        return Response(status_code=204)
+
+    @app.post("/v1/sessions/{session_id}/role")
+    def choose_role(
+        db: Db, name: KioskName, session_id: str, body: Annotated[RoleRequest, Body()]
+    ) -> dict[str, Any]:
+        session = _session(db, session_id)
+        user = db.get(User, session.user_id)
+        assert user is not None
+        if body.role not in {role.code for role in user.roles}:
+            raise errors.invalid_request(f"unable to choose role {body.role}: not one of yours")
+        user.current_role = body.role
+        auditor.record(
+            db, "role_chosen", at=clock(), kiosk=name, username=user.username, role=body.role
+        )
+        db.commit()
+        return {"spine": spine_payload(session, user)}
+
+    app.state.engine = engine
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The uvicorn factory: `appliance serve` passes the state dir and DB through the env."""
+    import os
+    from pathlib import Path
+
+    from appliance.config import load_settings
+
+    state_dir = Path(os.environ["APPLIANCE_STATE_DIR"])
+    return create_app(load_settings(state_dir, os.environ.get("APPLIANCE_DB_URL")))

@@ -1,0 +1,63 @@
+"""The audit trail: every decision with kiosk, user and time; never a secret or raw card id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.hashing import card_hash
+from appliance.store import AuditEvent
+
+
+class Auditor:
+    """Writes audit events into the caller's transaction (so a decision and its record agree)."""
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def record(
+        self,
+        db: Session,
+        event: str,
+        *,
+        at: dt.datetime,
+        kiosk: str = "",
+        username: str = "",
+        card_id: str | None = None,
+        **detail: Any,
+    ) -> None:
+        db.add(
+            AuditEvent(
+                at=at,
+                kiosk=kiosk,
+                username=username,
+                event=event,
+                card_hash=card_hash(self.secret, card_id) if card_id else "",
+                detail=json.dumps(detail, sort_keys=True) if detail else "",
+            )
+        )
+
+
+def recent(db: Session, *, limit: int, username: str | None = None) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    if username:
+        query = query.where(AuditEvent.username == username.strip().lower())
+    return list(reversed(db.scalars(query).all()))
+
+
+def format_event(event: AuditEvent) -> str:
+    parts = [
+        event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        event.event,
+        f"kiosk={event.kiosk or '-'}",
+        f"user={event.username or '-'}",
+    ]
+    if event.card_hash:
+        parts.append(f"card={event.card_hash[:12]}")
+    if event.detail:
+        parts.append(event.detail)
+    return " ".join(parts)

@@ -1,0 +1,110 @@
+"""`appliance init` and `appliance serve`: make a state dir ready, then run HTTPS on it."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from appliance.certs import DEFAULT_NAMES, make_ca_and_server_cert
+from appliance.config import (
+    ApplianceError,
+    Settings,
+    ensure_secret,
+    load_settings,
+    read_config_values,
+    write_config,
+)
+from appliance.db import make_engine, migrate
+
+
+def initialise(
+    state_dir: Path,
+    *,
+    db_url: str | None = None,
+    names: tuple[str, ...] = (),
+    extra_config: dict[str, object] | None = None,
+) -> Settings:
+    """Create what is missing in `state_dir` (config, secret, CA + cert, DB); keep the rest."""
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        raise ApplianceError(f"unable to create {state_dir}: {error.strerror}") from error
+    values = read_config_values(state_dir)
+    changed = not (state_dir / "appliance.toml").exists()
+    if db_url:
+        values["db_url"] = db_url
+        changed = True
+    if names:
+        values["server_names"] = list(dict.fromkeys([*DEFAULT_NAMES, *names]))
+        changed = True
+    for key, value in (extra_config or {}).items():
+        values[key] = value
+        changed = True
+    if changed:
+        write_config(state_dir, values)
+    ensure_secret(state_dir)
+    settings = load_settings(state_dir, db_url)
+    if not settings.server_cert.exists() or not settings.ca_cert.exists():
+        make_ca_and_server_cert(
+            settings.ca_cert,
+            settings.ca_key,
+            settings.server_cert,
+            settings.server_key,
+            settings.server_names or DEFAULT_NAMES,
+        )
+    engine = make_engine(settings.db_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return settings
+
+
+def serve(
+    settings: Settings, host: str, port: int, *, workers: int = 1, ready_fd: int | None = None
+) -> None:
+    """Serve HTTPS on host:port (0 = any free port, reported on `ready_fd`)."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    engine = make_engine(settings.db_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    if not settings.server_cert.exists():
+        raise ApplianceError(
+            f"unable to serve: no certificate in {settings.state_dir}; run `appliance init`"
+        )
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        raise ApplianceError(f"unable to listen on {host}:{port}: {error.strerror}") from error
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    # the workers build the app from these (they may be fresh processes)
+    os.environ["APPLIANCE_STATE_DIR"] = str(settings.state_dir)
+    os.environ["APPLIANCE_DB_URL"] = settings.db_url
+    config = uvicorn.Config(
+        "appliance.api:app_from_environment",
+        factory=True,
+        workers=workers,
+        ssl_certfile=str(settings.server_cert),
+        ssl_keyfile=str(settings.server_key),
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        timeout_keep_alive=30,
+        # idle kiosk connections must not hold a stop up
+        timeout_graceful_shutdown=2,
+    )
+    if ready_fd is not None:
+        with os.fdopen(ready_fd, "w") as ready:
+            ready.write(f"{sock.getsockname()[1]}\n")
+    if workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,71 @@
+"""The demo users `greeter demo` and the tests log in as (all local, domain DEMO)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from appliance.admin import NewUser, add_user
+from appliance.audit import Auditor
+from appliance.config import HashCost
+from appliance.directory import find_user
+
+DOMAIN = "DEMO"
+CLINICAL = ("R8000", "Clinical Practitioner Access Role")
+ADMIN_ROLE = ("R8008", "Admin/Clinical Support Access Role")
+RA_ROLE = ("R1990", "Registration Authority Agent")
+
+
+def demo_users(today: dt.date) -> list[NewUser]:
+    return [
+        NewUser(
+            "alice",
+            DOMAIN,
+            "Alice Adams",
+            password="alice-demo-pass",  # noqa: S106 - published demo credentials
+            pin="1234",
+            roles=(CLINICAL, ADMIN_ROLE),  # two roles and none current: the role screen shows
+            cards=("04A1B2C3D4E5F6",),
+        ),
+        NewUser(
+            "bob",
+            DOMAIN,
+            "Bob Brown",
+            password="bob-demo-pass",  # noqa: S106 - published demo credentials
+            roles=(CLINICAL,),
+            current_role=CLINICAL[0],
+        ),
+        NewUser(
+            "carol",
+            DOMAIN,
+            "Carol Clark",
+            password="carol-demo-pass",  # noqa: S106 - published demo credentials
+            vsc_expires=today + dt.timedelta(days=5),
+            roles=(CLINICAL,),
+            current_role=CLINICAL[0],
+            cards=("04C0FFEE000001",),
+        ),
+        NewUser(
+            "ravi",
+            DOMAIN,
+            "Ravi Rao",
+            password="ravi-demo-pass",  # noqa: S106 - published demo credentials
+            pin="2468",
+            registration_authority=True,
+            roles=(RA_ROLE,),
+            current_role=RA_ROLE[0],
+            cards=("04AA0000000002",),
+        ),
+    ]
+
+
+def seed_demo(db: Session, cost: HashCost, audit: Auditor) -> list[str]:
+    """Add the demo users that are missing; returns the names added."""
+    added = []
+    for new in demo_users(dt.datetime.now(dt.UTC).date()):
+        if find_user(db, new.username, new.domain) is None:
+            add_user(db, new, cost, audit)
+            added.append(new.username)
+    db.commit()
+    return added

@@ -1,0 +1,147 @@
+"""Who a user is and whether their password is right: local users, or LDAP per domain.
+
+Local users (the default) keep an Argon2id password verifier in the database. A domain named
+in the config's `[ldap.<DOMAIN>]` table is checked against its directory instead: find the
+user's entry with the domain's search base and filter, then bind as that entry with the
+password (over LDAPS or StartTLS). A directory user seen for the first time is added to the
+database under the `default` policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from dataclasses import dataclass
+
+import ldap3
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.conv import escape_filter_chars
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from appliance.config import HashCost, LdapDomain, Settings
+from appliance.hashing import burn_time, check_verifier
+from appliance.store import User
+
+log = logging.getLogger(__name__)
+LDAP_TIMEOUT_SECONDS = 5
+
+
+def normal_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def normal_domain(domain: str) -> str:
+    return domain.strip().upper()
+
+
+def find_user(db: Session, username: str, domain: str) -> User | None:
+    return db.scalars(
+        select(User).where(
+            User.username == normal_username(username), User.domain == normal_domain(domain)
+        )
+    ).one_or_none()
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    username: str
+    domain: str
+    display_name: str
+
+
+class LdapDirectory:
+    """Password checks by binding to one domain's LDAP server as the user."""
+
+    def __init__(self, config: LdapDomain) -> None:
+        self.config = config
+
+    def _server(self) -> ldap3.Server:
+        tls = None
+        if self.config.url.startswith("ldaps://") or self.config.starttls:
+            tls = ldap3.Tls(
+                validate=ssl.CERT_REQUIRED,
+                ca_certs_file=self.config.ca_file or None,
+                version=ssl.PROTOCOL_TLS_CLIENT,
+            )
+        return ldap3.Server(self.config.url, tls=tls, connect_timeout=LDAP_TIMEOUT_SECONDS)
+
+    def _connect(self, user: str | None = None, password: str | None = None) -> ldap3.Connection:
+        conn = ldap3.Connection(
+            self._server(),
+            user=user,
+            password=password,
+            receive_timeout=LDAP_TIMEOUT_SECONDS,
+            raise_exceptions=False,
+        )
+        conn.open()
+        if self.config.starttls and not self.config.url.startswith("ldaps://"):
+            conn.start_tls()
+        return conn
+
+    def authenticate(self, username: str, password: str) -> DirectoryEntry | None:
+        """The user's entry if `password` binds as them; None if not (or unreachable)."""
+        if not password:
+            return None  # an empty password is an anonymous bind in LDAP: never a login
+        attribute = self.config.display_name_attribute
+        search_filter = self.config.user_filter.format(username=escape_filter_chars(username))
+        try:
+            finder = self._connect()
+            if not finder.bind():
+                log.warning("unable to search %s: anonymous bind refused", self.config.domain)
+                return None
+            finder.search(self.config.user_base, search_filter, attributes=[attribute])
+            entries = list(finder.entries)
+            finder.unbind()
+            if len(entries) != 1:
+                return None
+            dn = entries[0].entry_dn
+            values = entries[0][attribute].values if attribute in entries[0] else []
+            display = str(values[0]) if values else username
+            user_conn = self._connect(dn, password)
+            ok = bool(user_conn.bind())
+            user_conn.unbind()
+        except (LDAPException, OSError) as error:
+            log.warning("unable to reach the %s directory: %s", self.config.domain, error)
+            return None
+        if not ok:
+            return None
+        return DirectoryEntry(normal_username(username), self.config.domain, display)
+
+
+class Directory:
+    """The one place that answers "is this username + password + domain right?"."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.cost: HashCost = settings.hash_cost
+        self.ldap = {entry.domain: LdapDirectory(entry) for entry in settings.ldap}
+
+    def domains(self) -> list[str]:
+        return sorted(self.ldap)
+
+    def check_password(self, db: Session, username: str, domain: str, password: str) -> User | None:
+        """The user if the password is right, else None. Unknown users cost the same time."""
+        directory = self.ldap.get(normal_domain(domain))
+        if directory is not None:
+            entry = directory.authenticate(username, password)
+            if entry is None:
+                return None
+            user = find_user(db, entry.username, entry.domain)
+            if user is None:
+                user = User(
+                    username=entry.username,
+                    domain=entry.domain,
+                    display_name=entry.display_name,
+                    disabled=False,
+                    registration_authority=False,
+                    policy_name="default",
+                    failed_attempts=0,
+                )
+                db.add(user)
+                db.flush()
+            return user
+        user = find_user(db, username, domain)
+        if user is None or user.password_verifier is None:
+            burn_time(password, self.cost)
+            return None
+        return user if check_verifier(password, user.password_verifier) else None

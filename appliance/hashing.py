@@ -1,0 +1,76 @@
+"""Argon2id verifiers for PINs and local passwords, and the HMAC that hides card ids in logs.
+
+A verifier is stored as `argon2id$<memory_kib>$<iterations>$<lanes>$<salt>$<hash>` (base64), so
+a cost change applies to new verifiers without breaking old ones. cryptography's Argon2id
+releases the GIL, so request threads hash in parallel on all cores.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from appliance.config import HashCost
+
+SALT_BYTES = 16
+HASH_BYTES = 32
+# A fixed verifier checked when no user matches, so a wrong username costs the same as a wrong
+# password (no user enumeration by timing).
+_DUMMY_SALT = b"tapkiosk-no-user"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _derive(secret: str, salt: bytes, cost: HashCost) -> bytes:
+    kdf = Argon2id(
+        salt=salt,
+        length=HASH_BYTES,
+        iterations=cost.iterations,
+        lanes=cost.lanes,
+        memory_cost=cost.memory_kib,
+    )
+    return kdf.derive(secret.encode("utf-8"))
+
+
+def make_verifier(secret: str, cost: HashCost, salt: bytes | None = None) -> str:
+    salt = salt if salt is not None else os.urandom(SALT_BYTES)
+    digest = _derive(secret, salt, cost)
+    return f"argon2id${cost.memory_kib}${cost.iterations}${cost.lanes}${_b64(salt)}${_b64(digest)}"
+
+
+def check_verifier(secret: str, verifier: str) -> bool:
+    """True if `secret` matches; compared in constant time. A malformed verifier never matches."""
+    try:
+        kind, memory, iterations, lanes, salt, digest = verifier.split("$")
+        cost = HashCost(memory_kib=int(memory), iterations=int(iterations), lanes=int(lanes))
+        expected = base64.b64decode(digest)
+        salt_bytes = base64.b64decode(salt)
+    except (ValueError, TypeError):
+        return False
+    if kind != "argon2id":
+        return False
+    return hmac.compare_digest(_derive(secret, salt_bytes, cost), expected)
+
+
+def burn_time(secret: str, cost: HashCost) -> None:
+    """Do the work of one check and throw it away (for unknown users)."""
+    _derive(secret, _DUMMY_SALT, cost)
+
+
+def card_hash(secret_key: bytes, card_id: str) -> str:
+    """A keyed hash of a card id: stable for correlating audit lines, useless to a reader."""
+    return hmac.new(secret_key, card_id.encode("ascii"), hashlib.sha256).hexdigest()[:32]
+
+
+def kiosk_secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -1,0 +1,411 @@
+"""`POST /v1/auth`: one login walked one factor at a time (see docs/api.md).
+
+Each reply that expects more carries a fresh single-use state token; only its SHA-256 is kept.
+Argon2id checks run before the state is consumed and outside any write transaction, so a slow
+hash never holds the database's write lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from appliance import errors
+from appliance.audit import Auditor
+from appliance.config import Settings
+from appliance.directory import Directory
+from appliance.hashing import check_verifier, make_verifier, token_digest
+from appliance.policy import allows, pin_rule_broken, pin_rules
+from appliance.spine import in_grace, iso, ok_reply, open_session
+from appliance.store import AuthState, Card, PinVerifier, Policy, User
+
+Reply = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A consumed state token: what the login was waiting for."""
+
+    step: str  # pin | password | enroll_card | enroll_pin
+    method: str
+    user_id: int | None
+    card_id: str | None
+    failures: int
+
+
+class LoginService:
+    def __init__(
+        self, settings: Settings, directory: Directory, clock: Callable[[], dt.datetime]
+    ) -> None:
+        self.settings = settings
+        self.directory = directory
+        self.clock = clock
+        self.audit = Auditor(settings.secret)
+
+    # -- state tokens ------------------------------------------------------------------------
+
+    def _issue(
+        self,
+        db: Session,
+        kiosk: str,
+        step: str,
+        timeout: int,
+        *,
+        method: str = "",
+        user: User | None = None,
+        card_id: str | None = None,
+        failures: int = 0,
+    ) -> dict[str, Any]:
+        token = secrets.token_urlsafe(32)
+        db.add(
+            AuthState(
+                token_sha256=token_digest(token),
+                kiosk=kiosk,
+                step=step,
+                method=method,
+                user_id=user.id if user else None,
+                card_id=card_id,
+                failures=failures,
+                expires_at=self.clock() + dt.timedelta(seconds=timeout),
+            )
+        )
+        return {"state": token, "expires_in": timeout}
+
+    def _peek(self, db: Session, kiosk: str, token: str, wanted: str) -> Step:
+        now = self.clock()
+        row = db.get(AuthState, token_digest(token))
+        if row is None or row.kiosk != kiosk:
+            raise errors.state_invalid()
+        if row.expires_at <= now:
+            db.execute(delete(AuthState).where(AuthState.token_sha256 == row.token_sha256))
+            db.commit()
+            raise errors.state_expired()
+        if row.step != wanted:
+            raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
+        return Step(row.step, row.method, row.user_id, row.card_id, row.failures)
+
+    def _consume(self, db: Session, token: str) -> None:
+        """Delete the token; losing a race for it means it was already used."""
+        result = db.execute(delete(AuthState).where(AuthState.token_sha256 == token_digest(token)))
+        if getattr(result, "rowcount", 0) != 1:
+            db.rollback()
+            raise errors.state_invalid()
+
+    # -- shared pieces ---------------------------------------------------------------------
+
+    def _default_policy(self, db: Session) -> Policy:
+        policy = db.get(Policy, "default")
+        assert policy is not None, "the default policy is created by the first migration"
+        return policy
+
+    def _locked(self, user: User, now: dt.datetime) -> Reply | None:
+        if user.locked_until is not None and user.locked_until > now:
+            return {"status": "locked", "until": iso(user.locked_until), "user": user.username}
+        return None
+
+    def _denied(self, reason: str, message: str) -> Reply:
+        return {"status": "denied", "reason": reason, "message": message}
+
+    def _register_failure(self, db: Session, user: User, kiosk: str, factor: str) -> Reply | None:
+        """Count a wrong PIN/password; at the policy's limit lock the user. Returns `locked`."""
+        now = self.clock()
+        count = db.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_attempts=User.failed_attempts + 1)
+            .returning(User.failed_attempts)
+        ).scalar_one()
+        self.audit.record(db, f"{factor}_bad", at=now, kiosk=kiosk, username=user.username)
+        policy = user.policy
+        if count >= policy.max_attempts:
+            until = now + dt.timedelta(seconds=policy.lockout_seconds)
+            db.execute(
+                update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=until)
+            )
+            self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=user.username)
+            return {"status": "locked", "until": iso(until), "user": user.username}
+        user.failed_attempts = count
+        return None
+
+    def _reset_failures(self, db: Session, user: User) -> None:
+        if user.failed_attempts or user.locked_until is not None:
+            db.execute(
+                update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=None)
+            )
+
+    def _finish(self, db: Session, kiosk: str, user: User, method: str) -> Reply:
+        """The end of a proven login: PIN enrolment first if owed, else the session."""
+        policy = user.policy
+        if policy.pin_enabled and db.get(PinVerifier, user.id) is None:
+            reply = {
+                "status": "enroll",
+                "need": ["pin"],
+                "pin_rules": pin_rules(policy),
+                "user": _user_brief(user),
+            }
+            reply |= self._issue(
+                db, kiosk, "enroll_pin", policy.entry_timeout, method=method, user=user
+            )
+            db.commit()
+            return reply
+        now = self.clock()
+        session = open_session(db, user, kiosk, now)
+        self.audit.record(db, "login", at=now, kiosk=kiosk, username=user.username, method=method)
+        db.commit()
+        return ok_reply(session, user, method, now)
+
+    # -- first factors ---------------------------------------------------------------------
+
+    def card(self, db: Session, kiosk: str, card_id: str) -> Reply:
+        now = self.clock()
+        card = db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none()
+        if card is None:
+            policy = self._default_policy(db)
+            self.audit.record(db, "card_unknown", at=now, kiosk=kiosk, card_id=card_id)
+            if not policy.self_enrollment:
+                db.commit()
+                return {"status": "unknown_card", "enrollment": "disabled"}
+            reply: Reply = {
+                "status": "unknown_card",
+                "enrollment": "allowed",
+                "domains": self.domains(db),
+            }
+            reply |= self._issue(db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id)
+            db.commit()
+            return reply
+        user = card.user
+        self.audit.record(
+            db, "card_seen", at=now, kiosk=kiosk, username=user.username, card_id=card_id
+        )
+        if card.revoked_at is not None:
+            db.commit()
+            return self._denied("card_revoked", "This card has been revoked.")
+        if user.disabled:
+            db.commit()
+            return self._denied("user_disabled", "This account is disabled.")
+        locked = self._locked(user, now)
+        if locked is not None:
+            db.commit()
+            return locked
+        policy = user.policy
+        if not allows(policy, "card"):
+            db.commit()
+            return self._denied("factor_not_allowed", "Your policy does not allow card login.")
+        has_pin = db.get(PinVerifier, user.id) is not None
+        owes_pin = policy.pin_enabled and not has_pin
+        session = None if owes_pin else in_grace(db, user, now)
+        if session is not None:
+            self.audit.record(
+                db, "login", at=now, kiosk=kiosk, username=user.username, method="tap_and_go"
+            )
+            db.commit()
+            return ok_reply(session, user, "tap_and_go", now)
+        # a card alone is one factor: the PIN, or the password when there is no PIN (yet)
+        step = "pin" if policy.pin_enabled and has_pin else "password"
+        method = "card_pin" if step == "pin" else "card_password"
+        reply = {"status": "continue", "need": [step], "user": _user_brief(user)}
+        reply |= self._issue(
+            db, kiosk, step, policy.entry_timeout, method=method, user=user, card_id=card_id
+        )
+        db.commit()
+        return reply
+
+    def password(self, db: Session, kiosk: str, username: str, password: str, domain: str) -> Reply:
+        now = self.clock()
+        user = self.directory.check_password(db, username, domain, password)
+        if user is None:
+            self.audit.record(db, "password_bad", at=now, kiosk=kiosk, username=username.lower())
+            db.commit()
+            return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
+        gate = self._gate(db, user, now)
+        if gate is not None:
+            db.commit()
+            return gate
+        if not allows(user.policy, "password"):
+            db.commit()
+            return self._denied("factor_not_allowed", "Your policy does not allow password login.")
+        self._reset_failures(db, user)
+        return self._finish(db, kiosk, user, "password")
+
+    def _gate(self, db: Session, user: User, now: dt.datetime) -> Reply | None:
+        if user.disabled:
+            return self._denied("user_disabled", "This account is disabled.")
+        return self._locked(user, now)
+
+    # -- later steps -----------------------------------------------------------------------
+
+    def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
+        step = self._peek(db, kiosk, token, "pin")
+        user = db.get(User, step.user_id)
+        verifier = db.get(PinVerifier, step.user_id)
+        if user is None or verifier is None:
+            raise errors.state_invalid()
+        now = self.clock()
+        gate = self._gate(db, user, now)
+        right = gate is None and check_verifier(value, verifier.verifier)
+        self._consume(db, token)
+        if gate is not None:
+            db.commit()
+            return gate
+        if not right:
+            locked = self._register_failure(db, user, kiosk, "pin")
+            if locked is not None:
+                db.commit()
+                return locked
+            return self._again(db, kiosk, user, step, "bad_pin")
+        self._reset_failures(db, user)
+        self.audit.record(db, "pin_ok", at=now, kiosk=kiosk, username=user.username)
+        return self._finish(db, kiosk, user, step.method)
+
+    def _again(self, db: Session, kiosk: str, user: User, step: Step, reason: str) -> Reply:
+        policy = user.policy
+        reply: Reply = {
+            "status": "bad_factor",
+            "reason": reason,
+            "need": [step.step],
+            "attempts_left": max(policy.max_attempts - user.failed_attempts, 0),
+        }
+        reply |= self._issue(
+            db,
+            kiosk,
+            step.step,
+            policy.entry_timeout,
+            method=step.method,
+            user=user,
+            card_id=step.card_id,
+        )
+        db.commit()
+        return reply
+
+    def card_password(
+        self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
+    ) -> Reply:
+        step = self._peek(db, kiosk, token, "password")
+        owner = db.get(User, step.user_id)
+        if owner is None:
+            raise errors.state_invalid()
+        proven = self.directory.check_password(db, username, domain, password)
+        self._consume(db, token)
+        now = self.clock()
+        gate = self._gate(db, owner, now)
+        if gate is not None:
+            db.commit()
+            return gate
+        if proven is None or proven.id != owner.id:
+            locked = self._register_failure(db, owner, kiosk, "password")
+            if locked is not None:
+                db.commit()
+                return locked
+            return self._again(db, kiosk, owner, step, "bad_password")
+        self._reset_failures(db, owner)
+        self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=owner.username)
+        return self._finish(db, kiosk, owner, "card_password")
+
+    def enroll_card(
+        self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
+    ) -> Reply:
+        step = self._peek(db, kiosk, token, "enroll_card")
+        assert step.card_id is not None
+        user = self.directory.check_password(db, username, domain, password)
+        self._consume(db, token)
+        now = self.clock()
+        default = self._default_policy(db)
+        if user is None:
+            failures = step.failures + 1
+            self.audit.record(
+                db,
+                "password_bad",
+                at=now,
+                kiosk=kiosk,
+                username=username.lower(),
+                card_id=step.card_id,
+            )
+            left = max(default.max_attempts - failures, 0)
+            reply: Reply = {
+                "status": "bad_factor",
+                "reason": "bad_password",
+                "need": ["password"],
+                "attempts_left": left,
+            }
+            if left > 0:  # out of tries: no new state, the kiosk starts again from a tap
+                reply |= self._issue(
+                    db,
+                    kiosk,
+                    "enroll_card",
+                    default.entry_timeout,
+                    card_id=step.card_id,
+                    failures=failures,
+                )
+            db.commit()
+            return reply
+        gate = self._gate(db, user, now)
+        if gate is not None:
+            db.commit()
+            return gate
+        if not (default.self_enrollment and user.policy.self_enrollment):
+            self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=user.username)
+            db.commit()
+            return self._denied(
+                "factor_not_allowed", "Your policy does not allow enrolling cards at a kiosk."
+            )
+        if db.scalars(select(Card).where(Card.card_id == step.card_id)).one_or_none() is not None:
+            db.commit()
+            return self._denied("card_taken", "This card already belongs to someone.")
+        db.add(Card(card_id=step.card_id, user_id=user.id, enrolled_at=now, enrolled_kiosk=kiosk))
+        self.audit.record(
+            db, "card_enrolled", at=now, kiosk=kiosk, username=user.username, card_id=step.card_id
+        )
+        try:
+            db.flush()
+        except IntegrityError:
+            db.rollback()
+            return self._denied("card_taken", "This card already belongs to someone.")
+        self._reset_failures(db, user)
+        return self._finish(db, kiosk, user, "card_password")
+
+    def enroll_pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
+        step = self._peek(db, kiosk, token, "enroll_pin")
+        user = db.get(User, step.user_id)
+        if user is None:
+            raise errors.state_invalid()
+        broken = pin_rule_broken(user.policy, value)
+        verifier = None if broken else make_verifier(value, self.settings.hash_cost)
+        self._consume(db, token)
+        if broken is not None:
+            reply = self._again(db, kiosk, user, step, "pin_rules")
+            reply["message"] = broken
+            return reply
+        assert verifier is not None
+        now = self.clock()
+        existing = db.get(PinVerifier, user.id)
+        if existing is None:
+            db.add(PinVerifier(user_id=user.id, verifier=verifier, set_at=now))
+        else:
+            existing.verifier, existing.set_at = verifier, now
+        self.audit.record(db, "pin_enrolled", at=now, kiosk=kiosk, username=user.username)
+        db.flush()
+        return self._finish(db, kiosk, user, step.method)
+
+    def domains(self, db: Session) -> list[str]:
+        local = db.scalars(select(User.domain).distinct()).all()
+        return sorted(set(local) | set(self.directory.domains()))
+
+
+def _user_brief(user: User) -> dict[str, str]:
+    return {"username": user.username, "display_name": user.display_name}
+
+
+def _needs(step: str) -> str:
+    return {
+        "pin": "a PIN factor",
+        "password": "a password factor",
+        "enroll_card": "a password factor with enroll card",
+        "enroll_pin": "enroll pin",
+    }.get(step, "another step")

@@ -1,0 +1,166 @@
+"""Login policies: which factors, PIN rules, lockout, entry timeout and tap-and-go grace."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from appliance.config import ApplianceError
+from appliance.store import Policy
+
+MAX_GRACE_SECONDS = 12 * 3600
+FACTORS = ("card", "password")
+_DURATION = re.compile(r"^(\d+)([smh]?)$")
+_UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
+_ON = {"on", "true", "yes", "1"}
+_OFF = {"off", "false", "no", "0"}
+
+
+def parse_duration(text: str) -> int:
+    """Seconds from `90`, `90s`, `15m` or `8h`."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        raise ApplianceError(f"unable to read duration {text!r}: use seconds, or 90s, 15m, 8h")
+    return int(match.group(1)) * _UNIT[match.group(2)]
+
+
+def _parse_bool(key: str, text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _ON:
+        return True
+    if lowered in _OFF:
+        return False
+    raise ApplianceError(f"unable to set {key}: {text!r} is not on or off")
+
+
+def _parse_int(key: str, text: str, low: int, high: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ApplianceError(f"unable to set {key}: {text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ApplianceError(f"unable to set {key}: {value} is not between {low} and {high}")
+    return value
+
+
+def _parse_factors(text: str) -> str:
+    factors = [item.strip().lower() for item in text.split(",") if item.strip()]
+    unknown = [item for item in factors if item not in FACTORS]
+    if unknown or not factors:
+        raise ApplianceError(
+            f"unable to set first_factors: {text!r}; use a comma list of {', '.join(FACTORS)}"
+        )
+    return ",".join(item for item in FACTORS if item in factors)
+
+
+def _parse_duration_in(key: str, text: str, low: int, high: int) -> int:
+    seconds = parse_duration(text)
+    if not low <= seconds <= high:
+        raise ApplianceError(
+            f"unable to set {key}: {seconds} s is not between {low} s and {high} s"
+            + (" (the grace period is at most 12 h)" if key == "grace" else "")
+        )
+    return seconds
+
+
+SETTABLE = {
+    "first_factors": "comma list of card, password",
+    "pin": "on|off: the PIN modality",
+    "self_enrollment": "on|off: card self-enrolment at the kiosk",
+    "pin_min_length": "4..32",
+    "pin_max_length": "4..32",
+    "pin_digits_only": "on|off",
+    "max_attempts": "failed attempts before lockout (1..100)",
+    "lockout": "lockout length (e.g. 15m)",
+    "entry_timeout": "second-factor entry timeout (1s..10m)",
+    "grace": "tap-and-go grace period (0..12h)",
+}
+
+
+def apply_setting(policy: Policy, key: str, text: str) -> None:
+    """Set one policy field from its CLI form; raises ApplianceError naming the problem."""
+    if key == "first_factors":
+        policy.first_factors = _parse_factors(text)
+    elif key == "pin":
+        policy.pin_enabled = _parse_bool(key, text)
+    elif key == "self_enrollment":
+        policy.self_enrollment = _parse_bool(key, text)
+    elif key == "pin_min_length":
+        policy.pin_min_length = _parse_int(key, text, 4, 32)
+    elif key == "pin_max_length":
+        policy.pin_max_length = _parse_int(key, text, 4, 32)
+    elif key == "pin_digits_only":
+        policy.pin_digits_only = _parse_bool(key, text)
+    elif key == "max_attempts":
+        policy.max_attempts = _parse_int(key, text, 1, 100)
+    elif key == "lockout":
+        policy.lockout_seconds = _parse_duration_in(key, text, 1, 7 * 24 * 3600)
+    elif key == "entry_timeout":
+        policy.entry_timeout = _parse_duration_in(key, text, 1, 600)
+    elif key == "grace":
+        policy.grace_seconds = _parse_duration_in(key, text, 0, MAX_GRACE_SECONDS)
+    else:
+        raise ApplianceError(
+            f"unable to set {key}: no such policy setting; use one of {', '.join(SETTABLE)}"
+        )
+    if policy.pin_min_length > policy.pin_max_length:
+        raise ApplianceError(
+            "unable to set PIN lengths: pin_min_length is larger than pin_max_length"
+        )
+
+
+def new_policy(name: str) -> Policy:
+    return Policy(
+        name=name,
+        first_factors="card,password",
+        pin_enabled=True,
+        self_enrollment=True,
+        pin_min_length=4,
+        pin_max_length=8,
+        pin_digits_only=True,
+        max_attempts=5,
+        lockout_seconds=900,
+        entry_timeout=60,
+        grace_seconds=8 * 3600,
+    )
+
+
+def allows(policy: Policy, factor: str) -> bool:
+    return factor in policy.first_factors.split(",")
+
+
+def pin_rules(policy: Policy) -> dict[str, Any]:
+    return {
+        "min_length": policy.pin_min_length,
+        "max_length": policy.pin_max_length,
+        "digits_only": policy.pin_digits_only,
+    }
+
+
+def pin_rule_broken(policy: Policy, pin: str) -> str | None:
+    """The sentence naming the rule `pin` breaks, or None if it is acceptable."""
+    if policy.pin_digits_only and not (pin.isascii() and pin.isdigit()):
+        return "The PIN must be digits only."
+    if not policy.pin_digits_only and not pin.isprintable():
+        return "The PIN must be printable characters."
+    if len(pin) < policy.pin_min_length:
+        return f"The PIN must have at least {policy.pin_min_length} digits."
+    if len(pin) > policy.pin_max_length:
+        return f"The PIN must have at most {policy.pin_max_length} digits."
+    return None
+
+
+def describe(policy: Policy) -> dict[str, Any]:
+    return {
+        "name": policy.name,
+        "first_factors": policy.first_factors,
+        "pin": "on" if policy.pin_enabled else "off",
+        "self_enrollment": "on" if policy.self_enrollment else "off",
+        "pin_min_length": policy.pin_min_length,
+        "pin_max_length": policy.pin_max_length,
+        "pin_digits_only": "on" if policy.pin_digits_only else "off",
+        "max_attempts": policy.max_attempts,
+        "lockout": f"{policy.lockout_seconds}s",
+        "entry_timeout": f"{policy.entry_timeout}s",
+        "grace": f"{policy.grace_seconds}s",
+    }

@@ -1,0 +1,167 @@
+"""The appliance's data: SQLAlchemy 2 models (SQLite by default, PostgreSQL by URL).
+
+The schema is owned by the alembic migrations in `appliance/migrations`; these models must match
+the head revision (a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Policy(Base):
+    __tablename__ = "policies"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_factors: Mapped[str] = mapped_column(String(64), default="card,password")
+    pin_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    self_enrollment: Mapped[bool] = mapped_column(Boolean, default=True)
+    pin_min_length: Mapped[int] = mapped_column(Integer, default=4)
+    pin_max_length: Mapped[int] = mapped_column(Integer, default=8)
+    pin_digits_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    lockout_seconds: Mapped[int] = mapped_column(Integer, default=900)
+    entry_timeout: Mapped[int] = mapped_column(Integer, default=60)
+    grace_seconds: Mapped[int] = mapped_column(Integer, default=8 * 3600)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("username", "domain", name="uq_users_username_domain"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(128))
+    domain: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(256), default="")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    registration_authority: Mapped[bool] = mapped_column(Boolean, default=False)
+    policy_name: Mapped[str] = mapped_column(ForeignKey("policies.name"), default="default")
+    password_verifier: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    vsc_expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    current_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    policy: Mapped[Policy] = relationship(lazy="joined")
+    roles: Mapped[list[SpineRole]] = relationship(
+        order_by="SpineRole.code", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PinVerifier(Base):
+    __tablename__ = "pin_verifiers"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    verifier: Mapped[str] = mapped_column(String(256))
+    set_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_id: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    enrolled_kiosk: Mapped[str] = mapped_column(String(128), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Kiosk(Base):
+    __tablename__ = "kiosks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    kiosk: Mapped[str] = mapped_column(String(128), default="")
+    username: Mapped[str] = mapped_column(String(128), default="", index=True)
+    event: Mapped[str] = mapped_column(String(64))
+    card_hash: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class SpineRole(Base):
+    __tablename__ = "spine_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+
+
+class SpineSession(Base):
+    __tablename__ = "spine_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    kiosk: Mapped[str] = mapped_column(String(128), default="")
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    grace_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuthState(Base):
+    """A login in progress, named by a single-use token (only its SHA-256 is kept)."""
+
+    __tablename__ = "auth_states"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kiosk: Mapped[str] = mapped_column(String(128))
+    step: Mapped[str] = mapped_column(String(32))
+    method: Mapped[str] = mapped_column(String(32), default="")
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    card_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)

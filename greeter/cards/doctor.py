@@ -1,0 +1,176 @@
+"""`greeter doctor` for card readers: what the kiosk can see, and for each problem the fix.
+
+Card ids never appear raw: each is shown as a short keyed hash, with a key made fresh for each
+run, so two readers showing the same card show the same hash in one report and nothing more.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import shutil
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from greeter.cards.nfc import _default_opener, open_fault
+from greeter.cards.settings import CardSettings
+
+Verdict = Literal["ok", "warn", "fail"]
+
+FIX_PCSCD_MISSING = "install the PC/SC daemon: sudo apt install pcscd"
+FIX_PCSCD_DOWN = "start it: sudo systemctl enable --now pcscd.socket (then replug the reader)"
+FIX_NO_READER = (
+    "plug in the card reader; if it is plugged in, check `lsusb` and that its driver is "
+    "installed (libccid for most USB readers)"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report: what was looked at, what was found, and the fix if any."""
+
+    subject: str
+    verdict: Verdict
+    detail: str
+    fix: str = ""
+
+
+@dataclass
+class DoctorReport:
+    checks: list[Check] = field(default_factory=list)
+    readable: bool = False  # at least one reader can read cards
+
+    @property
+    def ok(self) -> bool:
+        """False when the kiosk cannot read cards at all."""
+        return self.readable
+
+    def render(self) -> str:
+        marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+        lines = ["Card readers"]
+        for check in self.checks:
+            lines.append(f"  [{marks[check.verdict]}] {check.subject}: {check.detail}")
+            if check.fix:
+                lines.append(f"         fix: {check.fix}")
+        lines.append(
+            "Result: the kiosk can read cards"
+            if self.ok
+            else "Result: the kiosk cannot read cards; apply the fixes above"
+        )
+        return "\n".join(lines) + "\n"
+
+
+def _id_hasher() -> Callable[[str], str]:
+    key = secrets.token_bytes(16)
+    return lambda card_id: "#" + hashlib.blake2s(card_id.encode(), key=key).hexdigest()[:8]
+
+
+def _pcsc(settings: CardSettings, report: DoctorReport, hash_id: Callable[[str], str]) -> None:
+    from smartcard import scard
+
+    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if hresult != scard.SCARD_S_SUCCESS:
+        installed = bool(shutil.which("pcscd") or Path("/usr/sbin/pcscd").exists())
+        report.checks.append(
+            Check(
+                "pcscd",
+                "fail",
+                "not running (unable to reach the PC/SC service)" if installed else "not installed",
+                FIX_PCSCD_DOWN if installed else FIX_PCSCD_MISSING,
+            )
+        )
+        return
+    try:
+        hresult, readers = scard.SCardListReaders(context, [])
+        readers = list(readers) if hresult == scard.SCARD_S_SUCCESS else []
+        report.checks.append(Check("pcscd", "ok", f"running, {len(readers)} reader(s)"))
+        if not readers:
+            report.checks.append(Check("PC/SC readers", "fail", "none attached", FIX_NO_READER))
+            return
+        report.readable = True
+        request = [(name, scard.SCARD_STATE_UNAWARE) for name in readers]
+        hresult, states = scard.SCardGetStatusChange(context, 0, request)
+        for name, event, atr in states if hresult == scard.SCARD_S_SUCCESS else []:
+            report.checks.append(_reader_check(context, name, event, bytes(atr), settings, hash_id))
+    finally:
+        scard.SCardReleaseContext(context)
+
+
+def _reader_check(
+    context: Any,
+    name: str,
+    event: int,
+    atr: bytes,
+    settings: CardSettings,
+    hash_id: Callable[[str], str],
+) -> Check:
+    from smartcard import scard
+
+    from greeter.cards.pcsc_card import read_card
+
+    subject = f'reader "{name}"'
+    if not event & scard.SCARD_STATE_PRESENT:
+        return Check(subject, "ok", "no card")
+    if event & scard.SCARD_STATE_MUTE:
+        return Check(subject, "warn", "a card that does not answer", "reinsert it or try another")
+    read = read_card(context, name, atr, settings)
+    if read.card_id is not None:
+        return Check(subject, "ok", f"{read.kind} card {hash_id(read.card_id)}")
+    return Check(
+        subject,
+        "warn",
+        f"{read.kind} card without a usable identifier (ATR {atr.hex(' ').upper()})",
+        "add a [[cards.atr_profile]] for this ATR, or set kind for this reader in [[cards.reader]]",
+    )
+
+
+def _nfc(path: str, report: DoctorReport, opener: Callable[[str], Any]) -> None:
+    try:
+        clf = opener(path)
+    except Exception as error:  # nfcpy raises IOError and usb1 errors alike
+        _service, message = open_fault(path, error)
+        detail, _, fix = message.partition(": ")[2].partition("; ")
+        report.checks.append(Check(f"NFC reader {path}", "fail", detail, fix or message))
+        return
+    try:
+        report.readable = True
+        report.checks.append(Check(f"NFC reader {path}", "ok", str(clf)))
+    finally:
+        clf.close()
+
+
+def _virtual(socket_path: str, report: DoctorReport) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        try:
+            probe.connect(socket_path)
+        except OSError:
+            report.checks.append(
+                Check("virtual taps", "ok", f"nobody listening at {socket_path} (greeter stopped)")
+            )
+            return
+    report.checks.append(Check("virtual taps", "ok", f"a greeter listens at {socket_path}"))
+
+
+def diagnose(
+    settings: CardSettings, *, nfc_opener: Callable[[str], Any] = _default_opener
+) -> DoctorReport:
+    """Look at every configured card source; never raises for what the hardware does."""
+    report = DoctorReport()
+    hash_id = _id_hasher()
+    if settings.pcsc:
+        _pcsc(settings, report, hash_id)
+    else:
+        report.checks.append(Check("PC/SC", "ok", "off in the config ([cards] pcsc = false)"))
+    for path in settings.nfc:
+        _nfc(path, report, nfc_opener)
+    if settings.virtual_socket:
+        _virtual(settings.virtual_socket, report)
+    if not settings.pcsc and not settings.nfc:
+        report.checks.append(
+            Check("card sources", "fail", "none configured", "set [cards] pcsc = true or nfc")
+        )
+    return report

@@ -1,0 +1,57 @@
+"""The local appliance the greeter demo and other tests start: up over HTTPS, demo users in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+
+from appliance.local import LocalAppliance, start_local_appliance
+from tests.appliance.kiosk_client import Kiosk
+
+ALICE_CARD = "04A1B2C3D4E5F6"
+
+
+def test_demo_appliance_answers_over_https_with_pinned_ca(appliance_server: LocalAppliance):
+    kiosk = Kiosk(appliance_server)
+    info = kiosk.get("/v1/kiosk").json()
+    assert info == {
+        "kiosk": "demo-kiosk",
+        "domains": ["DEMO"],
+        "password_login": True,
+        "card_enrollment": True,
+        "entry_timeout": 60,
+        "pin_rules": {"min_length": 4, "max_length": 8, "digits_only": True},
+    }
+    # without the pinned CA the certificate is not trusted
+    try:
+        requests.get(appliance_server.url + "/healthz", timeout=10)
+        raise AssertionError("an unpinned client trusted the appliance's certificate")
+    except requests.exceptions.SSLError:
+        pass
+
+
+def test_alice_logs_in_with_card_and_pin_on_real_argon2_cost(tmp_path: Path):
+    # the product's own cost (19 MiB, t=2), not the tests' cheap one
+    with start_local_appliance(tmp_path / "a", seed_demo=True, kiosk_name="ward7") as server:
+        kiosk = Kiosk(server)
+        first = kiosk.tap(ALICE_CARD)
+        assert first["status"] == "continue"
+        assert first["need"] == ["pin"]
+        assert first["user"] == {"username": "alice", "display_name": "Alice Adams"}
+        done = kiosk.pin(first["state"], "1234")
+        assert done["status"] == "ok"
+        assert done["session"]["method"] == "card_pin"
+        assert done["session"]["user"]["registration_authority"] is False
+        assert done["session"]["spine"]["role"] is None
+        assert len(done["session"]["spine"]["roles"]) == 2
+        assert "memory_kib" not in (server.state_dir / "appliance.toml").read_text()
+    assert server.process.poll() is not None, "stop() leaves no server running"
+
+
+def test_admin_runs_the_cli_against_the_same_state(appliance_server: LocalAppliance):
+    listed = appliance_server.admin("user", "list")
+    assert listed.returncode == 0
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
+        "alice@DEMO", "bob@DEMO", "carol@DEMO", "ravi@DEMO",
+    ]  # fmt: skip

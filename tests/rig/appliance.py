@@ -1,0 +1,37 @@
+"""A real appliance on loopback (HTTPS, test CA, demo users) for any test that needs one.
+
+Use in a conftest.py: `from tests.rig.appliance import appliance_server  # noqa: F401`, then
+
+    def test_x(appliance_server: LocalAppliance) -> None:
+        requests.post(appliance_server.url + "/v1/auth", json=...,
+                      headers=appliance_server.kiosk_headers(), verify=appliance_server.ca_path)
+
+`appliance_server` is per test (its own state dir, so tests may lock users or change policy);
+`appliance_server_shared` is one per test session, for tests that only read. Both hash with a
+cheap Argon2id cost so start-up is quick; `tests/appliance` covers the real cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from appliance.local import LocalAppliance, start_local_appliance
+
+
+def start_demo_appliance(state_dir: Path, **options: object) -> LocalAppliance:
+    return start_local_appliance(state_dir, seed_demo=True, fast_hashing=True, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def appliance_server(tmp_path: Path) -> Iterator[LocalAppliance]:
+    with start_demo_appliance(tmp_path / "appliance") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def appliance_server_shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAppliance]:
+    with start_demo_appliance(tmp_path_factory.mktemp("appliance-shared")) as server:
+        yield server
