@@ -131,9 +131,8 @@ def _nfc(path: str, report: DoctorReport, opener: Callable[[str], Any]) -> None:
     try:
         clf = opener(path)
     except Exception as error:  # nfcpy raises IOError and usb1 errors alike
-        _service, message = open_fault(path, error)
-        detail, _, fix = message.partition(": ")[2].partition("; ")
-        report.checks.append(Check(f"NFC reader {path}", "fail", detail, fix or message))
+        fault = open_fault(path, error)
+        report.checks.append(Check(f"NFC reader {path}", "fail", fault.problem, fault.fix))
         return
     try:
         report.readable = True

@@ -73,6 +73,10 @@ class PcscdError(RuntimeError):
     pass
 
 
+class _PortTaken(PcscdError):
+    pass
+
+
 def have_pcscd() -> bool:
     return bool(shutil.which("pcscd")) and VPCD_DRIVER.exists() and bool(shutil.which("unshare"))
 
@@ -189,6 +193,19 @@ class IsolatedPcscd:
             return
         if not self._labels:
             self._write_reader("A")
+        for _attempt in range(3):
+            self._launch()
+            try:
+                self._wait_ready(timeout)
+                return
+            except _PortTaken:
+                # another run took a port between our probe and vpcd's bind: new ports
+                self.stop()
+                for label in list(self._labels):
+                    self._write_reader(label)
+        raise PcscdError("unable to start pcscd: vpcd could not bind its ports three times")
+
+    def _launch(self) -> None:
         self.socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in ("pcscd.comm", "pcscd.pid"):
             (self.socket_dir / stale).unlink(missing_ok=True)
@@ -206,17 +223,17 @@ class IsolatedPcscd:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                preexec_fn=_die_with_parent,
+                preexec_fn=_die_with_parent,  # a prctl only: safe between fork and exec
             )
         finally:
             if self.debug_log:
                 log.close()
-        self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         expected = {f"Tapkiosk vpcd {label} " for label in self._labels}
         names: list[str] | None = None
+        answered_at: float | None = None
         pause = threading.Event()
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
@@ -230,6 +247,12 @@ class IsolatedPcscd:
                 ):
                     self.readers = self._slots(names)
                     return
+                if names is not None:
+                    # pcscd adds serial readers before it listens: one still missing after a
+                    # moment failed to start, and a taken port is the usual reason
+                    answered_at = answered_at or time.monotonic()
+                    if time.monotonic() - answered_at > 1.0:
+                        raise _PortTaken(names)
             pause.wait(0.02)
         self.stop()
         if names is None and self.socket_path.exists():
