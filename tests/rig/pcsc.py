@@ -16,8 +16,9 @@ Why it is built this way (pcsc-lite 1.9.9 as shipped by Debian, verified here):
   `add_reader()`/`remove_reader()` therefore rewrite reader.conf.d and restart pcscd; a client
   sees the service go away and come back with a different reader list.
 - libpcsclite reads `PCSCLITE_CSOCK_NAME` once per process, on first use, and caches it. So the
-  socket path is fixed for the whole test process (`pcscd_socket_dir`, session scope) and every
-  test's pcscd is started on that same path.
+  socket path is fixed for the whole test process and set when this module is imported (a
+  conftest importing the fixtures does that at collection, before any test runs); every test's
+  pcscd is started on that same path.
 
 How another test uses it (in its conftest.py: `from tests.rig.pcsc import pcscd,
 pcscd_socket_dir  # noqa: F401`):
@@ -29,14 +30,14 @@ pcscd_socket_dir  # noqa: F401`):
         card.insert()                                  # removed again at teardown
         ...pyscard in this process already talks to this pcscd (env set by the fixture)...
 
-A child process (the greeter under test, a bench) needs `env={**os.environ, **pcscd.env}`.
-The fixture sets `PCSCLITE_CSOCK_NAME` in `os.environ` before anything in the process touches
-libpcsclite; if something did earlier, the fixture fails with that explanation.
+A child process (the greeter under test, a bench) needs `env={**os.environ, **pcscd.env}`
+(os.environ already carries it). If libpcsclite was used before this module was imported, the
+fixture fails with that explanation.
 """
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import ctypes
 import os
 import shutil
@@ -310,22 +311,29 @@ class IsolatedPcscd:
         self.stop()
 
 
-@pytest.fixture(scope="session")
-def pcscd_socket_dir() -> Iterator[Path]:
-    """This process's pcscd socket directory; sets PCSCLITE_CSOCK_NAME before pyscard runs."""
-    if not have_pcscd():
-        pytest.skip("pcscd, vsmartcard-vpcd or unshare is not installed")
+def _claim_socket_dir() -> Path:
+    """This process's pcscd socket directory, put in PCSCLITE_CSOCK_NAME right away."""
     preset = os.environ.get(SOCKET_ENV)
     if preset:
-        yield Path(preset).parent
-        return
+        return Path(preset).parent
     directory = Path(tempfile.mkdtemp(prefix="tk-pcscd-"))
     os.environ[SOCKET_ENV] = str(directory / "pcscd.comm")
-    try:
-        yield directory
-    finally:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(directory)
+    atexit.register(shutil.rmtree, directory, True)
+    return directory
+
+
+# At import, i.e. when a conftest collects this module: before any test in this process can
+# touch libpcsclite, which caches the socket path on first use. It also keeps every test
+# away from a system pcscd, fixture or not.
+SOCKET_DIR = _claim_socket_dir()
+
+
+@pytest.fixture(scope="session")
+def pcscd_socket_dir() -> Path:
+    """This process's pcscd socket directory (PCSCLITE_CSOCK_NAME points into it)."""
+    if not have_pcscd():
+        pytest.skip("pcscd, vsmartcard-vpcd or unshare is not installed")
+    return SOCKET_DIR
 
 
 @pytest.fixture
