@@ -73,6 +73,7 @@ class PcscSource:
         self._seen: dict[str, _Seen] = {}
         self._last_status: ReaderStatus | None = None
         self._ever_connected = False
+        self._reported_at = clock()
 
     def start(self, sink: CardSink) -> None:
         if self._thread is not None:
@@ -118,7 +119,8 @@ class PcscSource:
             self._emit(status)
 
     def _card(self, action: CardAction, reader: str, card_id: str | None, kind: CardKind) -> None:
-        self._emit(CardEvent(action, card_id, reader, "pcsc", kind, self._clock()))
+        # `mono` is when pcscd reported the change, not when we finished reading the card
+        self._emit(CardEvent(action, card_id, reader, "pcsc", kind, self._reported_at))
 
     # -- the thread ---------------------------------------------------------------------------
 
@@ -165,6 +167,7 @@ class PcscSource:
         return [r for r in readers if r != PNP_READER]
 
     def _watch(self, context: Any) -> None:
+        self._reported_at = self._clock()
         readers = self._list_readers(context)
         self._ever_connected = True
         self._report_readers(readers)
@@ -174,6 +177,7 @@ class PcscSource:
         while not self._stop.is_set():
             request = [(PNP_READER, pnp_state), *states.items()]
             hresult, result = scard.SCardGetStatusChange(context, scard.INFINITE, request)
+            self._reported_at = self._clock()
             if hresult in (scard.SCARD_E_CANCELLED, scard.SCARD_E_TIMEOUT):
                 continue
             if hresult in (scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE):
