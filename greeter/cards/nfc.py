@@ -46,7 +46,7 @@ FIX_ACCESS = (
 )
 FIX_MISSING = (
     "plug it in, or correct the [cards] nfc path; if it is plugged in, the pn533_usb driver "
-    "or pcscd may hold it (see `greeter doctor`)"
+    "(`lsmod | grep pn533`) or pcscd may hold it"
 )
 
 
