@@ -155,6 +155,7 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
         "password",
         "enroll_pin",
         "notice",
+        "locked",  # alice's apps close behind the greeter
         "session",
         "locked",
         "session",
