@@ -8,15 +8,25 @@ whose result event the executor hands back to `dispatch` on that same thread.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
-import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
-from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
+from greeter.backend import (
+    Backend,
+    BackendError,
+    BackendSettings,
+    Rejected,
+    TimedOut,
+    Unreachable,
+)
 from greeter.cards import CardEvent, CardSource, ReaderStatus
+from greeter.cards.settings import CardSettings
+from greeter.cards.sources import build_sources
+from greeter.config import Config
+from greeter.configkit import ConfigError
+from greeter.desktop import RunnerSessions, SessionError, Sessions
 from greeter.events import EventLog, SecretInLog
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
@@ -30,18 +40,18 @@ from greeter.flow.effects import (
     SwitchSession,
 )
 from greeter.flow.inputs import (
-    AppsClosed,
     BackendFailed,
     BackendReplied,
     Event,
+    SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
     Started,
-    TimerFired,
 )
-from greeter.flow.model import View
+from greeter.flow.model import LockRequested, View
 from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
+from greeter.session import SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -77,20 +87,6 @@ class BackendClient(Protocol):
 
     def report(self, event: dict[str, str | int]) -> Accepted:
         """Send one audit event."""
-
-
-class SessionError(Exception):
-    """A session could not start; `str()` is a plain sentence for the screen."""
-
-
-class Sessions(Protocol):
-    """Starting and switching the user's desktop session (blocking; run in the background)."""
-
-    def start(self, session: SessionInfo) -> None:
-        """Start `session`'s desktop; raises SessionError."""
-
-    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        """Close `previous`'s apps, end its session, start `new`'s; raises SessionError."""
 
 
 ViewListener = Callable[[View], None]
@@ -270,56 +266,51 @@ class Kiosk:
             log.warning("unable to report %s to the appliance: %s", audit.get("event"), error)
 
 
-class InlineExecutor:
-    """An Executor with no event loop: work runs at once on the calling (main) thread, timers
-    wait until `fire(name)`, and events posted from other threads wait in a queue until the
-    main thread calls `run_until`. For tests and tools; the kiosk itself uses the Qt one."""
-
-    def __init__(self) -> None:
-        self._dispatch: Callable[[Event], None] | None = None
-        self._main = threading.get_ident()
-        self._posted: queue.Queue[Event] = queue.Queue()
-        self.timers: dict[str, float] = {}
-
-    def attach(self, dispatch: Callable[[Event], None]) -> None:
-        self._dispatch = dispatch
-
-    def run_in_background(self, work: Callable[[], Event | None]) -> None:
-        event = work()
-        if event is not None:
-            self.post(event)
-
-    def arm_timer(self, name: str, seconds: float) -> None:
-        self.timers[name] = seconds
-
-    def cancel_timer(self, name: str) -> None:
-        self.timers.pop(name, None)
-
-    def post(self, event: Event) -> None:
-        if threading.get_ident() != self._main:
-            self._posted.put(event)
-            return
-        if self._dispatch is None:
-            raise RuntimeError("unable to deliver an event: no Kiosk attached yet")
-        self._dispatch(event)
-
-    def fire(self, name: str) -> bool:
-        """Let timer `name` run out now; False if it was not armed."""
-        if self.timers.pop(name, None) is None:
-            return False
-        self.post(TimerFired(name))
-        return True
-
-    def run_until(self, done: Callable[[], bool], timeout: float) -> bool:
-        """Deliver events posted from other threads until `done()`; False on timeout."""
-        deadline = time.monotonic() + timeout
-        while not done():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            try:
-                event = self._posted.get(timeout=left)
-            except queue.Empty:
-                return done()
-            self.post(event)
-        return True
+def build_kiosk(
+    config: Config,
+    executor: Executor,
+    *,
+    event_log_path: str | None = None,
+    virtual_socket: Path | None = None,
+    card_sources: bool = False,
+) -> Kiosk:
+    """The whole kiosk for `config`: the real backend, event log and session runner.
+    `kiosk.start()` asks the appliance for its settings; `kiosk.close()` ends the session and
+    closes the backend and the log. With `card_sources` (or a `virtual_socket`) the kiosk also
+    starts and stops the card sources itself; the Qt UI starts its own instead."""
+    appliance = config.appliance
+    backend = Backend(
+        BackendSettings(
+            url=appliance.url,
+            ca_path=appliance.ca,
+            kiosk_name=config.kiosk.name,
+            kiosk_secret=appliance.kiosk_secret,
+            connect_timeout=appliance.connect_timeout,
+            read_timeout=appliance.timeout,
+        )
+    )
+    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
+    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
+    if not isinstance(config.session, SessionSettings):
+        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
+    sessions = RunnerSessions(config.session)
+    kiosk = Kiosk(
+        settings=config.flow_settings(),
+        executor=executor,
+        backend=backend,
+        sessions=sessions,
+        event_log=event_log,
+    )
+    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
+    kiosk.on_close(sessions.stop, backend.close, event_log.close)
+    if card_sources or virtual_socket is not None:
+        if not isinstance(config.cards, CardSettings):
+            raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
+        kiosk.attach_sources(
+            build_sources(
+                config.cards,
+                virtual_socket=virtual_socket,
+                on_lock=lambda: kiosk.post(LockRequested()),
+            )
+        )
+    return kiosk
