@@ -21,7 +21,6 @@ from typing import Any
 
 import requests
 
-from greeter.app import build_kiosk
 from greeter.cards import CardEvent
 from greeter.cli import write_demo_config
 from greeter.config import load
@@ -30,6 +29,7 @@ from greeter.flow.inputs import SessionExited, SessionStarted
 from greeter.flow.model import PinEntered
 from greeter.flow.samples import FlowDriver
 from greeter.inline import InlineExecutor
+from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
 RAVI = "04AA0000000002"  # card + PIN 2468, one role: no role screen

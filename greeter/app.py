@@ -10,23 +10,11 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Callable
-from pathlib import Path
 from typing import Protocol
 
-from greeter.backend import (
-    Backend,
-    BackendError,
-    BackendSettings,
-    Rejected,
-    TimedOut,
-    Unreachable,
-)
+from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
 from greeter.cards import CardEvent, CardSource, ReaderStatus
-from greeter.cards.settings import CardSettings
-from greeter.cards.sources import build_sources
-from greeter.config import Config
-from greeter.configkit import ConfigError
-from greeter.desktop import RunnerSessions, SessionError, Sessions
+from greeter.desktop import SessionError, Sessions
 from greeter.events import EventLog, SecretInLog
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
@@ -43,15 +31,13 @@ from greeter.flow.inputs import (
     BackendFailed,
     BackendReplied,
     Event,
-    SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
     Started,
 )
-from greeter.flow.model import LockRequested, View
+from greeter.flow.model import View
 from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
-from greeter.session import SessionSettings
 
 log = logging.getLogger(__name__)
 
@@ -264,53 +250,3 @@ class Kiosk:
         except BackendError as error:
             # the audit trail is the appliance's; the local event log still has the event
             log.warning("unable to report %s to the appliance: %s", audit.get("event"), error)
-
-
-def build_kiosk(
-    config: Config,
-    executor: Executor,
-    *,
-    event_log_path: str | None = None,
-    virtual_socket: Path | None = None,
-    card_sources: bool = False,
-) -> Kiosk:
-    """The whole kiosk for `config`: the real backend, event log and session runner.
-    `kiosk.start()` asks the appliance for its settings; `kiosk.close()` ends the session and
-    closes the backend and the log. With `card_sources` (or a `virtual_socket`) the kiosk also
-    starts and stops the card sources itself; the Qt UI starts its own instead."""
-    appliance = config.appliance
-    backend = Backend(
-        BackendSettings(
-            url=appliance.url,
-            ca_path=appliance.ca,
-            kiosk_name=config.kiosk.name,
-            kiosk_secret=appliance.kiosk_secret,
-            connect_timeout=appliance.connect_timeout,
-            read_timeout=appliance.timeout,
-        )
-    )
-    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
-    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
-    if not isinstance(config.session, SessionSettings):
-        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
-    sessions = RunnerSessions(config.session)
-    kiosk = Kiosk(
-        settings=config.flow_settings(),
-        executor=executor,
-        backend=backend,
-        sessions=sessions,
-        event_log=event_log,
-    )
-    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
-    kiosk.on_close(sessions.stop, backend.close, event_log.close)
-    if card_sources or virtual_socket is not None:
-        if not isinstance(config.cards, CardSettings):
-            raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
-        kiosk.attach_sources(
-            build_sources(
-                config.cards,
-                virtual_socket=virtual_socket,
-                on_lock=lambda: kiosk.post(LockRequested()),
-            )
-        )
-    return kiosk

@@ -14,8 +14,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from greeter.app import Executor, Kiosk
 from greeter.config import Config, load
 from greeter.configkit import ConfigError
+from greeter.wiring import build_kiosk
 
 DEFAULT_CONFIG = "/etc/tapkiosk/greeter.toml"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -96,21 +98,22 @@ def run_ui(
     windowed: bool,
     virtual_socket: Path | None = None,
 ) -> int:
-    """Hand over to the Qt UI (`greeter.ui.main.run`); it builds the kiosk on its executor."""
+    """Hand over to the Qt UI (`greeter.ui.main.run`) with a factory that builds the kiosk on
+    the UI's executor."""
     try:
         from greeter.ui.main import run as run_qt
     except ImportError as error:
         print(f"greeter: unable to start the UI: {error}", file=sys.stderr)
         return EXIT_FAILED
+
+    def kiosk_factory(executor: Executor) -> Kiosk:
+        return build_kiosk(
+            config, executor, event_log_path=event_log, virtual_socket=virtual_socket
+        )
+
     demo = virtual_socket is not None
     try:
-        code: int = run_qt(
-            config,
-            demo=demo,
-            event_log=event_log,
-            virtual_socket=virtual_socket,
-            fullscreen=not (windowed or demo),
-        )
+        code: int = run_qt(config, kiosk_factory, windowed=windowed or demo, demo=demo)
     except ConfigError:
         raise
     except Exception as error:  # the last guard: one sentence, never a traceback

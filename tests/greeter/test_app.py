@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import Kiosk, build_kiosk
+from greeter.app import Kiosk
 from greeter.cards import CardEvent
 from greeter.config import load
 from greeter.flow.model import (
@@ -25,6 +25,7 @@ from greeter.flow.model import (
     RoleChosen,
 )
 from greeter.inline import InlineExecutor
+from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
 ALICE = "04A1B2C3D4E5F6"

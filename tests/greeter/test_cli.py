@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import build_kiosk
 from greeter.cli import main, write_demo_config
 from greeter.config import load
 from greeter.inline import InlineExecutor
+from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
 
