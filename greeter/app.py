@@ -173,7 +173,13 @@ class Kiosk:
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
             self._log.card(event)
-        self.state, effects = step(self.state, event)
+        try:
+            self.state, effects = step(self.state, event)
+        except Exception as error:
+            # a bug in the flow costs this event, not the kiosk; the event's type only, since
+            # its fields may hold a PIN or a password
+            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+            return
         for effect in effects:
             self._run(effect)
         shown = view(self.state)
