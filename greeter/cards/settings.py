@@ -167,14 +167,18 @@ def _reader(entry: Any, path: str, prefix: str) -> ReaderProfile:
 
 def _hex(table: dict[str, Any], key: str, path: str, prefix: str, *, min_len: int = 1) -> bytes:
     text = get(table, key, str, "", path=path, prefix=prefix)
+    return _hex_text(text, f"{prefix}{key}", path, min_len)
+
+
+def _hex_text(text: Any, key: str, path: str, min_len: int) -> bytes:
     try:
-        value = bytes.fromhex(text)
+        value = bytes.fromhex(text) if isinstance(text, str) else b""
     except ValueError:
         value = b""
     if len(value) < min_len:
         raise ConfigError(
             path,
-            f"{prefix}{key}",
+            key,
             f"{text!r} is not hex bytes" if text else "is missing",
             f'write at least {min_len} bytes as hex, e.g. "3B 8F 80 01"',
         )
@@ -194,8 +198,7 @@ def _atr_profile(entry: Any, path: str, prefix: str) -> AtrProfile:
     if not raw_apdus:
         raise ConfigError(path, f"{prefix}apdus", "is missing or empty", "list the APDUs as hex")
     apdus = tuple(
-        _hex({"apdu": text}, "apdu", path, f"{prefix}apdus[{i}].", min_len=4)
-        for i, text in enumerate(raw_apdus)
+        _hex_text(text, f"{prefix}apdus[{i}]", path, 4) for i, text in enumerate(raw_apdus)
     )
     take = get(table, "take", str, "response", path=path, prefix=prefix)
     found = _TAKE.match(take.replace(" ", ""))

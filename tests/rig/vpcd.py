@@ -160,6 +160,11 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes | None:
         chunk = sock.recv(size - len(data))
         if not chunk:
             return None
+        # vpcd sends a control (power on) and then at once a small request (get ATR) on a
+        # socket with Nagle on; a delayed ACK from us would hold that request back ~40 ms, a
+        # delay no real reader has. Linux clears QUICKACK after use: set it after every read.
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         data += chunk
     return data
 

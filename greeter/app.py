@@ -1,0 +1,258 @@
+"""The kiosk without Qt: holds the flow's state, runs `step`, executes its effects.
+
+`Kiosk.dispatch(event)` must be called on one thread (the UI's main thread). Work that blocks
+(backend calls, starting or switching sessions) goes through `Executor.run_in_background`,
+whose result event the executor hands back to `dispatch` on that same thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
+from greeter.cards import CardEvent, CardSource, ReaderStatus
+from greeter.desktop import SessionError, Sessions
+from greeter.events import EventLog, SecretInLog
+from greeter.flow import FlowSettings, State, initial_state, step, view
+from greeter.flow.effects import (
+    ArmTimer,
+    CallBackend,
+    CancelTimer,
+    Effect,
+    Log,
+    Report,
+    StartSession,
+    SwitchSession,
+)
+from greeter.flow.inputs import (
+    BackendFailed,
+    BackendReplied,
+    Event,
+    SessionStarted,
+    SessionStartFailed,
+    SessionSwitched,
+    Started,
+)
+from greeter.flow.model import View
+from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
+
+log = logging.getLogger(__name__)
+
+
+class Executor(Protocol):
+    """Where the kiosk's effects run. The Qt one lives in `greeter.ui`; tests use a synchronous
+    one. `attach` is called once by `Kiosk` with its `dispatch`; every result, timer and posted
+    event goes to it on the main thread."""
+
+    def attach(self, dispatch: Callable[[Event], None]) -> None:
+        """Where events go from now on."""
+
+    def run_in_background(self, work: Callable[[], Event | None]) -> None:
+        """Run `work` off the main thread; dispatch its event (if any) on the main thread."""
+
+    def arm_timer(self, name: str, seconds: float) -> None:
+        """(Re)start the single-shot timer `name`; when it runs out dispatch TimerFired(name).
+        Arming a running timer restarts it."""
+
+    def cancel_timer(self, name: str) -> None:
+        """Stop timer `name` if it runs; a cancelled timer never fires."""
+
+    def post(self, event: Event) -> None:
+        """Thread-safe: dispatch `event` on the main thread soon (card threads call this)."""
+
+
+class BackendClient(Protocol):
+    """What the kiosk needs from a backend (`greeter.backend.Backend`, or another one that
+    speaks to an existing badge server behind the same interface)."""
+
+    def perform(self, request: Request) -> Reply:
+        """Run one request; raises only `greeter.backend.BackendError`s."""
+
+    def report(self, event: dict[str, str | int]) -> Accepted:
+        """Send one audit event."""
+
+
+ViewListener = Callable[[View], None]
+
+
+class Kiosk:
+    """The flow's state and the one place its effects run.
+
+    Events are handled run-to-completion: an event dispatched while another is being handled
+    (an inline executor answering at once) waits its turn, so effects always run in the order
+    `step` gave them and a reply can never overtake the timers armed with its call.
+    """
+
+    def __init__(
+        self,
+        *,
+        settings: FlowSettings,
+        executor: Executor,
+        backend: BackendClient,
+        sessions: Sessions,
+        event_log: EventLog,
+    ) -> None:
+        self.state: State = initial_state(settings)
+        self._view = view(self.state)
+        self._executor = executor
+        self._backend = backend
+        self._sessions = sessions
+        self._log = event_log
+        self._listeners: list[ViewListener] = []
+        self._queue: deque[Event] = deque()
+        self._dispatching = False
+        self._closers: list[Callable[[], None]] = []
+        self._sources: list[CardSource] = []
+        executor.attach(self.dispatch)
+
+    @property
+    def view(self) -> View:
+        return self._view
+
+    def subscribe(self, listener: ViewListener) -> None:
+        """Call `listener(view)` on the main thread whenever the view changes."""
+        self._listeners.append(listener)
+
+    def attach_sources(self, sources: list[CardSource]) -> None:
+        """Card sources to start with the kiosk (feeding `sink`) and stop when it closes."""
+        self._sources.extend(sources)
+
+    def start(self) -> None:
+        """Watch the readers and ask the appliance for the kiosk's settings."""
+        self._log.screen(self._view.screen)
+        self.dispatch(Started())
+        for source in self._sources:
+            try:
+                source.start(self.sink)
+            except Exception as error:  # one broken reader must not keep the kiosk down
+                log.error("unable to start %s: %s", type(source).__name__, error)
+
+    def ready(self) -> None:
+        """The UI drew the idle screen and the readers are watched (the `ready` log line)."""
+        self._log.ready()
+
+    def sink(self, event: CardEvent | ReaderStatus) -> None:
+        """A `greeter.cards.CardSink`: safe to call from a reader's thread."""
+        self._executor.post(event)
+
+    def post(self, event: Event) -> None:
+        """Thread-safe: dispatch `event` on the main thread soon."""
+        self._executor.post(event)
+
+    def on_close(self, *closers: Callable[[], None]) -> None:
+        """Run `closers` (in order) when the kiosk closes."""
+        self._closers.extend(closers)
+
+    def close(self) -> None:
+        """Shut down: end the session, close the backend and the log. Each step runs even if
+        an earlier one failed."""
+        sources, self._sources = self._sources, []
+        closers = [source.stop for source in sources] + self._closers
+        self._closers = []
+        for closer in closers:
+            try:
+                closer()
+            except Exception as error:  # shutting down: report and go on with the rest
+                log.error("unable to close %s: %s", getattr(closer, "__qualname__", closer), error)
+
+    def dispatch(self, event: Event) -> None:
+        """Handle `event` on the main thread."""
+        self._queue.append(event)
+        if self._dispatching:
+            return
+        self._dispatching = True
+        try:
+            while self._queue:
+                self._handle(self._queue.popleft())
+        finally:
+            self._dispatching = False
+
+    def _handle(self, event: Event) -> None:
+        if isinstance(event, CardEvent):
+            self._log.card(event)
+        try:
+            self.state, effects = step(self.state, event)
+        except Exception as error:
+            # a bug in the flow costs this event, not the kiosk; the event's type only, since
+            # its fields may hold a PIN or a password
+            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+            return
+        for effect in effects:
+            self._run(effect)
+        shown = view(self.state)
+        if shown == self._view:
+            return
+        if shown.screen != self._view.screen:
+            self._log.screen(shown.screen)
+        self._view = shown
+        for listener in list(self._listeners):
+            listener(shown)
+
+    def _run(self, effect: Effect) -> None:
+        if isinstance(effect, CallBackend):
+            call_id, request = effect.call_id, effect.request
+            self._executor.run_in_background(lambda: self._call(call_id, request))
+        elif isinstance(effect, ArmTimer):
+            self._executor.arm_timer(effect.name, effect.seconds)
+        elif isinstance(effect, CancelTimer):
+            self._executor.cancel_timer(effect.name)
+        elif isinstance(effect, StartSession):
+            started = effect.session
+            self._executor.run_in_background(lambda: self._start(started))
+        elif isinstance(effect, SwitchSession):
+            previous, new = effect.previous, effect.new
+            self._executor.run_in_background(lambda: self._switch(previous, new))
+        elif isinstance(effect, Log):
+            fields = effect.as_dict()
+            try:
+                self._log.write(str(fields.pop("event")), fields)
+            except SecretInLog as error:
+                log.error("%s", error)  # a bug, refused; the kiosk carries on
+        elif isinstance(effect, Report):
+            audit = effect.as_dict()
+            self._executor.run_in_background(lambda: self._report(audit))
+        # LockScreen / UnlockScreen: the UI covers or uncovers the session from `view.screen`
+
+    # --- background work: each turns its own failure into an event ------------------------
+
+    def _call(self, call_id: int, request: Request) -> Event:
+        try:
+            return BackendReplied(call_id, self._backend.perform(request))
+        except TimedOut as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "timeout", "", str(error))
+        except Unreachable as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "unreachable", "", str(error))
+        except Rejected as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "rejected", error.code, error.message)
+        except BackendError as error:
+            log.warning("%s", error)
+            return BackendFailed(call_id, "bad_reply", "", str(error))
+
+    def _start(self, session: SessionInfo) -> Event:
+        try:
+            self._sessions.start(session)
+        except SessionError as error:
+            log.error("unable to start the session of %s: %s", session.user.username, error)
+            return SessionStartFailed(session, str(error))
+        return SessionStarted(session)
+
+    def _switch(self, previous: SessionInfo, new: SessionInfo) -> Event:
+        try:
+            apps = self._sessions.switch(previous, new)
+        except SessionError as error:
+            log.error("unable to switch to %s: %s", new.user.username, error)
+            return SessionStartFailed(new, str(error))
+        return SessionSwitched(previous, new, apps)
+
+    def _report(self, audit: dict[str, str | int]) -> None:
+        try:
+            self._backend.report(audit)
+        except BackendError as error:
+            # the audit trail is the appliance's; the local event log still has the event
+            log.warning("unable to report %s to the appliance: %s", audit.get("event"), error)

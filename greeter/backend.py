@@ -1,0 +1,255 @@
+"""The appliance client (docs/api.md): the only place on the kiosk that speaks HTTP.
+
+Every request goes over HTTPS verified against the pinned CA file, with connect and read
+timeouts, carrying the kiosk's credentials. Errors are a small tree (httpx's habit):
+
+    BackendError            anything that kept a call from giving a usable answer
+    ├── Unreachable         no answer: refused, DNS, TLS not trusted, 502/503/504
+    │   └── TimedOut        the connect or read timeout ran out
+    ├── Rejected            the appliance said no with a stable `code` (4xx JSON)
+    └── ProtocolError       an answer we cannot understand (not JSON, wrong shape, 5xx)
+
+Replies come back typed (`greeter.flow.wire`), `status` checked against the closed set.
+Bodies are never logged: they may carry a PIN or a password.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from greeter.flow.parse import WireError, parse_auth_reply, parse_kiosk_info, parse_spine
+from greeter.flow.wire import (
+    Accepted,
+    AuthReply,
+    AuthRequest,
+    CardFactor,
+    ChooseRole,
+    EnrollPin,
+    FetchKiosk,
+    KioskInfo,
+    PinFactor,
+    Reply,
+    Request,
+    RoleChanged,
+    Spine,
+)
+
+# replies are small (docs/api.md: bodies at most 16 KiB); anything far bigger is not ours
+MAX_REPLY_BYTES = 256 * 1024
+
+
+class BackendError(Exception):
+    """A call to the appliance gave no usable answer; `str()` is a plain sentence."""
+
+
+class Unreachable(BackendError):
+    """No answer from the appliance (refused, name not found, TLS not trusted, gateway down)."""
+
+
+class TimedOut(Unreachable):
+    """The appliance did not answer within the configured timeout."""
+
+
+class Rejected(BackendError):
+    """The appliance refused the request with a stable code (docs/api.md, Errors)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        super().__init__(f"unable to complete the request: {message or code} ({code})")
+
+
+class ProtocolError(BackendError):
+    """An answer that does not follow docs/api.md."""
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    url: str
+    ca_path: str
+    kiosk_name: str
+    kiosk_secret: str
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+
+
+class Backend:
+    """Thread-safe client: each thread gets its own `requests.Session` (a Session is not
+    documented as thread-safe), all closed by `close()`."""
+
+    def __init__(self, settings: BackendSettings) -> None:
+        self.settings = settings
+        self._base = settings.url.rstrip("/")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._sessions: list[requests.Session] = []
+
+    # --- the API -------------------------------------------------------------------------------
+
+    def perform(self, request: Request) -> Reply:
+        """Run one request the flow asked for."""
+        if isinstance(request, FetchKiosk):
+            return self.kiosk_info()
+        if isinstance(request, ChooseRole):
+            return RoleChanged(self.choose_role(request.session_id, request.role))
+        return self.auth(request)
+
+    def kiosk_info(self) -> KioskInfo:
+        body = self._call("GET", "/v1/kiosk")
+        try:
+            return parse_kiosk_info(body)
+        except WireError as error:
+            raise ProtocolError(str(error)) from None
+
+    def auth(self, request: AuthRequest) -> AuthReply:
+        body = self._call("POST", "/v1/auth", auth_body(request))
+        try:
+            return parse_auth_reply(body)
+        except WireError as error:
+            raise ProtocolError(str(error)) from None
+
+    def choose_role(self, session_id: str, role: str) -> Spine:
+        body = self._call("POST", f"/v1/sessions/{_segment(session_id)}/role", {"role": role})
+        try:
+            if not isinstance(body, dict) or body.get("spine") is None:
+                raise WireError("unable to read the role reply: no spine")
+            return parse_spine(body["spine"])
+        except WireError as error:
+            raise ProtocolError(str(error)) from None
+
+    def report(self, event: dict[str, str | int]) -> Accepted:
+        self._call("POST", "/v1/events", event)
+        return Accepted()
+
+    def logout(self, session_id: str) -> Accepted:
+        self._call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
+        return Accepted()
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+
+    # --- the one seam ------------------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.verify = self.settings.ca_path
+            session.trust_env = False  # a proxy from the environment must not see kiosk secrets
+            session.headers.update(
+                {
+                    "X-Kiosk": self.settings.kiosk_name,
+                    "Authorization": f"Bearer {self.settings.kiosk_secret}",
+                    "Accept": "application/json",
+                }
+            )
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _call(self, method: str, path: str, body: object = None) -> Any:
+        """One HTTP exchange; the parsed JSON body, or None for a 204."""
+        timeout = (self.settings.connect_timeout, self.settings.read_timeout)
+        try:
+            response = self._session().request(
+                method, self._base + path, json=body, timeout=timeout, stream=True
+            )
+            raw = _read_capped(response)
+        except requests.exceptions.SSLError as error:
+            raise Unreachable(
+                f"unable to reach the appliance: its certificate is not trusted by "
+                f"{self.settings.ca_path} ({_first_line(error)})"
+            ) from None
+        except requests.exceptions.Timeout:
+            raise TimedOut(
+                f"unable to reach the appliance: no answer within "
+                f"{self.settings.read_timeout:g} seconds"
+            ) from None
+        except requests.exceptions.ConnectionError as error:
+            raise Unreachable(
+                f"unable to reach the appliance at {self._base}: {_first_line(error)}"
+            ) from None
+        except requests.exceptions.RequestException as error:
+            raise Unreachable(f"unable to reach the appliance: {_first_line(error)}") from None
+        return _interpret(response.status_code, raw)
+
+
+def auth_body(request: AuthRequest) -> dict[str, object]:
+    """The `/v1/auth` body for one request shape (docs/api.md)."""
+    if isinstance(request, CardFactor):
+        return {"factor": {"type": "card", "id": request.card_id}}
+    if isinstance(request, PinFactor):
+        return {"state": request.state, "factor": {"type": "pin", "value": request.pin}}
+    if isinstance(request, EnrollPin):
+        return {"state": request.state, "enroll": {"type": "pin", "value": request.pin}}
+    body: dict[str, object] = {
+        "factor": {
+            "type": "password",
+            "username": request.username,
+            "password": request.password,
+            "domain": request.domain,
+        }
+    }
+    if request.state is not None:
+        body["state"] = request.state
+    if request.enroll_card:
+        body["enroll"] = {"type": "card"}
+    return body
+
+
+def _read_capped(response: requests.Response) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    with response:
+        for chunk in response.iter_content(16 * 1024):
+            size += len(chunk)
+            if size > MAX_REPLY_BYTES:
+                raise ProtocolError(
+                    f"unable to read the appliance's answer: more than {MAX_REPLY_BYTES} bytes"
+                )
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _interpret(status: int, raw: bytes) -> Any:
+    if status == 204:
+        return None
+    if status in (502, 503, 504):
+        raise Unreachable(f"unable to reach the appliance: its gateway answered {status}")
+    try:
+        body = json.loads(raw) if raw else None
+    except ValueError:
+        raise ProtocolError(
+            f"unable to read the appliance's answer: HTTP {status} with a body that is not JSON"
+        ) from None
+    if 400 <= status < 500:
+        if isinstance(body, dict) and isinstance(body.get("code"), str):
+            message = body.get("message")
+            raise Rejected(status, body["code"], message if isinstance(message, str) else "")
+        raise ProtocolError(f"unable to read the appliance's answer: HTTP {status} with no code")
+    if status != 200:
+        raise ProtocolError(f"unable to use the appliance's answer: HTTP {status}")
+    if body is None:
+        raise ProtocolError("unable to read the appliance's answer: empty body")
+    return body
+
+
+def _segment(value: str) -> str:
+    """A path segment that cannot step out of its route."""
+    return quote(value, safe="")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

@@ -1,0 +1,105 @@
+"""Everything that can happen to the flow, as one closed set of events.
+
+Card events come from `greeter.cards`; UI input from `greeter.flow.model`; the rest are results
+of effects coming back (backend replies, timers, the session runner) and the start signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from greeter.cards import CardEvent, ReaderStatus
+from greeter.flow.model import UiEvent
+from greeter.flow.wire import Reply, SessionInfo
+
+
+@dataclass(frozen=True)
+class Started:
+    """The kiosk is up: fetch what the idle screen needs."""
+
+
+@dataclass(frozen=True)
+class BackendReplied:
+    """The call `call_id` answered."""
+
+    call_id: int
+    reply: Reply
+
+
+FailureKind = Literal["unreachable", "timeout", "bad_reply", "rejected"]
+
+
+@dataclass(frozen=True)
+class BackendFailed:
+    """The call `call_id` failed. `code` is the appliance's stable code for `rejected`
+    (e.g. `state_expired`, `rate_limited`), empty otherwise; `message` is a plain sentence."""
+
+    call_id: int
+    kind: FailureKind
+    code: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    """A timer armed by `ArmTimer(name, ...)` ran out (and was not cancelled or re-armed)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    """The session runner started the user's session."""
+
+    session: SessionInfo
+
+
+@dataclass(frozen=True)
+class SessionStartFailed:
+    """The session could not start (after a start or the start half of a switch)."""
+
+    session: SessionInfo
+    message: str
+
+
+@dataclass(frozen=True)
+class AppsClosed:
+    """What closing the previous user's apps did (on a switch or an ended session)."""
+
+    username: str
+    graceful: int
+    forced: int
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class SessionSwitched:
+    """The previous session ended (its apps closed) and the new one started."""
+
+    previous: SessionInfo
+    new: SessionInfo
+    apps: AppsClosed
+
+
+@dataclass(frozen=True)
+class SessionExited:
+    """The user's session ended by itself (logout, crash) with its exit code."""
+
+    session: SessionInfo
+    code: int
+
+
+Event = (
+    CardEvent
+    | ReaderStatus
+    | UiEvent
+    | Started
+    | BackendReplied
+    | BackendFailed
+    | TimerFired
+    | SessionStarted
+    | SessionStartFailed
+    | SessionSwitched
+    | SessionExited
+)

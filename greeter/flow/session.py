@@ -1,0 +1,128 @@
+"""From a successful login to a running session: role, notices, start / unlock / switch, lock,
+and what the session runner reports back."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from greeter.flow.common import Result, call, fail, rest, session_event, to_step
+from greeter.flow.effects import (
+    Effect,
+    LockScreen,
+    Log,
+    Report,
+    StartSession,
+    SwitchSession,
+    UnlockScreen,
+)
+from greeter.flow.inputs import SessionExited, SessionStarted, SessionStartFailed, SessionSwitched
+from greeter.flow.model import RoleChosen
+from greeter.flow.state import CardRef, Desktop, Handover, Login, NoticeStep, RoleStep, State
+from greeter.flow.wire import AuthOk, ChooseRole, RoleChanged
+
+
+def on_ok(state: State, login: Login, ok: AuthOk) -> Result:
+    """The appliance issued a session: ask for a role, show notices, then hand over."""
+    desktop = state.desktop
+    if desktop is not None and ok.session.user.username == desktop.username:
+        if not desktop.locked:
+            # the signed-in user tapped a card we did not know was theirs: that means "lock"
+            return lock(state, card=login.card)
+        # coming back to their own session: role and notices were settled at sign-in
+        return finish(state, login, ok)
+    spine = ok.session.spine
+    if len(spine.roles) > 1 and spine.role is None:
+        return to_step(state, login, RoleStep(ok))
+    if ok.notices:
+        return to_step(state, login, NoticeStep(ok))
+    return finish(state, login, ok)
+
+
+def choose_role(state: State, login: Login, step: RoleStep, event: RoleChosen) -> Result:
+    if event.code not in {role.code for role in step.ok.session.spine.roles}:
+        return state, []
+    return call(state, ChooseRole(step.ok.session.id, event.code))
+
+
+def on_role_changed(state: State, login: Login, step: RoleStep, reply: RoleChanged) -> Result:
+    session = replace(step.ok.session, spine=reply.spine)
+    ok = replace(step.ok, session=session)
+    if ok.notices:
+        return to_step(state, login, NoticeStep(ok))
+    return finish(state, login, ok)
+
+
+def finish(state: State, login: Login, ok: AuthOk) -> Result:
+    """The login is complete: unlock for the same user, switch for another, else start."""
+    state, effects = rest(state)
+    desktop = state.desktop
+    session = ok.session
+    if desktop is None:
+        state = replace(state, phase=Handover(session, login.card, switching=False))
+        return state, [*effects, StartSession(session)]
+    if session.user.username == desktop.username:
+        card = login.card or desktop.card
+        state = replace(state, desktop=replace(desktop, locked=False, card=card))
+        return state, [*effects, UnlockScreen(), *session_event("unlocked", desktop.session)]
+    state = replace(state, phase=Handover(session, login.card, switching=True))
+    return state, [*effects, SwitchSession(desktop.session, session)]
+
+
+def lock(state: State, card: CardRef | None = None) -> Result:
+    """Cover the running session; a login running over it is abandoned."""
+    desktop = state.desktop
+    if desktop is None or desktop.locked:
+        return state, []
+    effects: list[Effect] = []
+    if state.phase is not None and not isinstance(state.phase, Handover):
+        state, effects = rest(state)
+    state = replace(state, desktop=replace(desktop, locked=True, card=card or desktop.card))
+    return state, [*effects, LockScreen(), *session_event("locked", desktop.session)]
+
+
+def on_started(state: State, event: SessionStarted) -> Result:
+    phase = state.phase
+    if not isinstance(phase, Handover) or phase.session.id != event.session.id:
+        return state, []
+    state = replace(state, phase=None, desktop=Desktop(phase.session, phase.card))
+    return state, session_event("started", phase.session)
+
+
+def on_switched(state: State, event: SessionSwitched) -> Result:
+    phase = state.phase
+    if not isinstance(phase, Handover) or phase.session.id != event.new.id:
+        return state, []
+    apps = event.apps
+    closed = (
+        ("event", "apps_closed"),
+        ("user", apps.username),
+        ("graceful", apps.graceful),
+        ("forced", apps.forced),
+    )
+    state = replace(state, phase=None, desktop=Desktop(phase.session, phase.card))
+    return state, [
+        Log(closed),
+        Report((*closed, ("duration_ms", apps.duration_ms))),
+        *session_event("switched", phase.session),
+    ]
+
+
+def on_start_failed(state: State, event: SessionStartFailed) -> Result:
+    phase = state.phase
+    if not isinstance(phase, Handover) or phase.session.id != event.session.id:
+        return state, []
+    if phase.switching:
+        # the runner ended the previous session before the new one failed to start
+        state = replace(state, desktop=None)
+    return fail(state, "session_failed", event.message)
+
+
+def on_exited(state: State, event: SessionExited) -> Result:
+    desktop = state.desktop
+    if desktop is None or desktop.session.id != event.session.id:
+        return state, []
+    if isinstance(state.phase, Handover):
+        # ending the previous session is part of a switch: SessionSwitched reports it
+        return state, []
+    # a login running over the session (tap-over) carries on; success now simply starts
+    return replace(state, desktop=None), session_event("ended", desktop.session)

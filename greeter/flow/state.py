@@ -1,0 +1,175 @@
+"""The flow's state: one frozen value, replaced on every event.
+
+Three things are tracked independently, which is what makes tap-over safe:
+- `desktop`: the user session that is running (or None), and whether it is locked;
+- `phase`: what the greeter is doing now (a login, an error screen, handing over to the session
+  runner, or nothing);
+- the backend call in flight (`call`), whose late answer is recognised by its id and dropped.
+A login that fails or is cancelled drops `phase` and leaves `desktop` exactly as it was.
+
+No secret is ever kept here: PINs and passwords go from the UI event straight into a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from greeter.cards import CardKind, ReaderStatus
+from greeter.flow.model import ErrorKey, PinRules
+from greeter.flow.wire import AuthOk, KioskInfo, SessionInfo, UserRef
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    """The greeter's own timings and fallbacks (from `[kiosk]` in the config)."""
+
+    kiosk_name: str = "kiosk"
+    # a call running longer than this shows the spinner
+    busy_delay: float = 0.3
+    # a call not answered within this is a timeout the user may retry
+    call_timeout: float = 10.0
+    # how long a plain error (card not registered, locked) stays before idle
+    error_seconds: float = 5.0
+    # how long a retryable error (unreachable, timeout) waits for "try again"
+    retry_seconds: float = 30.0
+    # when to ask the appliance for its kiosk settings again after it was unreachable
+    kiosk_retry_seconds: float = 30.0
+    # input timeout used until the appliance says otherwise (role and notice screens too)
+    entry_timeout: int = 60
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """The card a login or session belongs to (the raw id stays in memory, never in logs)."""
+
+    card_id: str
+    kind: CardKind
+    reader: str
+
+
+@dataclass(frozen=True)
+class Desktop:
+    """The running user session; `card` is the card it was opened with, if any."""
+
+    session: SessionInfo
+    card: CardRef | None
+    locked: bool = False
+
+    @property
+    def username(self) -> str:
+        return self.session.user.username
+
+
+# --- the steps of a login ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checking:
+    """The first factor (a card) is with the appliance."""
+
+
+@dataclass(frozen=True)
+class PinStep:
+    token: str
+    user: UserRef
+    expires_in: int
+    attempts_left: int = -1
+    error_key: ErrorKey = ""
+
+
+@dataclass(frozen=True)
+class PasswordStep:
+    """First-factor password (`token` None) or the password a card asked for."""
+
+    token: str | None
+    user: UserRef | None
+    expires_in: int
+    attempts_left: int = -1
+    error_key: ErrorKey = ""
+
+
+@dataclass(frozen=True)
+class EnrollCardStep:
+    token: str
+    domains: tuple[str, ...]
+    expires_in: int
+    attempts_left: int = -1
+    error_key: ErrorKey = ""
+    error_message: str = ""
+
+
+@dataclass(frozen=True)
+class EnrollPinStep:
+    token: str
+    rules: PinRules
+    user: UserRef
+    expires_in: int
+    error_key: ErrorKey = ""
+    error_message: str = ""
+
+
+@dataclass(frozen=True)
+class RoleStep:
+    ok: AuthOk
+
+
+@dataclass(frozen=True)
+class NoticeStep:
+    ok: AuthOk
+
+
+Step = Checking | PinStep | PasswordStep | EnrollCardStep | EnrollPinStep | RoleStep | NoticeStep
+INPUT_STEPS = (PinStep, PasswordStep, EnrollCardStep, EnrollPinStep, RoleStep, NoticeStep)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A login in progress; `card` None for a password-first login."""
+
+    card: CardRef | None
+    step: Step
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The error screen. `retry_card` / `retry_password` say what "try again" restarts."""
+
+    error_key: ErrorKey
+    message: str = ""
+    locked_until: str = ""
+    retry_card: CardRef | None = None
+    retry_password: bool = False
+
+    @property
+    def can_retry(self) -> bool:
+        return self.retry_card is not None or self.retry_password
+
+
+@dataclass(frozen=True)
+class Handover:
+    """The session runner is starting `session` (or switching to it from the desktop)."""
+
+    session: SessionInfo
+    card: CardRef | None
+    switching: bool
+
+
+Phase = Login | Failure | Handover | None
+
+
+@dataclass(frozen=True)
+class State:
+    settings: FlowSettings = field(default_factory=FlowSettings)
+    kiosk: KioskInfo | None = None
+    readers: tuple[ReaderStatus, ...] = ()
+    desktop: Desktop | None = None
+    phase: Phase = None
+    # the auth/role call in flight (0: none) and the kiosk-settings call in flight
+    call: int = 0
+    kiosk_call: int = 0
+    busy: bool = False
+    last_call: int = 0
+
+
+def initial_state(settings: FlowSettings) -> State:
+    return State(settings=settings)

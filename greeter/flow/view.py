@@ -1,0 +1,158 @@
+"""`view(state) -> View`: what the screen shows, derived from the state and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from greeter.flow.model import PinRules, Screen, View
+from greeter.flow.state import (
+    Checking,
+    EnrollCardStep,
+    EnrollPinStep,
+    Failure,
+    Handover,
+    Login,
+    NoticeStep,
+    PasswordStep,
+    PinStep,
+    RoleStep,
+    State,
+)
+
+
+def view(state: State) -> View:
+    kiosk = state.kiosk
+    rules = kiosk.pin_rules if kiosk is not None else PinRules()
+    desktop = state.desktop
+    base = View(
+        screen=rest_screen(state),
+        busy=state.busy,
+        kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
+        readers_ok=readers_ok(state),
+        reader_message=next((r.message for r in state.readers if r.message), ""),
+        can_password_login=kiosk is not None
+        and kiosk.password_login
+        and (state.phase is None or isinstance(state.phase, Failure)),
+        can_enroll_card=kiosk is not None and kiosk.card_enrollment,
+        domains=kiosk.domains if kiosk is not None else (),
+        pin_min=rules.min_length,
+        pin_max=rules.max_length,
+        pin_digits_only=rules.digits_only,
+        locked_user=desktop.session.user.display_name if desktop is not None else "",
+    )
+    phase = state.phase
+    if isinstance(phase, Login):
+        return login_view(state, phase, base)
+    if isinstance(phase, Failure):
+        return replace(
+            base,
+            screen="error",
+            error_key=phase.error_key,
+            error_message=phase.message,
+            locked_until=phase.locked_until,
+            can_retry=phase.can_retry,
+        )
+    if isinstance(phase, Handover):
+        # a switch keeps the greeter over the previous user's desktop while their apps close
+        return replace(
+            base,
+            screen="locked" if phase.switching else "session",
+            busy=True,
+            switching=phase.switching,
+            user_display_name=phase.session.user.display_name,
+        )
+    return base
+
+
+def rest_screen(state: State) -> Screen:
+    desktop = state.desktop
+    if desktop is None:
+        return "idle"
+    return "locked" if desktop.locked else "session"
+
+
+def readers_ok(state: State) -> bool:
+    """True until a source says otherwise; a healthy source with no reader is not ok."""
+    if not state.readers:
+        return True
+    return all(r.service == "ok" for r in state.readers) and any(r.readers for r in state.readers)
+
+
+def login_view(state: State, login: Login, base: View) -> View:
+    desktop = state.desktop
+    switching = desktop is not None and not same_user(state, login)
+    base = replace(base, switching=switching)
+    step = login.step
+    if isinstance(step, Checking):
+        # over a running session the greeter comes to the front while the card is checked
+        return replace(base, screen="locked" if desktop is not None else "idle")
+    if isinstance(step, PinStep):
+        return replace(
+            base,
+            screen="pin",
+            user_display_name=step.user.display_name,
+            attempts_left=step.attempts_left,
+            error_key=step.error_key,
+            entry_timeout=step.expires_in,
+        )
+    if isinstance(step, PasswordStep):
+        return replace(
+            base,
+            screen="password",
+            user_display_name=step.user.display_name if step.user is not None else "",
+            attempts_left=step.attempts_left,
+            error_key=step.error_key,
+            entry_timeout=step.expires_in,
+        )
+    if isinstance(step, EnrollCardStep):
+        return replace(
+            base,
+            screen="enroll_card",
+            domains=step.domains or base.domains,
+            attempts_left=step.attempts_left,
+            error_key=step.error_key,
+            error_message=step.error_message,
+            entry_timeout=step.expires_in,
+        )
+    if isinstance(step, EnrollPinStep):
+        return replace(
+            base,
+            screen="enroll_pin",
+            user_display_name=step.user.display_name,
+            pin_min=step.rules.min_length,
+            pin_max=step.rules.max_length,
+            pin_digits_only=step.rules.digits_only,
+            error_key=step.error_key,
+            error_message=step.error_message,
+            entry_timeout=step.expires_in,
+        )
+    if isinstance(step, RoleStep):
+        return replace(
+            base,
+            screen="role",
+            user_display_name=step.ok.session.user.display_name,
+            roles=step.ok.session.spine.roles,
+        )
+    return replace(
+        base,
+        screen="notice",
+        user_display_name=step.ok.session.user.display_name,
+        notices=step.ok.notices,
+    )
+
+
+def same_user(state: State, login: Login) -> bool:
+    """Whether `login` is the desktop's own user coming back (unlock) rather than tap-over."""
+    desktop = state.desktop
+    if desktop is None:
+        return False
+    if login.card is not None and desktop.card is not None:
+        return login.card.card_id == desktop.card.card_id
+    step = login.step
+    if isinstance(step, RoleStep | NoticeStep):
+        return step.ok.session.user.username == desktop.username
+    if isinstance(step, PinStep | EnrollPinStep):
+        return step.user.username == desktop.username
+    if isinstance(step, PasswordStep) and step.user is not None:
+        return step.user.username == desktop.username
+    return False

@@ -1,0 +1,59 @@
+import QtQuick
+
+// How long an input screen waits before giving up (the flow's entry_timeout). Presentation
+// only: the flow's own timer decides; this restarts whenever `restartKey` changes.
+Item {
+    id: countdown
+
+    property int seconds: 0
+    property var restartKey
+    property int remaining: seconds
+
+    visible: seconds > 0
+    implicitWidth: 360
+    implicitHeight: label.implicitHeight + bar.height + 8
+    onRestartKeyChanged: restart()
+    onSecondsChanged: restart()
+    Component.onCompleted: restart()
+
+    function restart() {
+        remaining = seconds;
+        ticker.restart();
+    }
+
+    Timer {
+        id: ticker
+        interval: 1000
+        repeat: true
+        running: countdown.visible && countdown.remaining > 0
+        onTriggered: countdown.remaining = Math.max(0, countdown.remaining - 1)
+    }
+
+    Text {
+        id: label
+        objectName: "countdownText"
+        anchors.horizontalCenter: parent.horizontalCenter
+        text: qsTr("%n second(s) left", "", countdown.remaining)
+        color: countdown.remaining <= 10 ? Theme.primary : Theme.textMuted
+        font.pixelSize: Theme.fontSmall
+        Accessible.role: Accessible.StaticText
+        Accessible.name: text
+    }
+
+    Rectangle {
+        id: bar
+        anchors.top: label.bottom
+        anchors.topMargin: 8
+        width: parent.width
+        height: 6
+        radius: 3
+        color: Theme.key
+        Rectangle {
+            width: countdown.seconds > 0 ? parent.width * countdown.remaining / countdown.seconds : 0
+            height: parent.height
+            radius: 3
+            color: countdown.remaining <= 10 ? Theme.primary : Theme.textMuted
+            Behavior on width { NumberAnimation { duration: 900 } }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import QtQuick
+import "../components"
+
+// Waiting for a tap: what to do, in the largest type on the screen.
+Item {
+    id: screen
+    required property var greeter
+    objectName: "screen_idle"
+
+    Column {
+        anchors.centerIn: parent
+        width: Math.min(parent.width - 2 * Theme.margin, 900)
+        spacing: Theme.margin
+
+        CardIcon {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 240
+            height: 190
+        }
+
+        Text {
+            objectName: "idleHeadline"
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            text: qsTr("Tap your card")
+            color: Theme.text
+            font.pixelSize: Theme.fontHuge
+            font.bold: true
+            Accessible.role: Accessible.Heading
+            Accessible.name: text
+        }
+
+        Text {
+            objectName: "idleHint"
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: screen.greeter.readersOk
+                  ? qsTr("Hold your badge or smartcard against the reader to sign in.")
+                  : screen.greeter.readerMessage
+                    || qsTr("No card reader is working. Please call IT.")
+            color: screen.greeter.readersOk ? Theme.textMuted : Theme.danger
+            font.pixelSize: Theme.fontLarge
+            font.bold: !screen.greeter.readersOk
+            Accessible.role: Accessible.StaticText
+            Accessible.name: text
+        }
+
+        Banner {
+            objectName: "idleError"
+            width: parent.width
+            text: Messages.errorText(screen.greeter.errorKey, screen.greeter.attemptsLeft,
+                                     screen.greeter.lockedUntil)
+            detail: screen.greeter.errorMessage
+        }
+
+        BigButton {
+            objectName: "passwordLoginButton"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: screen.greeter.canPasswordLogin
+            width: Math.max(implicitWidth, 520)
+            text: qsTr("Log in with username and password")
+            onClicked: screen.greeter.requestPasswordLogin()
+        }
+    }
+}

@@ -1,0 +1,135 @@
+"""Pictures of every screen for docs/screenshots: `python -m greeter.ui.screenshots [DIR]`.
+
+Each screen is the real theme (or the fallback) showing a View like the flow would produce,
+grabbed with `QQuickWindow.grabWindow()`. Runs without an appliance or readers (the bridge's
+input goes nowhere); set QT_QPA_PLATFORM=offscreen on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QLocale, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent
+
+from greeter.flow.model import Notice, Role, View
+from greeter.ui.bridge import GreeterBridge
+from greeter.ui.i18n import Translations
+from greeter.ui.window import GreeterWindow, application
+
+DEFAULT_DIR = Path("docs/screenshots")
+
+IDLE = View(kiosk_name="ward7-bay3", domains=("DEMO", "NHS"), can_password_login=True)
+PIN = replace(IDLE, screen="pin", user_display_name="Alice Adams", entry_timeout=60)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: the View, and what a user typed on it before the picture."""
+
+    name: str
+    view: View
+    typed: str = ""
+    locale: str = "en_GB"
+    fallback: bool = False
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("idle", IDLE),
+    Shot("idle_reader_problem", replace(
+        IDLE, readers_ok=False,
+        reader_message="No card reader found. Plug the reader in, or call IT on 2222.",
+    )),
+    Shot("pin", PIN, typed="12"),
+    Shot("pin_wrong", replace(PIN, error_key="bad_pin", attempts_left=2)),
+    Shot("pin_switching", replace(PIN, switching=True, locked_user="Bob Brown"), typed="1"),
+    Shot("password", replace(IDLE, screen="password"), typed="alice"),
+    Shot("enroll_card", replace(IDLE, screen="enroll_card", domains=("DEMO", "NHS"))),
+    Shot("enroll_pin", replace(IDLE, screen="enroll_pin", user_display_name="Bob Brown"),
+         typed="25"),
+    Shot("enroll_pin_mismatch", replace(
+        IDLE, screen="enroll_pin", user_display_name="Bob Brown", error_key="pin_mismatch",
+    )),
+    Shot("role", replace(IDLE, screen="role", user_display_name="Alice Adams", roles=(
+        Role("R8000", "Clinical Practitioner Access Role"),
+        Role("R8008", "Admin/Clinical Support Access Role"),
+    ))),
+    Shot("notice", replace(IDLE, screen="notice", user_display_name="Carol Clark", notices=(
+        Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days."),
+    ))),
+    Shot("error", replace(IDLE, screen="error", error_key="unreachable", can_retry=True)),
+    Shot("error_locked", replace(
+        IDLE, screen="error", error_key="locked", locked_until="2026-11-23T20:31:00Z",
+    )),
+    Shot("error_not_registered", replace(IDLE, screen="error", error_key="card_not_registered")),
+    Shot("locked", replace(IDLE, screen="locked", locked_user="Alice Adams")),
+    Shot("busy", replace(PIN, busy=True)),
+    Shot("idle_sv", IDLE, locale="sv_SE"),
+    Shot("pin_sv", replace(PIN, error_key="bad_pin", attempts_left=1), locale="sv_SE"),
+    Shot("fallback", replace(PIN, error_key="bad_pin", attempts_left=2), fallback=True),
+)  # fmt: skip
+
+
+def capture(out_dir: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
+    """Write `<name>.png` for every shot into `out_dir`; returns the files written."""
+    app = application(sys.argv[:1])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for shot in shots:
+        image = _grab(app, shot)
+        path = out_dir / f"{shot.name}.png"
+        if not image.save(str(path)):
+            raise OSError(f"unable to save a screenshot: {path} could not be written")
+        written.append(path)
+    return written
+
+
+def _grab(app: QGuiApplication, shot: Shot) -> QImage:
+    translations = Translations(app, QLocale(shot.locale))
+    bridge = GreeterBridge(lambda event: None, shot.view)
+    with tempfile.TemporaryDirectory() as empty:
+        # an empty theme directory has no Main.qml: the window falls back
+        theme = Path(empty) if shot.fallback else None
+        window = GreeterWindow(
+            bridge, theme, fullscreen=False, ui_language=translations.ui_language
+        )
+    try:
+        window.present()
+        _settle(app, window)
+        for char in shot.typed:
+            _type(window, char)
+        _settle(app, window)
+        return window.view.grabWindow()
+    finally:
+        window.close()
+        translations.remove()
+
+
+def _type(window: GreeterWindow, char: str) -> None:
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        key = Qt.Key(ord(char.upper()))
+        event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, char)
+        QGuiApplication.sendEvent(window.view, event)
+
+
+def _settle(app: QGuiApplication, window: GreeterWindow, rounds: int = 10) -> None:
+    # a few passes of the event loop let the Loader build the screen and the canvases paint
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("out_dir", nargs="?", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args(argv)
+    for path in capture(args.out_dir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,163 @@
+"""The greeter's window: the theme's QML (or the built-in fallback) on a full-screen view that
+steps aside while a session runs and comes back on top when the kiosk locks.
+
+Where the QML lives: `greeter/ui/qml/`, inside the Python package, so the same
+`Path(__file__)` finds it in a checkout, an editable install and a wheel (setuptools ships it via
+the `qml/**/*` package-data glob). A site may point `theme_dir` at its own theme; if that (or the
+packaged one) fails to load, the fallback screen from `greeter.ui.fallback` is shown instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtQml import QQmlComponent, QQmlEngine
+from PySide6.QtQuick import QQuickItem, QQuickView
+
+from greeter.ui.bridge import GreeterBridge
+from greeter.ui.fallback import FALLBACK_QML
+
+log = logging.getLogger(__name__)
+
+QML_DIR = Path(__file__).resolve().parent / "qml"
+MAIN_QML = "Main.qml"
+# the fallback's name for QML's error messages (there is no such file)
+FALLBACK_NAME = Path(__file__).resolve().with_name("Fallback.qml")
+BACKGROUND = "#0B2545"
+# the size a windowed greeter (demo on a desktop, tests) opens at
+WINDOWED_SIZE = (1280, 800)
+
+
+class GreeterWindow:
+    """A QQuickView showing `bridge` through the theme in `theme_dir` (or the fallback).
+
+    `fullscreen` False gives a framed window of WINDOWED_SIZE (demo, tests, screenshots).
+    `ui_language` is the locale name the translations were installed for (e.g. "sv_SE").
+    """
+
+    def __init__(
+        self,
+        bridge: GreeterBridge,
+        theme_dir: Path | None = None,
+        *,
+        fullscreen: bool = True,
+        ui_language: str = "",
+    ) -> None:
+        self.bridge = bridge
+        self.fullscreen = fullscreen
+        self.view = QQuickView()
+        self.view.setTitle("tapkiosk")
+        self.view.setColor(QColor(BACKGROUND))
+        self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
+        self.view.resize(*WINDOWED_SIZE)
+        if ui_language:
+            # Qt.uiLanguage in QML (the on-screen keyboard adds å ä ö for Swedish)
+            self.view.engine().setUiLanguage(ui_language)
+        if fullscreen:
+            # a kiosk: no frame to drag, and above the session while it is locked
+            self.view.setFlags(
+                self.view.flags()
+                | Qt.WindowType.FramelessWindowHint
+                | Qt.WindowType.WindowStaysOnTopHint
+            )
+        self.used_fallback = False
+        self.load_problem = ""
+        self._fallback_item: QQuickItem | None = None
+        self._fallback_component: QQmlComponent | None = None
+        self._load(theme_dir or QML_DIR)
+        bridge.screenChanged.connect(self._follow_screen)
+
+    def root(self) -> QObject | None:
+        """The root QML object shown (theme or fallback)."""
+        return self._fallback_item if self.used_fallback else self.view.rootObject()
+
+    def find(self, object_name: str) -> QObject | None:
+        """The QML object called `object_name` on the current screen (tests, screenshots)."""
+        # the visual tree, not QObject children: Repeater and Loader items are only found there
+        root = self.root()
+        pending = [root] if isinstance(root, QQuickItem) else []
+        while pending:
+            item = pending.pop(0)
+            if item.objectName() == object_name:
+                return item
+            pending.extend(item.childItems())
+        return None
+
+    def present(self) -> None:
+        """Show the window as the current screen wants (hidden during a session)."""
+        self._follow_screen()
+
+    def close(self) -> None:
+        """Hide and let go of the QML before the bridge it reads goes away."""
+        self.view.hide()
+        if self._fallback_item is not None:
+            self._fallback_item.deleteLater()
+            self._fallback_item = None
+        self.view.setSource(QUrl())
+
+    def _load(self, theme_dir: Path) -> None:
+        main = theme_dir / MAIN_QML
+        self.view.setInitialProperties({"greeter": self.bridge})
+        if main.is_file():
+            self.view.setSource(QUrl.fromLocalFile(str(main)))
+            if self.view.status() == QQuickView.Status.Ready and self.view.rootObject():
+                return
+            problem = "; ".join(error.toString() for error in self.view.errors())
+        else:
+            problem = f"{main} does not exist"
+        self.load_problem = f"unable to load the theme: {problem}"
+        log.error("%s; showing the built-in fallback screen", self.load_problem)
+        self.view.setSource(QUrl())
+        self._show_fallback()
+
+    def _show_fallback(self) -> None:
+        component = QQmlComponent(self.view.engine())
+        # a file: URL (the file need not exist) keeps compilation synchronous; a made-up scheme
+        # makes the engine treat it as remote and load it later
+        component.setData(
+            FALLBACK_QML, QUrl.fromLocalFile(str(Path(__file__).with_name("Fallback.qml")))
+        )
+        item = component.createWithInitialProperties({"greeter": self.bridge})
+        if not isinstance(item, QQuickItem):
+            # only a broken Qt Quick gets here; nothing else can be drawn either
+            errors = "; ".join(error.toString() for error in component.errors())
+            raise RuntimeError(f"unable to show the fallback screen: {errors}")
+        # ours, not the JavaScript collector's: it must live as long as the window
+        QQmlEngine.setObjectOwnership(item, QQmlEngine.ObjectOwnership.CppOwnership)
+        item.setParentItem(self.view.contentItem())
+        self._fallback_component = component
+        self._fallback_item = item
+        self.used_fallback = True
+
+    def _follow_screen(self) -> None:
+        if self.bridge.view.screen == "session":
+            self.view.hide()
+            return
+        if self.fullscreen:
+            self.view.showFullScreen()
+        else:
+            self.view.show()
+        self.view.raise_()
+        self.view.requestActivate()
+
+
+def set_up_style() -> None:
+    """Qt Quick Controls' Basic style: fully restylable, the same on every platform. Must run
+    before the first QML engine exists."""
+    from PySide6.QtQuickControls2 import QQuickStyle
+
+    QQuickStyle.setStyle("Basic")
+
+
+def application(argv: list[str]) -> QGuiApplication:
+    """The QGuiApplication for the greeter (one per process)."""
+    existing = QGuiApplication.instance()
+    if isinstance(existing, QGuiApplication):
+        return existing
+    set_up_style()
+    app = QGuiApplication(argv)
+    app.setApplicationName("tapkiosk-greeter")
+    return app

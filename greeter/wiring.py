@@ -1,0 +1,71 @@
+"""The kiosk as `greeter run` and `greeter demo` wire it: the real backend, the event log, the
+session runner and the card sources, around a `Kiosk` and the caller's `Executor`.
+
+The Qt UI calls `build_kiosk` through the factory `greeter.cli` hands to `greeter.ui.main.run`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from greeter.app import Executor, Kiosk
+from greeter.backend import Backend, BackendSettings
+from greeter.cards.settings import CardSettings
+from greeter.cards.sources import build_sources
+from greeter.config import Config
+from greeter.configkit import ConfigError
+from greeter.desktop import RunnerSessions
+from greeter.events import EventLog
+from greeter.flow.inputs import SessionExited
+from greeter.flow.model import LockRequested
+from greeter.session import SessionSettings
+
+
+def build_kiosk(
+    config: Config,
+    executor: Executor,
+    *,
+    event_log_path: str | None = None,
+    virtual_socket: Path | None = None,
+    card_sources: bool = True,
+) -> Kiosk:
+    """The whole kiosk for `config`: the real backend, event log and session runner.
+    `kiosk.start()` starts the card sources (from `[cards]`, plus virtual taps on
+    `virtual_socket`) and asks the appliance for its settings; `kiosk.close()` stops the
+    sources, ends the session and closes the backend and the log."""
+    appliance = config.appliance
+    backend = Backend(
+        BackendSettings(
+            url=appliance.url,
+            ca_path=appliance.ca,
+            kiosk_name=config.kiosk.name,
+            kiosk_secret=appliance.kiosk_secret,
+            connect_timeout=appliance.connect_timeout,
+            read_timeout=appliance.timeout,
+        )
+    )
+    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
+    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
+    if not isinstance(config.session, SessionSettings):
+        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
+    sessions = RunnerSessions(config.session)
+    kiosk = Kiosk(
+        settings=config.flow_settings(),
+        executor=executor,
+        backend=backend,
+        sessions=sessions,
+        event_log=event_log,
+    )
+    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
+    kiosk.on_close(sessions.stop, backend.close, event_log.close)
+    if card_sources:
+        if not isinstance(config.cards, CardSettings):
+            raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
+        kiosk.attach_sources(
+            build_sources(
+                config.cards,
+                virtual_socket=virtual_socket,
+                on_lock=lambda: kiosk.post(LockRequested()),
+            )
+        )
+    return kiosk

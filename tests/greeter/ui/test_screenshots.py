@@ -1,0 +1,37 @@
+"""`python -m greeter.ui.screenshots`: a picture of every screen, none of them blank."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage
+
+from greeter.flow.model import SCREENS
+from greeter.ui.screenshots import SHOTS, capture
+
+pytestmark = pytest.mark.ui
+
+
+def distinct_colours(image: QImage, step: int = 16) -> int:
+    return len(
+        {
+            image.pixel(x, y)
+            for x in range(0, image.width(), step)
+            for y in range(0, image.height(), step)
+        }
+    )
+
+
+def test_every_screen_is_pictured_and_none_is_blank(qapp, qt_style, tmp_path):
+    written = capture(tmp_path)
+    assert [path.name for path in written] == [f"{shot.name}.png" for shot in SHOTS]
+    # every screen a user can meet (the session screen is the greeter stepping aside)
+    assert {shot.view.screen for shot in SHOTS} == set(SCREENS) - {"session"}
+    pictures = {}
+    for path in written:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1280, 800), path.name
+        # text, buttons and the top bar, not one flat colour
+        assert distinct_colours(image) > 8, path.name
+        pictures[path.name] = bytes(image.constBits())
+    # no two shots came out the same picture
+    assert len(set(pictures.values())) == len(pictures)
