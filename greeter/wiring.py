@@ -1,78 +1,24 @@
 """The kiosk as `greeter run` and `greeter demo` wire it: the real backend, the event log, the
-session runner and the card sources, around a `Kiosk` and the caller's `Executor`."""
+session runner and the card sources, around a `Kiosk` and the caller's `Executor`.
+
+The Qt UI calls `build_kiosk` through the factory `greeter.cli` hands to `greeter.ui.main.run`.
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
-from greeter.app import Executor, Kiosk, SessionError
+from greeter.app import Executor, Kiosk
 from greeter.backend import Backend, BackendSettings
 from greeter.cards.settings import CardSettings
 from greeter.cards.sources import build_sources
 from greeter.config import Config
 from greeter.configkit import ConfigError
+from greeter.desktop import RunnerSessions
 from greeter.events import EventLog
-from greeter.flow.inputs import AppsClosed, SessionExited
+from greeter.flow.inputs import SessionExited
 from greeter.flow.model import LockRequested
-from greeter.flow.wire import SessionInfo
-from greeter.session import SessionRunner, SessionSettings, SessionStartError, SessionUser
-
-log = logging.getLogger(__name__)
-
-
-class RunnerSessions:
-    """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
-    in the one background job, so the next user never sees the previous user's apps."""
-
-    def __init__(self, settings: SessionSettings) -> None:
-        self._runner = SessionRunner(settings, self._exited)
-        self._lock = threading.Lock()
-        self._sessions: dict[str, SessionInfo] = {}
-        # set by whoever owns the Kiosk: where a session that ended by itself is reported
-        self.on_exit: Callable[[SessionInfo, int], None] = lambda session, code: None
-
-    def start(self, session: SessionInfo) -> None:
-        user = SessionUser(
-            username=session.user.username,
-            domain=session.user.domain,
-            display_name=session.user.display_name,
-            role=session.spine.role,
-            session_id=session.id,
-        )
-        with self._lock:
-            self._sessions[session.id] = session
-        try:
-            self._runner.start(user)
-        except SessionStartError as error:
-            with self._lock:
-                self._sessions.pop(session.id, None)
-            raise SessionError(str(error)) from None
-
-    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        report = self._runner.end()
-        with self._lock:
-            self._sessions.pop(previous.id, None)
-        self.start(new)
-        return AppsClosed(
-            report.user or previous.user.username,
-            report.graceful,
-            report.forced,
-            report.duration_ms,
-        )
-
-    def stop(self) -> None:
-        """Greeter shutdown: end the running session (its apps close as on a switch)."""
-        self._runner.stop()
-
-    def _exited(self, user: SessionUser, code: int) -> None:
-        # on the runner's watcher thread
-        with self._lock:
-            session = self._sessions.pop(user.session_id, None)
-        if session is not None:
-            self.on_exit(session, code)
+from greeter.session import SessionSettings
 
 
 def build_kiosk(
@@ -83,9 +29,10 @@ def build_kiosk(
     virtual_socket: Path | None = None,
     card_sources: bool = True,
 ) -> Kiosk:
-    """The whole kiosk for `config`. `kiosk.start()` starts the card sources and asks the
-    appliance for its settings; `kiosk.close()` stops the sources, ends the session and closes
-    the backend and the log. `virtual_socket` adds virtual taps (the demo, `greeter tap`)."""
+    """The whole kiosk for `config`: the real backend, event log and session runner.
+    `kiosk.start()` starts the card sources (from `[cards]`, plus virtual taps on
+    `virtual_socket`) and asks the appliance for its settings; `kiosk.close()` stops the
+    sources, ends the session and closes the backend and the log."""
     appliance = config.appliance
     backend = Backend(
         BackendSettings(

@@ -53,9 +53,10 @@ def view(state: State) -> View:
             can_retry=phase.can_retry,
         )
     if isinstance(phase, Handover):
+        # a switch keeps the greeter over the previous user's desktop while their apps close
         return replace(
             base,
-            screen="session",
+            screen="locked" if phase.switching else "session",
             busy=True,
             switching=phase.switching,
             user_display_name=phase.session.user.display_name,

@@ -5,6 +5,7 @@ the event log on disk; an InlineExecutor (a real Executor with no event loop) ru
 from __future__ import annotations
 
 import json
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import InlineExecutor, Kiosk
+from greeter.app import Kiosk
 from greeter.cards import CardEvent
 from greeter.config import load
 from greeter.flow.model import (
@@ -24,6 +25,7 @@ from greeter.flow.model import (
     RetryRequested,
     RoleChosen,
 )
+from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
@@ -82,7 +84,8 @@ def events(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appliance):
+def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appliance, caplog):
+    caplog.set_level(logging.WARNING, logger="greeter.app")
     kiosk, executor, log_path = kiosk_for(tmp_path, appliance)
     seen: list[str] = []
     kiosk.subscribe(lambda view: seen.append(view.screen))
@@ -125,6 +128,11 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
     finally:
         kiosk.close()
 
+    # every session event reached the appliance's audit trail
+    assert "unable to report" not in caplog.text
+    audit = appliance.admin("audit").stdout
+    assert "switched" in audit
+    assert "apps_closed" in audit
     lines = events(log_path)
     text = log_path.read_text()
     for secret in SECRETS:
@@ -155,6 +163,7 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
         "password",
         "enroll_pin",
         "notice",
+        "locked",  # alice's apps close behind the greeter
         "session",
         "locked",
         "session",

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import InlineExecutor
 from greeter.cli import main, write_demo_config
 from greeter.config import load
+from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 

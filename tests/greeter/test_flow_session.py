@@ -135,6 +135,10 @@ def test_tap_over_authenticates_the_new_user_then_switches():
     flow.send(PinEntered("4321"))
     effects = flow.reply(samples.ok("bob"))
     assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
+    # alice's apps are closing: the greeter stays over her desktop with a spinner
+    assert flow.view.screen == "locked"
+    assert flow.view.busy
+    assert flow.view.switching
     assert flow.state.desktop is not None
     assert flow.state.desktop.username == "alice"  # until the runner says it switched
 
