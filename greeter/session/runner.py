@@ -55,6 +55,9 @@ class _Session:
 
 
 class SessionRunner:
+    """Starts and ends one user's session; `on_exit(user, code)` runs on a watcher thread when
+    the main command ends by itself (after its apps were closed, see `last_report`)."""
+
     def __init__(
         self, settings: SessionSettings, on_exit: Callable[[SessionUser, int], None]
     ) -> None:
