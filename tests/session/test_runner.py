@@ -444,3 +444,25 @@ def test_a_live_greeters_session_is_not_a_leftover(programs, make_runner, bystan
     assert other.wait(timeout=10) == 0
     assert programs.saved("their-portal") == "SIGTERM"
     assert programs.saved("their-desktop") == "SIGTERM"
+
+
+def test_a_session_command_that_is_itself_a_spine_app(programs, make_runner, exits):
+    # the shipped config: the kiosk browser is the session and the Spine portal at once
+    runner = make_runner(
+        SessionSettings(
+            commands=(programs.app_command("browser"),),
+            spine_apps=(spine_app(programs, "browser"),),
+        )
+    )
+    runner.start(ALICE)
+    programs.ready("browser")
+
+    report = runner.end()
+
+    assert programs.saved("browser") == "SIGTERM"
+    assert [(app.kind, app.result) for app in report.apps] == [
+        ("spine_app", "graceful"),
+        ("session", "gone"),
+    ]
+    assert (report.graceful, report.forced) == (1, 0)
+    assert exits.calls == []
