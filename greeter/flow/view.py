@@ -29,7 +29,7 @@ def view(state: State) -> View:
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
         readers_ok=readers_ok(state),
-        reader_message=next((r.message for r in state.readers if r.message), ""),
+        reader_message=reader_message(state),
         can_password_login=kiosk is not None
         and kiosk.password_login
         and (state.phase is None or isinstance(state.phase, Failure)),
@@ -72,10 +72,16 @@ def rest_screen(state: State) -> Screen:
 
 
 def readers_ok(state: State) -> bool:
-    """True until a source says otherwise; a healthy source with no reader is not ok."""
+    """Whether a card can be read at all: some source is up with a reader attached. True
+    until the sources have reported (the idle screen does not flash a warning at start)."""
     if not state.readers:
         return True
-    return all(r.service == "ok" for r in state.readers) and any(r.readers for r in state.readers)
+    return any(r.service == "ok" and r.readers for r in state.readers)
+
+
+def reader_message(state: State) -> str:
+    """The first problem a source reported (a missing NFC reader shows even when PC/SC works)."""
+    return next((r.message for r in state.readers if r.message), "")
 
 
 def login_view(state: State, login: Login, base: View) -> View:
