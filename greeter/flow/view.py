@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.flow.common import entry_timeout
 from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
     Checking,
@@ -138,12 +139,14 @@ def login_view(state: State, login: Login, base: View) -> View:
             screen="role",
             user_display_name=step.ok.session.user.display_name,
             roles=step.ok.session.spine.roles,
+            entry_timeout=entry_timeout(state),
         )
     return replace(
         base,
         screen="notice",
         user_display_name=step.ok.session.user.display_name,
         notices=step.ok.notices,
+        entry_timeout=entry_timeout(state),
     )
 
 
