@@ -14,7 +14,7 @@ import ssl
 from dataclasses import dataclass
 
 import ldap3
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import LDAPException, LDAPStartTLSError
 from ldap3.utils.conv import escape_filter_chars
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,8 +75,14 @@ class LdapDirectory:
             raise_exceptions=False,
         )
         conn.open()
-        if self.config.starttls and not self.config.url.startswith("ldaps://"):
-            conn.start_tls()
+        # never fall back to a cleartext bind when StartTLS fails
+        if (
+            self.config.starttls
+            and not self.config.url.startswith("ldaps://")
+            and not conn.start_tls()
+        ):
+            conn.unbind()
+            raise LDAPStartTLSError(f"StartTLS refused: {conn.result}")
         return conn
 
     def authenticate(self, username: str, password: str) -> DirectoryEntry | None:

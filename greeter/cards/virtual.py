@@ -27,7 +27,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from greeter.cards import CardEvent, CardIdError, CardKind, CardSink, ReaderStatus, canonical_id
+from greeter.cards import (
+    CardAction,
+    CardEvent,
+    CardIdError,
+    CardKind,
+    CardSink,
+    ReaderStatus,
+    canonical_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +254,7 @@ class VirtualTapSource:
             return None
         raise ValueError('expected "tap", "remove" or "lock"')
 
-    def _event(self, action: Any, card_id: str, kind: CardKind) -> None:
+    def _event(self, action: CardAction, card_id: str, kind: CardKind) -> None:
         if self._sink is not None:
             self._sink(CardEvent(action, card_id, READER_NAME, "virtual", kind, self._clock()))
 
