@@ -238,7 +238,11 @@ class PcscSource:
         # pcsc-lite counts insertions and removals in the high word: a quick out-and-in
         # between two wake-ups shows as PRESENT with another count
         reinserted = not fresh and (previous >> 16) != (event >> 16)
-        if reader in self._seen and reinserted:
+        if reader in self._seen and not fresh:
+            if not reinserted:
+                # the same card with other flags; pcsc-lite 1.9.9 does not wake us for these
+                # (INUSE, power), other PC/SC stacks may: never a second tap
+                return
             self._forget(reader)
         if event & scard.SCARD_STATE_MUTE:
             read = CardRead(card_kind(atr, self._settings.reader_profile(reader)), None)

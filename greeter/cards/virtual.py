@@ -81,7 +81,11 @@ def _private_dir(directory: Path) -> None:
 
 
 class VirtualTapSource:
-    """A CardSource fed by JSON lines on a Unix socket; `on_lock` is called for `{"lock": true}`."""
+    """A CardSource fed by JSON lines on a Unix socket.
+
+    `on_lock` is called for `{"lock": true}` from the source's thread: like the sink, it must
+    hand the request over (post an event) rather than do the work there.
+    """
 
     def __init__(
         self,

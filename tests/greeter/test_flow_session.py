@@ -268,3 +268,20 @@ def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
     assert desktop is not None
     assert desktop.card is not None
     assert desktop.card.card_id == samples.ALICE_CARD
+
+
+def test_password_login_over_a_locked_session_switches_user():
+    flow = alice_signed_in()
+    flow.send(LockRequested())
+    assert flow.view.can_password_login
+    flow.send(PasswordLoginRequested(), PasswordSubmitted("bob", "pw", "DEMO"))
+    assert flow.view.screen == "password"
+    effects = flow.reply(samples.ok("bob"))
+    assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
+
+
+def test_role_and_notice_screens_show_the_entry_timeout():
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok(roles=(samples.CLINICAL, samples.ADMIN), role=None))
+    assert flow.view.entry_timeout == 60
