@@ -35,7 +35,9 @@ class RunnerSessions:
         self._lock = threading.Lock()
         self._sessions: dict[str, SessionInfo] = {}
         # set by whoever owns the Kiosk: where a session that ended by itself is reported
-        self.on_exit: Callable[[SessionInfo, int], None] = lambda session, code: None
+        self.on_exit: Callable[[SessionInfo, int, AppsClosed | None], None] = (
+            lambda session, code, apps: None
+        )
 
     def start(self, session: SessionInfo) -> None:
         user = SessionUser(
@@ -74,5 +76,11 @@ class RunnerSessions:
         # on the runner's watcher thread
         with self._lock:
             session = self._sessions.pop(user.session_id, None)
-        if session is not None:
-            self.on_exit(session, code)
+        if session is None:
+            return
+        # the runner closed the session's apps before calling us: that report goes with the exit
+        report = self._runner.last_report
+        apps = None
+        if report is not None and report.user == user.username:
+            apps = AppsClosed(report.user, report.graceful, report.forced, report.duration_ms)
+        self.on_exit(session, code, apps)

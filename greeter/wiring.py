@@ -56,7 +56,7 @@ def build_kiosk(
         sessions=sessions,
         event_log=event_log,
     )
-    sessions.on_exit = lambda session, code: kiosk.post(SessionExited(session, code))
+    sessions.on_exit = lambda session, code, apps: kiosk.post(SessionExited(session, code, apps))
     kiosk.on_close(sessions.stop, backend.close, event_log.close)
     if card_sources:
         if not isinstance(config.cards, CardSettings):

@@ -84,10 +84,12 @@ class SessionSwitched:
 
 @dataclass(frozen=True)
 class SessionExited:
-    """The user's session ended by itself (logout, crash) with its exit code."""
+    """The user's session ended by itself (logout, crash) with its exit code, after the runner
+    closed its apps (`apps`; None when the runner had nothing to report)."""
 
     session: SessionInfo
     code: int
+    apps: AppsClosed | None = None
 
 
 Event = (

@@ -28,6 +28,7 @@ from greeter.flow.model import (
 from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
+from tests.session.programs import Programs
 
 ALICE = "04A1B2C3D4E5F6"
 CAROL = "04C0FFEE000001"
@@ -41,7 +42,13 @@ def appliance(tmp_path: Path) -> Iterator[LocalAppliance]:
 
 
 def write_config(
-    tmp_path: Path, url: str, ca: Path, secret: str, command: str, name: str = "demo-kiosk"
+    tmp_path: Path,
+    url: str,
+    ca: Path,
+    secret: str,
+    command: str,
+    name: str = "demo-kiosk",
+    extra: str = "",
 ) -> Path:
     (tmp_path / "kiosk.secret").write_text(secret)
     path = tmp_path / "greeter.toml"
@@ -59,7 +66,7 @@ pcsc = false
 [session]
 commands = [{command}]
 close_budget_seconds = 5
-"""
+{extra}"""
     )
     return path
 
@@ -69,10 +76,12 @@ def tap(card_id: str, action: str = "present") -> CardEvent:
 
 
 def kiosk_for(
-    tmp_path: Path, appliance: LocalAppliance, command: str = '["sleep", "60"]'
+    tmp_path: Path, appliance: LocalAppliance, command: str = '["sleep", "60"]', extra: str = ""
 ) -> tuple[Kiosk, InlineExecutor, Path]:
     config = load(
-        write_config(tmp_path, appliance.url, appliance.ca_path, appliance.kiosk_secret, command)
+        write_config(
+            tmp_path, appliance.url, appliance.ca_path, appliance.kiosk_secret, command, extra=extra
+        )
     )
     executor = InlineExecutor()
     log_path = tmp_path / "events.jsonl"
@@ -184,6 +193,38 @@ def test_a_session_that_ends_by_itself_returns_to_idle(tmp_path, appliance):
         kiosk.close()
     ended = [line for line in events(log_path) if line.get("action") == "ended"]
     assert ended[0]["user"] == "alice"
+
+
+def test_a_crashed_session_logs_its_closed_spine_app_then_ended(tmp_path, appliance):
+    programs = Programs(tmp_path)
+    # the desktop starts the user's Spine portal, then crashes: the portal must be closed
+    desktop = programs.app_command("desktop", "--spawn", "portal", "--exit-after", "1.5")
+    rule = json.dumps(programs.cmdline_rule("portal"))
+    kiosk, executor, log_path = kiosk_for(
+        tmp_path,
+        appliance,
+        command=json.dumps(desktop),
+        extra=f'[[session.spine_app]]\nname = "portal"\nmatch_cmdline = {rule}\n',
+    )
+    try:
+        kiosk.start()
+        kiosk.dispatch(tap(ALICE))
+        kiosk.dispatch(PinEntered("1234"))
+        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        assert kiosk.view.screen == "session"
+        assert executor.run_until(lambda: kiosk.view.screen == "idle", timeout=15)
+    finally:
+        kiosk.close()
+    assert programs.saved("portal") == "SIGTERM"
+    lines = [line for line in events(log_path) if line["event"] in ("apps_closed", "session")]
+    assert [(line["event"], line.get("action")) for line in lines] == [
+        ("session", "started"),
+        ("apps_closed", None),
+        ("session", "ended"),
+    ]
+    assert lines[1]["user"] == "alice"
+    assert lines[1]["graceful"] >= 1
+    assert "apps_closed" in appliance.admin("audit").stdout
 
 
 def test_a_session_command_that_cannot_start_shows_session_failed(tmp_path, appliance):

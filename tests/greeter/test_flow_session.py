@@ -221,6 +221,19 @@ def test_session_exit_goes_back_to_idle_and_is_reported():
     assert any(isinstance(e, Report) for e in effects)
 
 
+def test_a_crashed_session_logs_and_reports_its_apps_closed_before_ended():
+    flow = alice_signed_in()
+    effects = flow.send(SessionExited(samples.session(), 3, AppsClosed("alice", 2, 1, 900)))
+    assert flow.view.screen == "idle"
+    lines = [e.as_dict() for e in effects if isinstance(e, Log)]
+    assert [line["event"] for line in lines] == ["apps_closed", "session"]
+    assert lines[0] == {"event": "apps_closed", "user": "alice", "graceful": 2, "forced": 1}
+    reports = [e.as_dict() for e in effects if isinstance(e, Report)]
+    assert reports[0]["event"] == "apps_closed"
+    assert reports[0]["duration_ms"] == 900
+    assert reports[1]["action"] == "ended"
+
+
 def test_exit_of_an_unknown_session_is_ignored():
     flow = alice_signed_in()
     assert flow.send(SessionExited(samples.session("zed"), 0)) == []
