@@ -92,6 +92,11 @@ class SessionExited:
     apps: AppsClosed | None = None
 
 
+@dataclass(frozen=True)
+class InactivityTimedOut:
+    """No keyboard, pointer or touch input for the configured time (`greeter.session.idle`)."""
+
+
 Event = (
     CardEvent
     | ReaderStatus
@@ -104,4 +109,5 @@ Event = (
     | SessionStartFailed
     | SessionSwitched
     | SessionExited
+    | InactivityTimedOut
 )

@@ -87,6 +87,15 @@ def lock(state: State, card: CardRef | None = None) -> Result:
     return state, [*effects, LockScreen(), *session_event("locked", desktop.session)]
 
 
+def on_inactive(state: State) -> Result:
+    """Nobody touched the kiosk for a while: lock a session in plain view, as the lock hotkey
+    would. Anything on the greeter's own screens has its own timers; those are left alone."""
+    desktop = state.desktop
+    if desktop is None or desktop.locked or state.phase is not None:
+        return state, []
+    return lock(state)
+
+
 def on_started(state: State, event: SessionStarted) -> Result:
     phase = state.phase
     if not isinstance(phase, Handover) or phase.session.id != event.session.id:

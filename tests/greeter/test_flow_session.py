@@ -8,6 +8,7 @@ from greeter.flow import samples
 from greeter.flow.effects import LockScreen, Log, Report, StartSession, SwitchSession, UnlockScreen
 from greeter.flow.inputs import (
     AppsClosed,
+    InactivityTimedOut,
     SessionExited,
     SessionStarted,
     SessionStartFailed,
@@ -84,6 +85,88 @@ def test_lock_requested_locks():
     flow = alice_signed_in()
     assert LockScreen() in flow.send(LockRequested())
     assert flow.view.screen == "locked"
+
+
+def test_inactivity_locks_a_session_in_view_like_the_lock_hotkey():
+    flow = alice_signed_in()
+    effects = flow.send(InactivityTimedOut())
+    assert LockScreen() in effects
+    assert flow.view.screen == "locked"
+    assert flow.state.desktop is not None  # the session keeps running
+    assert logged(effects, "session") == [{"event": "session", "action": "locked", "user": "alice"}]
+    reports = [e.as_dict() for e in effects if isinstance(e, Report)]
+    assert reports == [
+        {"event": "session", "action": "locked", "user": "alice", "session": "s_alice"}
+    ]
+    # her tap brings the session back
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok(session_id="s_alice_2"))
+    assert flow.view.screen == "session"
+
+
+def idle_kiosk() -> FlowDriver:
+    return FlowDriver()
+
+
+def locked_session() -> FlowDriver:
+    flow = alice_signed_in()
+    flow.send(LockRequested())
+    return flow
+
+
+def starting_session() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok())
+    return flow
+
+
+def pin_entry_at_idle() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.need_pin())
+    return flow
+
+
+def tap_over_pin_entry() -> FlowDriver:
+    flow = alice_signed_in()
+    flow.send(samples.tap(samples.BOB_CARD))
+    flow.reply(samples.need_pin("bob"))
+    return flow
+
+
+def switching() -> FlowDriver:
+    flow = tap_over_pin_entry()
+    flow.send(PinEntered("4321"))
+    flow.reply(samples.ok("bob"))
+    return flow
+
+
+def error_screen() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.NEW_CARD))
+    flow.reply(samples.unknown_card(allowed=False))
+    return flow
+
+
+@pytest.mark.parametrize(
+    ("setup", "screen"),
+    [
+        (idle_kiosk, "idle"),
+        (locked_session, "locked"),
+        (starting_session, "session"),
+        (pin_entry_at_idle, "pin"),
+        (tap_over_pin_entry, "pin"),
+        (switching, "locked"),
+        (error_screen, "error"),
+    ],
+)
+def test_inactivity_outside_a_session_in_view_is_ignored(setup, screen):
+    flow = setup()
+    before = flow.state
+    assert flow.view.screen == screen
+    assert flow.send(InactivityTimedOut()) == []
+    assert flow.state == before
 
 
 def test_pulling_the_contact_card_locks():
