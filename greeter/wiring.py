@@ -16,9 +16,10 @@ from greeter.config import Config
 from greeter.configkit import ConfigError
 from greeter.desktop import RunnerSessions
 from greeter.events import EventLog
-from greeter.flow.inputs import SessionExited
+from greeter.flow.inputs import InactivityTimedOut, SessionExited
 from greeter.flow.model import LockRequested
 from greeter.session import SessionSettings
+from greeter.session.idle import IdleWatcher
 
 
 def build_kiosk(
@@ -32,7 +33,8 @@ def build_kiosk(
     """The whole kiosk for `config`: the real backend, event log and session runner.
     `kiosk.start()` starts the card sources (from `[cards]`, plus virtual taps on
     `virtual_socket`) and asks the appliance for its settings; `kiosk.close()` stops the
-    sources, ends the session and closes the backend and the log."""
+    sources, ends the session and closes the backend and the log. With
+    `[session] lock_after_idle_seconds` an X idle watcher locks a session left alone."""
     appliance = config.appliance
     backend = Backend(
         BackendSettings(
@@ -57,6 +59,16 @@ def build_kiosk(
         event_log=event_log,
     )
     sessions.on_exit = lambda session, code, apps: kiosk.post(SessionExited(session, code, apps))
+    idle_seconds = config.session.lock_after_idle_seconds
+    if idle_seconds > 0:
+        watcher = IdleWatcher(idle_seconds, lambda: kiosk.post(InactivityTimedOut()))
+        if watcher.start():
+            # idling counts only while the user's running session is in plain view (not while
+            # it starts: busy); the flow checks again when the report arrives
+            kiosk.subscribe(
+                lambda shown: watcher.set_active(shown.screen == "session" and not shown.busy)
+            )
+            kiosk.on_close(watcher.stop)
     kiosk.on_close(sessions.stop, backend.close, event_log.close)
     if card_sources:
         if not isinstance(config.cards, CardSettings):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 from tests.session.programs import Programs
+from tests.session.xvfb import xvfb
 
 ALICE = "04A1B2C3D4E5F6"
 CAROL = "04C0FFEE000001"
@@ -49,6 +51,7 @@ def write_config(
     command: str,
     name: str = "demo-kiosk",
     extra: str = "",
+    lock_after_idle: float = 0,
 ) -> Path:
     (tmp_path / "kiosk.secret").write_text(secret)
     path = tmp_path / "greeter.toml"
@@ -66,6 +69,7 @@ pcsc = false
 [session]
 commands = [{command}]
 close_budget_seconds = 5
+lock_after_idle_seconds = {lock_after_idle}
 {extra}"""
     )
     return path
@@ -76,11 +80,21 @@ def tap(card_id: str, action: str = "present") -> CardEvent:
 
 
 def kiosk_for(
-    tmp_path: Path, appliance: LocalAppliance, command: str = '["sleep", "60"]', extra: str = ""
+    tmp_path: Path,
+    appliance: LocalAppliance,
+    command: str = '["sleep", "60"]',
+    extra: str = "",
+    lock_after_idle: float = 0,
 ) -> tuple[Kiosk, InlineExecutor, Path]:
     config = load(
         write_config(
-            tmp_path, appliance.url, appliance.ca_path, appliance.kiosk_secret, command, extra=extra
+            tmp_path,
+            appliance.url,
+            appliance.ca_path,
+            appliance.kiosk_secret,
+            command,
+            extra=extra,
+            lock_after_idle=lock_after_idle,
         )
     )
     executor = InlineExecutor()
@@ -225,6 +239,34 @@ def test_a_crashed_session_logs_its_closed_spine_app_then_ended(tmp_path, applia
     assert lines[1]["user"] == "alice"
     assert lines[1]["graceful"] >= 1
     assert "apps_closed" in appliance.admin("audit").stdout
+
+
+def test_a_session_left_alone_locks_and_keeps_running(tmp_path, appliance, monkeypatch):
+    with xvfb() as display:
+        monkeypatch.setenv("DISPLAY", display)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        kiosk, executor, log_path = kiosk_for(
+            tmp_path, appliance, command='["sleep", "60"]', lock_after_idle=1
+        )
+        try:
+            kiosk.start()
+            kiosk.dispatch(tap(ALICE))
+            kiosk.dispatch(PinEntered("1234"))
+            kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+            assert kiosk.view.screen == "session"
+            signed_in = time.monotonic()
+            assert executor.run_until(lambda: kiosk.view.screen == "locked", timeout=15)
+            assert time.monotonic() - signed_in >= 0.9
+            assert kiosk.state.desktop is not None  # her session keeps running behind it
+            # her tap brings it back, and the clock starts again from there
+            kiosk.dispatch(tap(ALICE))
+            assert kiosk.view.screen == "session"
+            assert executor.run_until(lambda: kiosk.view.screen == "locked", timeout=15)
+        finally:
+            kiosk.close()
+    sessions = [line["action"] for line in events(log_path) if line["event"] == "session"]
+    assert sessions == ["started", "locked", "unlocked", "locked"]
+    assert "locked" in appliance.admin("audit").stdout
 
 
 def test_a_session_command_that_cannot_start_shows_session_failed(tmp_path, appliance):
