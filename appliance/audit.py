@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from appliance.hashing import card_hash
@@ -30,8 +30,8 @@ class Auditor:
         card_id: str | None = None,
         **detail: Any,
     ) -> None:
-        db.add(
-            AuditEvent(
+        db.execute(
+            insert(AuditEvent).values(
                 at=at,
                 kiosk=kiosk,
                 username=username,

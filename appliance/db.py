@@ -52,7 +52,9 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    # no autoflush: one flush at commit instead of one before every query (the login code
+    # flushes explicitly where it reads back what it just added)
+    return sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
 def alembic_config() -> Config:

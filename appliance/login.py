@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,7 @@ from appliance.directory import Directory
 from appliance.hashing import check_verifier, make_verifier, token_digest
 from appliance.policy import allows, pin_rule_broken, pin_rules
 from appliance.spine import in_grace, iso, ok_reply, open_session
-from appliance.store import AuthState, Card, PinVerifier, Policy, User
+from appliance.store import AuthState, Card, PinVerifier, Policy, SpineSession, User
 
 Reply = dict[str, Any]
 
@@ -60,17 +60,18 @@ class LoginService:
         *,
         method: str = "",
         user: User | None = None,
+        user_id: int | None = None,
         card_id: str | None = None,
         failures: int = 0,
     ) -> dict[str, Any]:
         token = secrets.token_urlsafe(32)
-        db.add(
-            AuthState(
+        db.execute(
+            insert(AuthState).values(
                 token_sha256=token_digest(token),
                 kiosk=kiosk,
                 step=step,
                 method=method,
-                user_id=user.id if user else None,
+                user_id=user.id if user else user_id,
                 card_id=card_id,
                 failures=failures,
                 expires_at=self.clock() + dt.timedelta(seconds=timeout),
@@ -163,8 +164,60 @@ class LoginService:
 
     # -- first factors ---------------------------------------------------------------------
 
+    def _card_continue(
+        self, db: Session, kiosk: str, card_id: str, now: dt.datetime
+    ) -> Reply | None:
+        """The everyday tap (a known card asking for its PIN) in one query and two inserts;
+        None for anything else (unknown card, refusals, tap-and-go), which `card` handles."""
+        row = db.execute(
+            select(
+                Card.revoked_at,
+                User.id,
+                User.username,
+                User.display_name,
+                User.disabled,
+                User.locked_until,
+                Policy.first_factors,
+                Policy.pin_enabled,
+                Policy.entry_timeout,
+                PinVerifier.user_id.label("pin_user"),
+                SpineSession.grace_until,
+            )
+            .join(User, Card.user_id == User.id)
+            .join(Policy, User.policy_name == Policy.name)
+            .outerjoin(PinVerifier, PinVerifier.user_id == User.id)
+            .outerjoin(SpineSession, SpineSession.user_id == User.id)
+            .where(Card.card_id == card_id)
+        ).first()
+        if row is None or row.revoked_at is not None or row.disabled:
+            return None
+        if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:
+            return None
+        if "card" not in row.first_factors.split(",") or not row.pin_enabled:
+            return None
+        if row.pin_user is None:
+            return None
+        if row.grace_until is not None and row.grace_until.replace(tzinfo=dt.UTC) > now:
+            return None
+        self.audit.record(
+            db, "card_seen", at=now, kiosk=kiosk, username=row.username, card_id=card_id
+        )
+        reply: Reply = {
+            "status": "continue",
+            "need": ["pin"],
+            "user": {"username": row.username, "display_name": row.display_name},
+        }
+        reply |= self._issue(
+            db, kiosk, "pin", row.entry_timeout, method="card_pin", user_id=row.id, card_id=card_id
+        )
+        db.commit()
+        return reply
+
     def card(self, db: Session, kiosk: str, card_id: str) -> Reply:
         now = self.clock()
+        quick = self._card_continue(db, kiosk, card_id, now)
+        if quick is not None:
+            return quick
         card = db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none()
         if card is None:
             policy = self._default_policy(db)
