@@ -149,8 +149,15 @@ class KioskClient:
 
 
 async def run_phase(
-    clients: list[KioskClient], args: argparse.Namespace, with_pin: bool, server_pids: list[int]
+    clients: list[KioskClient],
+    args: argparse.Namespace,
+    with_pin: bool,
+    server_pids: list[int],
+    paced_total_rate: float | None = None,
 ) -> dict[str, Any]:
+    """Closed loop (each kiosk asks again as soon as answered: the most the server does), or
+    paced: the kiosks together tap at `paced_total_rate`, which is how latency at a given
+    load is measured (a closed loop of 50 has a mean latency of 50 / throughput by design)."""
     taps: list[float] = []
     pins: list[float] = []
     logins: list[float] = []
@@ -159,8 +166,13 @@ async def run_phase(
 
     async def kiosk_loop(client: KioskClient, seed_value: int) -> None:
         rng = random.Random(seed_value)
+        interval = len(clients) / paced_total_rate if paced_total_rate else 0.0
+        next_at = time.perf_counter() + rng.random() * interval
         try:
             while time.perf_counter() < deadline:
+                if interval:
+                    await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                    next_at += interval
                 user = rng.randrange(args.users)
                 card = f"04{user:06X}{rng.randrange(args.cards_per_user):06X}"
                 reply, tap_time = await client.auth({"factor": {"type": "card", "id": card}})
@@ -221,8 +233,10 @@ async def load(
     clients = [KioskClient(host, int(port), context, name, sec) for name, sec in secrets.items()]
     await asyncio.gather(*(client.connect() for client in clients))
     lookups = await run_phase(clients, args, False, pids)
+    paced = await run_phase(clients, args, False, pids, paced_total_rate=args.paced_rate)
     logins = await run_phase(clients, args, True, pids)
     await asyncio.gather(*(client.close() for client in clients))
+    lookups["paced"] = {"target_per_s": args.paced_rate} | paced
     return lookups, logins
 
 
@@ -244,6 +258,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--cards-per-user", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--paced-rate", type=float, default=500.0, help="lookups/s, all kiosks")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     cost = HashCost()
@@ -271,8 +286,8 @@ def main() -> int:
         "goals": {
             "pin_logins_per_s_needed": round(goal_rate, 1),
             "pin_logins_met": logins.get("logins_per_s", 0) >= goal_rate,
-            "lookups_met": lookups.get("lookups_per_s", 0) >= 500
-            and lookups.get("latency", {}).get("p99_ms", 1e9) < 50,
+            "lookups_met": lookups["paced"].get("lookups_per_s", 0) >= 0.98 * args.paced_rate
+            and lookups["paced"].get("latency", {}).get("p99_ms", 1e9) < 50,
         },
     }  # fmt: skip
     json.dump(report, sys.stdout, indent=2)
