@@ -8,12 +8,10 @@ hash never holds the database's write lock.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,23 +19,13 @@ from appliance import errors
 from appliance.audit import Auditor
 from appliance.config import Settings
 from appliance.directory import Directory
-from appliance.hashing import check_verifier, make_verifier, token_digest
+from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
 from appliance.spine import in_grace, iso, ok_reply, open_session
-from appliance.store import AuthState, Card, PinVerifier, Policy, SpineSession, User
+from appliance.states import StateTokens, Step
+from appliance.store import Card, PinVerifier, Policy, SpineSession, User
 
 Reply = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Step:
-    """A consumed state token: what the login was waiting for."""
-
-    step: str  # pin | password | enroll_card | enroll_pin
-    method: str
-    user_id: int | None
-    card_id: str | None
-    failures: int
 
 
 class LoginService:
@@ -48,56 +36,7 @@ class LoginService:
         self.directory = directory
         self.clock = clock
         self.audit = Auditor(settings.secret)
-
-    # -- state tokens ------------------------------------------------------------------------
-
-    def _issue(
-        self,
-        db: Session,
-        kiosk: str,
-        step: str,
-        timeout: int,
-        *,
-        method: str = "",
-        user: User | None = None,
-        user_id: int | None = None,
-        card_id: str | None = None,
-        failures: int = 0,
-    ) -> dict[str, Any]:
-        token = secrets.token_urlsafe(32)
-        db.execute(
-            insert(AuthState).values(
-                token_sha256=token_digest(token),
-                kiosk=kiosk,
-                step=step,
-                method=method,
-                user_id=user.id if user else user_id,
-                card_id=card_id,
-                failures=failures,
-                expires_at=self.clock() + dt.timedelta(seconds=timeout),
-            )
-        )
-        return {"state": token, "expires_in": timeout}
-
-    def _peek(self, db: Session, kiosk: str, token: str, wanted: str) -> Step:
-        now = self.clock()
-        row = db.get(AuthState, token_digest(token))
-        if row is None or row.kiosk != kiosk:
-            raise errors.state_invalid()
-        if row.expires_at <= now:
-            db.execute(delete(AuthState).where(AuthState.token_sha256 == row.token_sha256))
-            db.commit()
-            raise errors.state_expired()
-        if row.step != wanted:
-            raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
-        return Step(row.step, row.method, row.user_id, row.card_id, row.failures)
-
-    def _consume(self, db: Session, token: str) -> None:
-        """Delete the token; losing a race for it means it was already used."""
-        result = db.execute(delete(AuthState).where(AuthState.token_sha256 == token_digest(token)))
-        if getattr(result, "rowcount", 0) != 1:
-            db.rollback()
-            raise errors.state_invalid()
+        self.states = StateTokens(clock)
 
     # -- shared pieces ---------------------------------------------------------------------
 
@@ -151,7 +90,7 @@ class LoginService:
                 "pin_rules": pin_rules(policy),
                 "user": _user_brief(user),
             }
-            reply |= self._issue(
+            reply |= self.states.issue(
                 db, kiosk, "enroll_pin", policy.entry_timeout, method=method, user=user
             )
             db.commit()
@@ -207,7 +146,7 @@ class LoginService:
             "need": ["pin"],
             "user": {"username": row.username, "display_name": row.display_name},
         }
-        reply |= self._issue(
+        reply |= self.states.issue(
             db, kiosk, "pin", row.entry_timeout, method="card_pin", user_id=row.id, card_id=card_id
         )
         db.commit()
@@ -230,7 +169,9 @@ class LoginService:
                 "enrollment": "allowed",
                 "domains": self.domains(db),
             }
-            reply |= self._issue(db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id)
+            reply |= self.states.issue(
+                db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id
+            )
             db.commit()
             return reply
         user = card.user
@@ -264,7 +205,7 @@ class LoginService:
         step = "pin" if policy.pin_enabled and has_pin else "password"
         method = "card_pin" if step == "pin" else "card_password"
         reply = {"status": "continue", "need": [step], "user": _user_brief(user)}
-        reply |= self._issue(
+        reply |= self.states.issue(
             db, kiosk, step, policy.entry_timeout, method=method, user=user, card_id=card_id
         )
         db.commit()
@@ -295,7 +236,7 @@ class LoginService:
     # -- later steps -----------------------------------------------------------------------
 
     def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        step = self._peek(db, kiosk, token, "pin")
+        step = self.states.peek(db, kiosk, token, "pin")
         user = db.get(User, step.user_id)
         verifier = db.get(PinVerifier, step.user_id)
         if user is None or verifier is None:
@@ -303,7 +244,7 @@ class LoginService:
         now = self.clock()
         gate = self._gate(db, user, now)
         right = gate is None and check_verifier(value, verifier.verifier)
-        self._consume(db, token)
+        self.states.consume(db, token)
         if gate is not None:
             db.commit()
             return gate
@@ -325,7 +266,7 @@ class LoginService:
             "need": [step.step],
             "attempts_left": max(policy.max_attempts - user.failed_attempts, 0),
         }
-        reply |= self._issue(
+        reply |= self.states.issue(
             db,
             kiosk,
             step.step,
@@ -340,12 +281,12 @@ class LoginService:
     def card_password(
         self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Reply:
-        step = self._peek(db, kiosk, token, "password")
+        step = self.states.peek(db, kiosk, token, "password")
         owner = db.get(User, step.user_id)
         if owner is None:
             raise errors.state_invalid()
         proven = self.directory.check_password(db, username, domain, password)
-        self._consume(db, token)
+        self.states.consume(db, token)
         now = self.clock()
         gate = self._gate(db, owner, now)
         if gate is not None:
@@ -364,10 +305,10 @@ class LoginService:
     def enroll_card(
         self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Reply:
-        step = self._peek(db, kiosk, token, "enroll_card")
+        step = self.states.peek(db, kiosk, token, "enroll_card")
         assert step.card_id is not None
         user = self.directory.check_password(db, username, domain, password)
-        self._consume(db, token)
+        self.states.consume(db, token)
         now = self.clock()
         default = self._default_policy(db)
         if user is None:
@@ -388,7 +329,7 @@ class LoginService:
                 "attempts_left": left,
             }
             if left > 0:  # out of tries: no new state, the kiosk starts again from a tap
-                reply |= self._issue(
+                reply |= self.states.issue(
                     db,
                     kiosk,
                     "enroll_card",
@@ -424,13 +365,13 @@ class LoginService:
         return self._finish(db, kiosk, user, "card_password")
 
     def enroll_pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        step = self._peek(db, kiosk, token, "enroll_pin")
+        step = self.states.peek(db, kiosk, token, "enroll_pin")
         user = db.get(User, step.user_id)
         if user is None:
             raise errors.state_invalid()
         broken = pin_rule_broken(user.policy, value)
         verifier = None if broken else make_verifier(value, self.settings.hash_cost)
-        self._consume(db, token)
+        self.states.consume(db, token)
         if broken is not None:
             reply = self._again(db, kiosk, user, step, "pin_rules")
             reply["message"] = broken
@@ -453,12 +394,3 @@ class LoginService:
 
 def _user_brief(user: User) -> dict[str, str]:
     return {"username": user.username, "display_name": user.display_name}
-
-
-def _needs(step: str) -> str:
-    return {
-        "pin": "a PIN factor",
-        "password": "a password factor",
-        "enroll_card": "a password factor with enroll card",
-        "enroll_pin": "enroll pin",
-    }.get(step, "another step")
