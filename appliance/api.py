@@ -90,6 +90,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     auditor = Auditor(settings.secret)
     calls = {"auth": 0}
+    inline_taps = engine.dialect.name == "sqlite"
 
     app = FastAPI(
         title="tapkiosk appliance",
@@ -134,10 +135,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         return {"status": "ok"}
 
     @app.get("/v1/kiosk")
-    async def kiosk_info(
-        x_kiosk: XKiosk = None, authorization: Authorization = None
-    ) -> dict[str, Any]:
-        # quick queries only: on the event loop (see `auth`)
+    def kiosk_info(x_kiosk: XKiosk = None, authorization: Authorization = None) -> dict[str, Any]:
         with sessions() as db:
             name = authorised(db, x_kiosk, authorization)
             return kiosk_reply(db, name)
@@ -169,11 +167,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                     db.commit()
                 return _dispatch(db, name, request)
 
-        # A card tap is a few quick queries and no hashing: run it on the event loop, sparing
-        # the thread hop that would cost as much as the tap itself. Steps that hash (PIN,
-        # password) or may reach LDAP go to the thread pool; Argon2id releases the GIL there.
+        # A card tap on SQLite is a few quick local queries and no hashing: run it on the event
+        # loop, sparing a thread hop that costs as much as the tap. Steps that hash (PIN,
+        # password), may reach LDAP, or wait on a database server go to the thread pool
+        # (Argon2id releases the GIL there).
         tap = request.state is None and request.factor is not None
-        if tap and request.factor is not None and request.factor.type == "card":
+        if inline_taps and tap and request.factor is not None and request.factor.type == "card":
             return JSONResponse(step())
         return JSONResponse(await run_in_threadpool(step))
 
