@@ -45,12 +45,17 @@ class LoginService:
         assert policy is not None, "the default policy is created by the first migration"
         return policy
 
-    def _locked(self, user: User, now: dt.datetime) -> Reply | None:
+    def _locked(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.locked_until is not None and user.locked_until > now:
+            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=user.username)
             return {"status": "locked", "until": iso(user.locked_until), "user": user.username}
         return None
 
-    def _denied(self, reason: str, message: str) -> Reply:
+    def _denied(self, db: Session, kiosk: str, user: User, reason: str, message: str) -> Reply:
+        self.audit.record(
+            db, "denied", at=self.clock(), kiosk=kiosk, username=user.username, reason=reason
+        )
+        db.commit()  # some callers commit their own work first; this is the record's own
         return {"status": "denied", "reason": reason, "message": message}
 
     def _register_failure(self, db: Session, user: User, kiosk: str, factor: str) -> Reply | None:
@@ -180,18 +185,20 @@ class LoginService:
         )
         if card.revoked_at is not None:
             db.commit()
-            return self._denied("card_revoked", "This card has been revoked.")
+            return self._denied(db, kiosk, user, "card_revoked", "This card has been revoked.")
         if user.disabled:
             db.commit()
-            return self._denied("user_disabled", "This account is disabled.")
-        locked = self._locked(user, now)
+            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
+        locked = self._locked(db, kiosk, user, now)
         if locked is not None:
             db.commit()
             return locked
         policy = user.policy
         if not allows(policy, "card"):
             db.commit()
-            return self._denied("factor_not_allowed", "Your policy does not allow card login.")
+            return self._denied(
+                db, kiosk, user, "factor_not_allowed", "Your policy does not allow card login."
+            )
         has_pin = db.get(PinVerifier, user.id) is not None
         owes_pin = policy.pin_enabled and not has_pin
         session = None if owes_pin else in_grace(db, user, now)
@@ -218,20 +225,22 @@ class LoginService:
             self.audit.record(db, "password_bad", at=now, kiosk=kiosk, username=username.lower())
             db.commit()
             return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
         if not allows(user.policy, "password"):
             db.commit()
-            return self._denied("factor_not_allowed", "Your policy does not allow password login.")
+            return self._denied(
+                db, kiosk, user, "factor_not_allowed", "Your policy does not allow password login."
+            )
         self._reset_failures(db, user)
         return self._finish(db, kiosk, user, "password")
 
-    def _gate(self, db: Session, user: User, now: dt.datetime) -> Reply | None:
+    def _gate(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.disabled:
-            return self._denied("user_disabled", "This account is disabled.")
-        return self._locked(user, now)
+            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
+        return self._locked(db, kiosk, user, now)
 
     # -- later steps -----------------------------------------------------------------------
 
@@ -242,7 +251,7 @@ class LoginService:
         if user is None or verifier is None:
             raise errors.state_invalid()
         now = self.clock()
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         right = gate is None and check_verifier(value, verifier.verifier)
         self.states.consume(db, token)
         if gate is not None:
@@ -288,7 +297,7 @@ class LoginService:
         proven = self.directory.check_password(db, username, domain, password)
         self.states.consume(db, token)
         now = self.clock()
-        gate = self._gate(db, owner, now)
+        gate = self._gate(db, kiosk, owner, now)
         if gate is not None:
             db.commit()
             return gate
@@ -339,7 +348,7 @@ class LoginService:
                 )
             db.commit()
             return reply
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
@@ -347,11 +356,17 @@ class LoginService:
             self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=user.username)
             db.commit()
             return self._denied(
-                "factor_not_allowed", "Your policy does not allow enrolling cards at a kiosk."
+                db,
+                kiosk,
+                user,
+                "factor_not_allowed",
+                "Your policy does not allow enrolling cards at a kiosk.",
             )
         if db.scalars(select(Card).where(Card.card_id == step.card_id)).one_or_none() is not None:
             db.commit()
-            return self._denied("card_taken", "This card already belongs to someone.")
+            return self._denied(
+                db, kiosk, user, "card_taken", "This card already belongs to someone."
+            )
         db.add(Card(card_id=step.card_id, user_id=user.id, enrolled_at=now, enrolled_kiosk=kiosk))
         self.audit.record(
             db, "card_enrolled", at=now, kiosk=kiosk, username=user.username, card_id=step.card_id
@@ -360,7 +375,9 @@ class LoginService:
             db.flush()
         except IntegrityError:
             db.rollback()
-            return self._denied("card_taken", "This card already belongs to someone.")
+            return self._denied(
+                db, kiosk, user, "card_taken", "This card already belongs to someone."
+            )
         self._reset_failures(db, user)
         return self._finish(db, kiosk, user, "card_password")
 

@@ -173,6 +173,7 @@ def test_lockout_after_the_limit_and_admin_unlock(appliance_server: LocalApplian
     # the right PIN does not help now; the card is refused at the tap
     assert kiosk.tap(ALICE)["status"] == "locked"
     assert "locked" in admin_ok(appliance_server, "user", "list")
+    assert "refused_locked kiosk=demo-kiosk user=alice" in admin_ok(appliance_server, "audit")
     admin_ok(appliance_server, "user", "unlock", "alice")
     assert kiosk.pin(kiosk.tap(ALICE)["state"], "1234")["status"] == "ok"
     audit = admin_ok(appliance_server, "audit", "--user", "alice")
@@ -233,6 +234,9 @@ def test_revoked_card_and_disabled_user_are_denied(appliance_server: LocalApplia
     admin_ok(appliance_server, "user", "disable", "ravi@DEMO")
     assert kiosk.tap(RAVI)["reason"] == "user_disabled"
     assert kiosk.password("ravi", "ravi-demo-pass")["reason"] == "user_disabled"
+    audit = admin_ok(appliance_server, "audit")
+    assert '"reason": "card_revoked"' in audit
+    assert audit.count('denied kiosk=demo-kiosk user=ravi {"reason": "user_disabled"}') == 2
 
 
 def test_role_choice_and_kiosk_events(appliance_server: LocalAppliance, kiosk: Kiosk):
