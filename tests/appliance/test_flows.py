@@ -289,3 +289,18 @@ def test_audit_keeps_no_secret_or_raw_card_id(appliance_server: LocalAppliance, 
     assert "pin_bad" in audit
     for secret in (ALICE, NEW_CARD, "9876", "bob-demo-pass"):
         assert secret not in audit
+
+
+def test_one_state_token_raced_from_many_connections_wins_once(appliance_server: LocalAppliance):
+    from concurrent.futures import ThreadPoolExecutor
+
+    kiosks = [Kiosk(appliance_server) for _ in range(6)]
+    state = kiosks[0].tap(ALICE)["state"]
+    with ThreadPoolExecutor(len(kiosks)) as pool:
+        replies = list(pool.map(lambda k: k.post("/v1/auth", pin_body(state)), kiosks))
+    outcomes = sorted(
+        r.json()["status"] if r.status_code == 200 else r.json()["code"] for r in replies
+    )
+    assert outcomes == ["ok"] + ["state_invalid"] * 5
+    for kiosk in kiosks:
+        kiosk.close()
