@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Body, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +32,11 @@ from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 
 log = logging.getLogger(__name__)
 CLEANUP_EVERY = 256
+_kiosks = Kiosk.__table__
+# built once: every request checks its kiosk
+_KIOSK_QUERY = select(_kiosks.c.secret_sha256, _kiosks.c.revoked_at).where(
+    _kiosks.c.name == bindparam("name")
+)
 
 
 def utc_now() -> dt.datetime:
@@ -107,9 +112,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         )
         if not x_kiosk or not authorization or not authorization.startswith("Bearer "):
             raise unauthorized
-        row = db.execute(
-            select(Kiosk.secret_sha256, Kiosk.revoked_at).where(Kiosk.name == x_kiosk)
-        ).first()
+        row = db.connection().execute(_KIOSK_QUERY, {"name": x_kiosk}).first()
         offered = kiosk_secret_digest(authorization[len("Bearer ") :].strip())
         expected = row.secret_sha256 if row is not None else "0" * 64
         good = hmac.compare_digest(offered, expected)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,31 @@ from appliance.states import StateTokens, Step
 from appliance.store import Card, PinVerifier, Policy, SpineSession, User
 
 Reply = dict[str, Any]
+
+_cards, _users, _policies = Card.__table__, User.__table__, Policy.__table__
+_pins, _sessions = PinVerifier.__table__, SpineSession.__table__
+# Built once, run on the connection: statement building and ORM bookkeeping cost more than
+# the query itself on the busiest path (every tap).
+_TAP_QUERY = (
+    select(
+        _cards.c.revoked_at,
+        _users.c.id,
+        _users.c.username,
+        _users.c.display_name,
+        _users.c.disabled,
+        _users.c.locked_until,
+        _policies.c.first_factors,
+        _policies.c.pin_enabled,
+        _policies.c.entry_timeout,
+        _pins.c.user_id.label("pin_user"),
+        _sessions.c.grace_until,
+    )
+    .join(_users, _cards.c.user_id == _users.c.id)
+    .join(_policies, _users.c.policy_name == _policies.c.name)
+    .outerjoin(_pins, _pins.c.user_id == _users.c.id)
+    .outerjoin(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(_cards.c.card_id == bindparam("card_id"))
+)
 
 
 class LoginService:
@@ -113,26 +138,7 @@ class LoginService:
     ) -> Reply | None:
         """The everyday tap (a known card asking for its PIN) in one query and two inserts;
         None for anything else (unknown card, refusals, tap-and-go), which `card` handles."""
-        row = db.execute(
-            select(
-                Card.revoked_at,
-                User.id,
-                User.username,
-                User.display_name,
-                User.disabled,
-                User.locked_until,
-                Policy.first_factors,
-                Policy.pin_enabled,
-                Policy.entry_timeout,
-                PinVerifier.user_id.label("pin_user"),
-                SpineSession.grace_until,
-            )
-            .join(User, Card.user_id == User.id)
-            .join(Policy, User.policy_name == Policy.name)
-            .outerjoin(PinVerifier, PinVerifier.user_id == User.id)
-            .outerjoin(SpineSession, SpineSession.user_id == User.id)
-            .where(Card.card_id == card_id)
-        ).first()
+        row = db.connection().execute(_TAP_QUERY, {"card_id": card_id}).first()
         if row is None or row.revoked_at is not None or row.disabled:
             return None
         if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:

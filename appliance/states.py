@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from appliance import errors
 from appliance.hashing import token_digest
-from appliance.store import AuthState, User
+from appliance.store import AuthState, Base, User
+
+_INSERT = insert(Base.metadata.tables[AuthState.__tablename__])
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,18 @@ class StateTokens:
         failures: int = 0,
     ) -> dict[str, Any]:
         token = secrets.token_urlsafe(32)
-        db.execute(
-            insert(AuthState).values(
-                token_sha256=token_digest(token),
-                kiosk=kiosk,
-                step=step,
-                method=method,
-                user_id=user.id if user else user_id,
-                card_id=card_id,
-                failures=failures,
-                expires_at=self.clock() + dt.timedelta(seconds=timeout),
-            )
+        db.connection().execute(
+            _INSERT,
+            {
+                "token_sha256": token_digest(token),
+                "kiosk": kiosk,
+                "step": step,
+                "method": method,
+                "user_id": user.id if user else user_id,
+                "card_id": card_id,
+                "failures": failures,
+                "expires_at": self.clock() + dt.timedelta(seconds=timeout),
+            },
         )
         return {"state": token, "expires_in": timeout}
 
