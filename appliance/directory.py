@@ -92,9 +92,12 @@ class LdapDirectory:
         attribute = self.config.display_name_attribute
         search_filter = self.config.user_filter.format(username=escape_filter_chars(username))
         try:
-            finder = self._connect()
+            if self.config.search_dn:
+                finder = self._connect(self.config.search_dn, self.config.search_password)
+            else:
+                finder = self._connect()
             if not finder.bind():
-                log.warning("unable to search %s: anonymous bind refused", self.config.domain)
+                log.warning("unable to search %s: search bind refused", self.config.domain)
                 return None
             finder.search(self.config.user_base, search_filter, attributes=[attribute])
             entries = list(finder.entries)

@@ -173,6 +173,7 @@ def test_lockout_after_the_limit_and_admin_unlock(appliance_server: LocalApplian
     # the right PIN does not help now; the card is refused at the tap
     assert kiosk.tap(ALICE)["status"] == "locked"
     assert "locked" in admin_ok(appliance_server, "user", "list")
+    assert "refused_locked kiosk=demo-kiosk user=alice" in admin_ok(appliance_server, "audit")
     admin_ok(appliance_server, "user", "unlock", "alice")
     assert kiosk.pin(kiosk.tap(ALICE)["state"], "1234")["status"] == "ok"
     audit = admin_ok(appliance_server, "audit", "--user", "alice")
@@ -233,6 +234,9 @@ def test_revoked_card_and_disabled_user_are_denied(appliance_server: LocalApplia
     admin_ok(appliance_server, "user", "disable", "ravi@DEMO")
     assert kiosk.tap(RAVI)["reason"] == "user_disabled"
     assert kiosk.password("ravi", "ravi-demo-pass")["reason"] == "user_disabled"
+    audit = admin_ok(appliance_server, "audit")
+    assert '"reason": "card_revoked"' in audit
+    assert audit.count('denied kiosk=demo-kiosk user=ravi {"reason": "user_disabled"}') == 2
 
 
 def test_role_choice_and_kiosk_events(appliance_server: LocalAppliance, kiosk: Kiosk):
@@ -285,3 +289,18 @@ def test_audit_keeps_no_secret_or_raw_card_id(appliance_server: LocalAppliance, 
     assert "pin_bad" in audit
     for secret in (ALICE, NEW_CARD, "9876", "bob-demo-pass"):
         assert secret not in audit
+
+
+def test_one_state_token_raced_from_many_connections_wins_once(appliance_server: LocalAppliance):
+    from concurrent.futures import ThreadPoolExecutor
+
+    kiosks = [Kiosk(appliance_server) for _ in range(6)]
+    state = kiosks[0].tap(ALICE)["state"]
+    with ThreadPoolExecutor(len(kiosks)) as pool:
+        replies = list(pool.map(lambda k: k.post("/v1/auth", pin_body(state)), kiosks))
+    outcomes = sorted(
+        r.json()["status"] if r.status_code == 200 else r.json()["code"] for r in replies
+    )
+    assert outcomes == ["ok"] + ["state_invalid"] * 5
+    for kiosk in kiosks:
+        kiosk.close()

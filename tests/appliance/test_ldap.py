@@ -9,7 +9,7 @@ import pytest
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
 from tests.rig.appliance import start_demo_appliance
-from tests.rig.ldap import Slapd, slapd_server  # noqa: F401
+from tests.rig.ldap import ROOT_DN, ROOT_PW, Slapd, slapd_server  # noqa: F401
 
 pytestmark = pytest.mark.ldap
 
@@ -34,6 +34,8 @@ def directory_appliance(
         "NHS": ldap_domain(slapd_server),
         "SECURE": ldap_domain(slapd_server, url=slapd_server.ldaps_url, starttls=False),
         "UNTRUSTED": ldap_domain(slapd_server, ca_file=""),  # system CAs do not know slapd's
+        "SERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password=ROOT_PW),
+        "BADSERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password="wrong"),
     }
     state_dir = tmp_path_factory.mktemp("ldap-appliance")
     # the directory is configured before the server starts
@@ -53,7 +55,8 @@ def kiosk(directory_appliance: LocalAppliance) -> Iterator[Kiosk]:
 
 
 def test_directory_user_logs_in_over_starttls_and_must_set_a_pin(kiosk: Kiosk):
-    assert kiosk.get("/v1/kiosk").json()["domains"] == ["DEMO", "NHS", "SECURE", "UNTRUSTED"]
+    domains = kiosk.get("/v1/kiosk").json()["domains"]
+    assert domains == ["BADSERVICE", "DEMO", "NHS", "SECURE", "SERVICE", "UNTRUSTED"]
     first = kiosk.password("dana", "dana-ldap-pass", domain="NHS")
     assert first["status"] == "enroll"
     assert first["user"] == {"username": "dana", "display_name": "Dana Directory"}
@@ -77,6 +80,11 @@ def test_ldaps_and_an_untrusted_certificate(kiosk: Kiosk):
     assert kiosk.password("eve", "eve-ldap-pass", domain="SECURE")["status"] == "enroll"
     untrusted = kiosk.password("eve", "eve-ldap-pass", domain="UNTRUSTED")
     assert untrusted["status"] == "bad_factor"
+
+
+def test_search_with_a_service_account(kiosk: Kiosk):
+    assert kiosk.password("dana", "dana-ldap-pass", domain="SERVICE")["status"] == "enroll"
+    assert kiosk.password("dana", "dana-ldap-pass", domain="BADSERVICE")["status"] == "bad_factor"
 
 
 def test_directory_user_enrols_a_card(kiosk: Kiosk, directory_appliance: LocalAppliance):

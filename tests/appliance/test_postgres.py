@@ -14,6 +14,7 @@ from tests.appliance.test_flows import (  # the flows run again here, against Po
     test_card_and_pin_login,  # noqa: F401
     test_enrol_card_then_pin_then_tap_and_go,  # noqa: F401
     test_lockout_after_the_limit_and_admin_unlock,  # noqa: F401
+    test_one_state_token_raced_from_many_connections_wins_once,  # noqa: F401
     test_password_login_forces_pin_enrolment,  # noqa: F401
     test_role_choice_and_kiosk_events,  # noqa: F401
     test_state_token_is_single_use_and_bound_to_its_kiosk,  # noqa: F401
