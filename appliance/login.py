@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from appliance import errors
 from appliance.audit import Auditor
 from appliance.config import Settings
-from appliance.directory import Directory
+from appliance.directory import Directory, find_user
 from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
 from appliance.spine import in_grace, iso, ok_reply, open_session
@@ -73,7 +73,7 @@ class LoginService:
     def _locked(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.locked_until is not None and user.locked_until > now:
             self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=user.username)
-            return {"status": "locked", "until": iso(user.locked_until), "user": user.username}
+            return {"status": "locked", "until": iso(user.locked_until), "user": _user_brief(user)}
         return None
 
     def _denied(self, db: Session, kiosk: str, user: User, reason: str, message: str) -> Reply:
@@ -100,7 +100,7 @@ class LoginService:
                 update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=until)
             )
             self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=user.username)
-            return {"status": "locked", "until": iso(until), "user": user.username}
+            return {"status": "locked", "until": iso(until), "user": _user_brief(user)}
         user.failed_attempts = count
         return None
 
@@ -228,8 +228,19 @@ class LoginService:
         now = self.clock()
         user = self.directory.check_password(db, username, domain, password)
         if user is None:
-            self.audit.record(db, "password_bad", at=now, kiosk=kiosk, username=username.lower())
+            # A known user's wrong passwords count towards their lockout like wrong PINs do;
+            # the reply stays the same as for an unknown user until the lockout itself.
+            known = find_user(db, username, domain)
+            if known is not None:
+                locked = self._register_failure(db, known, kiosk, "password")
+            else:
+                self.audit.record(
+                    db, "password_bad", at=now, kiosk=kiosk, username=username.lower()
+                )
+                locked = None
             db.commit()
+            if locked is not None:
+                return locked
             return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
         gate = self._gate(db, kiosk, user, now)
         if gate is not None:

@@ -168,7 +168,7 @@ def test_lockout_after_the_limit_and_admin_unlock(appliance_server: LocalApplian
         assert reply["attempts_left"] == left
     locked = kiosk.pin(reply["state"], "0000")
     assert locked["status"] == "locked"
-    assert locked["user"] == "alice"
+    assert locked["user"]["username"] == "alice"
     assert locked["until"].endswith("Z")
     # the right PIN does not help now; the card is refused at the tap
     assert kiosk.tap(ALICE)["status"] == "locked"
@@ -179,6 +179,28 @@ def test_lockout_after_the_limit_and_admin_unlock(appliance_server: LocalApplian
     audit = admin_ok(appliance_server, "audit", "--user", "alice")
     assert "lockout" in audit
     assert "admin_unlocked" in audit
+
+
+def test_wrong_passwords_lock_a_known_user_but_answer_like_an_unknown_one(
+    appliance_server: LocalAppliance, kiosk: Kiosk
+):
+    admin_ok(appliance_server, "policy", "set", "max_attempts=3")
+    for _ in range(2):
+        wrong = kiosk.password("bob", "not-his-password", "DEMO")
+        unknown = kiosk.password("nobody", "not-his-password", "DEMO")
+        # the same reply either way: a kiosk cannot tell which usernames exist
+        assert (
+            wrong
+            == unknown
+            == {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
+        )
+    locked = kiosk.password("bob", "not-his-password", "DEMO")
+    assert locked["status"] == "locked"
+    assert locked["user"]["username"] == "bob"
+    # now even the right password waits for the lockout to end
+    assert kiosk.password("bob", "bob-demo-pass", "DEMO")["status"] == "locked"
+    assert kiosk.password("nobody", "not-his-password", "DEMO")["status"] == "bad_factor"
+    assert "lockout" in admin_ok(appliance_server, "audit", "--user", "bob")
 
 
 def test_lockout_ends_by_itself(appliance_server: LocalAppliance, kiosk: Kiosk):
