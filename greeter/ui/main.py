@@ -23,6 +23,7 @@ from greeter.ui.bridge import GreeterBridge
 from greeter.ui.demo_keys import DemoKeys
 from greeter.ui.executor import QtExecutor
 from greeter.ui.i18n import Translations, choose_locale
+from greeter.ui.refcount_guard import RefcountGuard
 from greeter.ui.window import GreeterWindow, application
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Greeter:
         argv: Sequence[str] = (),
     ) -> None:
         self.app = application(list(argv) or ["greeter"])
+        self.refcount_guard = RefcountGuard.install_if_needed()
         locale = None if config.kiosk.locale == "auto" else config.kiosk.locale
         self.translations = Translations(self.app, choose_locale(locale))
         self.executor = QtExecutor()
@@ -83,6 +85,8 @@ class Greeter:
             self.kiosk.close,
             self.translations.remove,
         ]
+        if self.refcount_guard is not None:
+            steps.append(self.refcount_guard.stop)
         for close in steps:
             try:
                 close()

@@ -13,12 +13,13 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent
 
 from greeter.flow.model import Notice, Role, View
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.i18n import Translations
+from greeter.ui.refcount_guard import RefcountGuard
 from greeter.ui.window import GreeterWindow, application
 
 DEFAULT_DIR = Path("docs/screenshots")
@@ -77,6 +78,7 @@ SHOTS: tuple[Shot, ...] = (
 def capture(out_dir: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
     """Write `<name>.png` for every shot into `out_dir`; returns the files written."""
     app = application(sys.argv[:1])
+    guard = RefcountGuard.install_if_needed()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for shot in shots:
@@ -85,6 +87,8 @@ def capture(out_dir: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
         if not image.save(str(path)):
             raise OSError(f"unable to save a screenshot: {path} could not be written")
         written.append(path)
+    if guard is not None:
+        guard.stop()
     return written
 
 
@@ -117,9 +121,12 @@ def _type(window: GreeterWindow, char: str) -> None:
 
 
 def _settle(app: QGuiApplication, window: GreeterWindow, rounds: int = 10) -> None:
-    # a few passes of the event loop let the Loader build the screen and the canvases paint
+    # a few passes of the event loop let the Loader build the screen and the canvases paint.
+    # Through a QEventLoop: PySide6 6.12's static QCoreApplication.processEvents drops a
+    # reference to None on every call, and enough calls abort the interpreter.
+    loop = QEventLoop()
     for _ in range(rounds):
-        app.processEvents()
+        loop.processEvents()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 from greeter.flow.model import UiEvent, View
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.i18n import Translations
+from greeter.ui.refcount_guard import RefcountGuard
 from greeter.ui.window import GreeterWindow, set_up_style
 from tests.rig.appliance import appliance_server
 from tests.rig.pcsc import pcscd, pcscd_socket_dir
@@ -27,8 +28,12 @@ def qt_style(qapp) -> Iterator[None]:
     # the Basic style must be chosen before any QML engine exists; English plural forms
     set_up_style()
     translations = Translations(qapp, QLocale("en_GB"))
+    # PySide6 6.12.0 on Python 3.11 leaks references to None; a long test run would abort
+    guard = RefcountGuard.install_if_needed()
     yield
     translations.remove()
+    if guard is not None:
+        guard.stop()
 
 
 def all_items(root: QQuickItem) -> list[QQuickItem]:
