@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import requests
 
+from bench.common import summary
 from greeter.cards import CardEvent
 from greeter.cli import write_demo_config
 from greeter.config import load
@@ -33,16 +33,6 @@ from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
 RAVI = "04AA0000000002"  # card + PIN 2468, one role: no role screen
-
-
-def summary(samples_ms: list[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "p50": round(statistics.median(ordered), 3),
-        "p95": round(p95, 3),
-        "max": round(ordered[-1], 3),
-    }
 
 
 def bench_step(steps: int) -> dict[str, Any]:

@@ -21,30 +21,19 @@ import json
 import os
 import re
 import signal
-import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.common import PlainWatcher, summary
 from greeter.session import SessionRunner, SessionSettings, SessionUser, SpineApp
 from tests.session.programs import Programs, wait_for_file
 
 ALICE_CARD = bytes.fromhex("04A1B2C3D4E5F6")  # the demo appliance's alice
 ALICE = SessionUser("alice", "NHS", "Alice Example", "R8000", "bench-a")
 BOB = SessionUser("bob", "NHS", "Bob Example", "R8000", "bench-b")
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "p50": round(statistics.median(ordered), 1),
-        "p95": round(p95, 1),
-        "max": round(ordered[-1], 1),
-    }
 
 
 def run(runs: int, apps: int, shutdown_ms: int) -> dict[str, Any]:
@@ -119,46 +108,6 @@ def run(runs: int, apps: int, shutdown_ms: int) -> dict[str, Any]:
 
 
 # --- tap-and-go through the whole greeter -----------------------------------------------------
-
-
-class PlainWatcher:
-    """pcscd's own report: a bare SCardGetStatusChange loop noting when a card appears."""
-
-    def __init__(self, reader: str) -> None:
-        from smartcard import scard
-
-        self._scard = scard
-        self.reader = reader
-        self.seen: list[float] = []
-        self._stop = threading.Event()
-        hresult, self.context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        if hresult != scard.SCARD_S_SUCCESS:
-            raise SystemExit("bench: unable to talk to the rig's pcscd")
-        self.thread = threading.Thread(target=self._run, name="plain-watcher", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        scard = self._scard
-        state = scard.SCARD_STATE_UNAWARE
-        while not self._stop.is_set():
-            hresult, result = scard.SCardGetStatusChange(
-                self.context, scard.INFINITE, [(self.reader, state)]
-            )
-            now = time.monotonic()
-            if hresult != scard.SCARD_S_SUCCESS:
-                continue
-            event = result[0][1]
-            was_present = bool(state & scard.SCARD_STATE_PRESENT)
-            state = event & ~scard.SCARD_STATE_CHANGED
-            if event & scard.SCARD_STATE_PRESENT and not was_present:
-                self.seen.append(now)
-
-    def stop(self) -> None:
-        self._stop.set()
-        while self.thread.is_alive():
-            self._scard.SCardCancel(self.context)
-            self.thread.join(0.05)
-        self._scard.SCardReleaseContext(self.context)
 
 
 def pump_until(done: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
