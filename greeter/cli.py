@@ -189,8 +189,9 @@ ca = "{ca_path}"
 kiosk_secret_file = "{secret_file}"
 
 [cards]
-# the demo taps virtual cards (F1-F4, `greeter tap`); no reader needed
-pcsc = false
+# virtual cards (F1-F4, `greeter tap`) always work; real readers are watched too when present
+pcsc = true
+nfc = ["usb"]
 
 [session]
 # a stand-in for the clinical desktop: runs until the session ends

@@ -122,6 +122,9 @@ class NfcSource:
             return
         self._sink = sink
         self._stop.clear()
+        # nfcpy logs an ERROR on every failed open; this source retries with backoff and
+        # reports the problem once, with its fix, so nfcpy's own lines would only flood the log
+        logging.getLogger("nfc.clf").setLevel(logging.CRITICAL)
         self._thread = threading.Thread(
             target=self._run, name=f"cards-nfc-{self.path}", daemon=True
         )
