@@ -3,15 +3,16 @@
 import datetime as dt
 import hmac
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Header, Request, Response
+from fastapi import Body, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appliance import errors
@@ -31,6 +32,11 @@ from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 
 log = logging.getLogger(__name__)
 CLEANUP_EVERY = 256
+_kiosks = Kiosk.__table__
+# built once: every request checks its kiosk
+_KIOSK_QUERY = select(_kiosks.c.secret_sha256, _kiosks.c.revoked_at).where(
+    _kiosks.c.name == bindparam("name")
+)
 
 
 def utc_now() -> dt.datetime:
@@ -89,6 +95,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     auditor = Auditor(settings.secret)
     calls = {"auth": 0}
+    inline_taps = engine.dialect.name == "sqlite"
 
     app = FastAPI(
         title="tapkiosk appliance",
@@ -98,23 +105,14 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
 
-    def database() -> Iterator[Session]:
-        with sessions() as db:
-            yield db
-
-    Db = Annotated[Session, Depends(database)]
-
-    def kiosk(
-        db: Db,
-        x_kiosk: Annotated[str | None, Header(max_length=128)] = None,
-        authorization: Annotated[str | None, Header(max_length=512)] = None,
-    ) -> str:
+    def authorised(db: Session, x_kiosk: str | None, authorization: str | None) -> str:
+        """The kiosk's name if its credentials are right and its bucket has a token."""
         unauthorized = ApiError(
             401, "kiosk_unauthorized", "This kiosk is not authorised by the appliance."
         )
         if not x_kiosk or not authorization or not authorization.startswith("Bearer "):
             raise unauthorized
-        row = db.scalars(select(Kiosk).where(Kiosk.name == x_kiosk)).one_or_none()
+        row = db.connection().execute(_KIOSK_QUERY, {"name": x_kiosk}).first()
         offered = kiosk_secret_digest(authorization[len("Bearer ") :].strip())
         expected = row.secret_sha256 if row is not None else "0" * 64
         good = hmac.compare_digest(offered, expected)
@@ -130,14 +128,22 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             )
         return x_kiosk
 
-    KioskName = Annotated[str, Depends(kiosk)]
+    # Credentials are plain header parameters and each route opens its own session: a sync
+    # dependency would cost a thread hop per request (two for a generator).
+    XKiosk = Annotated[str | None, Header(max_length=128)]
+    Authorization = Annotated[str | None, Header(max_length=512)]
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/v1/kiosk")
-    def kiosk_info(db: Db, name: KioskName) -> dict[str, Any]:
+    def kiosk_info(x_kiosk: XKiosk = None, authorization: Authorization = None) -> dict[str, Any]:
+        with sessions() as db:
+            name = authorised(db, x_kiosk, authorization)
+            return kiosk_reply(db, name)
+
+    def kiosk_reply(db: Session, name: str) -> dict[str, Any]:
         policy = db.get(Policy, "default")
         assert policy is not None
         return {
@@ -149,13 +155,29 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             "pin_rules": pin_rules(policy),
         }
 
-    @app.post("/v1/auth")
-    def auth(db: Db, name: KioskName, request: Annotated[AuthRequest, Body()]) -> Reply:
-        calls["auth"] += 1
-        if calls["auth"] % CLEANUP_EVERY == 0:
-            db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
-            db.commit()
-        return _dispatch(db, name, request)
+    @app.post("/v1/auth", response_model=None)
+    async def auth(
+        request: Annotated[AuthRequest, Body()],
+        x_kiosk: XKiosk = None,
+        authorization: Authorization = None,
+    ) -> JSONResponse:
+        def step() -> Reply:
+            with sessions() as db:
+                name = authorised(db, x_kiosk, authorization)
+                calls["auth"] += 1
+                if calls["auth"] % CLEANUP_EVERY == 0:
+                    db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
+                    db.commit()
+                return _dispatch(db, name, request)
+
+        # A card tap on SQLite is a few quick local queries and no hashing: run it on the event
+        # loop, sparing a thread hop that costs as much as the tap. Steps that hash (PIN,
+        # password), may reach LDAP, or wait on a database server go to the thread pool
+        # (Argon2id releases the GIL there).
+        tap = request.state is None and request.factor is not None
+        if inline_taps and tap and request.factor is not None and request.factor.type == "card":
+            return JSONResponse(step())
+        return JSONResponse(await run_in_threadpool(step))
 
     def _dispatch(db: Session, name: str, request: AuthRequest) -> Reply:
         factor, enroll, state = request.factor, request.enroll, request.state
@@ -183,17 +205,19 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
 
     @app.post("/v1/events", status_code=204)
-    def events(db: Db, name: KioskName, event: Annotated[KioskEvent, Body()]) -> Response:
+    def events(
+        event: Annotated[KioskEvent, Body()],
+        x_kiosk: XKiosk = None,
+        authorization: Authorization = None,
+    ) -> Response:
         detail = event.model_dump(exclude={"event", "user"}, exclude_none=True)
-        auditor.record(
-            db,
-            f"kiosk_{event.event}",
-            at=clock(),
-            kiosk=name,
-            username=event.user.lower(),
-            **detail,
-        )
-        db.commit()
+        with sessions() as db:
+            name = authorised(db, x_kiosk, authorization)
+            username = event.user.lower()
+            auditor.record(
+                db, f"kiosk_{event.event}", at=clock(), kiosk=name, username=username, **detail
+            )
+            db.commit()
         return Response(status_code=204)
 
     def _session(db: Session, session_id: str) -> SpineSession:
@@ -203,18 +227,30 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         return session
 
     @app.post("/v1/sessions/{session_id}/logout", status_code=204)
-    def logout(db: Db, name: KioskName, session_id: str) -> Response:
-        session = _session(db, session_id)
-        now = clock()
-        session.grace_until = min(session.grace_until, now)
-        auditor.record(db, "logout", at=now, kiosk=name, username=session.user.username)
-        db.commit()
+    def logout(
+        session_id: str, x_kiosk: XKiosk = None, authorization: Authorization = None
+    ) -> Response:
+        with sessions() as db:
+            name = authorised(db, x_kiosk, authorization)
+            session = _session(db, session_id)
+            now = clock()
+            session.grace_until = min(session.grace_until, now)
+            auditor.record(db, "logout", at=now, kiosk=name, username=session.user.username)
+            db.commit()
         return Response(status_code=204)
 
     @app.post("/v1/sessions/{session_id}/role")
     def choose_role(
-        db: Db, name: KioskName, session_id: str, body: Annotated[RoleRequest, Body()]
+        session_id: str,
+        body: Annotated[RoleRequest, Body()],
+        x_kiosk: XKiosk = None,
+        authorization: Authorization = None,
     ) -> dict[str, Any]:
+        with sessions() as db:
+            name = authorised(db, x_kiosk, authorization)
+            return role_reply(db, name, session_id, body)
+
+    def role_reply(db: Session, name: str, session_id: str, body: RoleRequest) -> dict[str, Any]:
         session = _session(db, session_id)
         user = db.get(User, session.user_id)
         assert user is not None

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from appliance.hashing import card_hash
-from appliance.store import AuditEvent
+from appliance.store import AuditEvent, Base
+
+# a Core insert run on the session's connection: audit lines are written on every request
+_INSERT = insert(Base.metadata.tables[AuditEvent.__tablename__])
 
 
 class Auditor:
@@ -30,15 +33,16 @@ class Auditor:
         card_id: str | None = None,
         **detail: Any,
     ) -> None:
-        db.add(
-            AuditEvent(
-                at=at,
-                kiosk=kiosk,
-                username=username,
-                event=event,
-                card_hash=card_hash(self.secret, card_id) if card_id else "",
-                detail=json.dumps(detail, sort_keys=True) if detail else "",
-            )
+        db.connection().execute(
+            _INSERT,
+            {
+                "at": at,
+                "kiosk": kiosk,
+                "username": username,
+                "event": event,
+                "card_hash": card_hash(self.secret, card_id) if card_id else "",
+                "detail": json.dumps(detail, sort_keys=True) if detail else "",
+            },
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from pathlib import Path
@@ -61,6 +62,14 @@ def initialise(
     return settings
 
 
+class _IdleTlsShutdownFilter(logging.Filter):
+    """Idle kiosk connections over TLS do not answer close_notify until they next read, so a
+    stop cancels them after the grace period; uvicorn logs that as an error. It is not one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "timeout graceful shutdown exceeded" not in record.getMessage()
+
+
 def serve(
     settings: Settings, host: str, port: int, *, workers: int = 1, ready_fd: int | None = None
 ) -> None:
@@ -106,6 +115,7 @@ def serve(
     if ready_fd is not None:
         with os.fdopen(ready_fd, "w") as ready:
             ready.write(f"{sock.getsockname()[1]}\n")
+    logging.getLogger("uvicorn.error").addFilter(_IdleTlsShutdownFilter())
     if workers > 1:
         Multiprocess(config, sockets=[sock]).run()
     else:

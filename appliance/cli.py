@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -239,7 +238,13 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "init":
         settings = initialise(state_dir, db_url=args.db, names=tuple(args.name))
         if args.demo:
-            _with_db(settings, lambda db, audit: len(seed_demo(db, settings.hash_cost, audit)) * 0)
+
+            def seed(db: Session, audit: Auditor) -> int:
+                added = seed_demo(db, settings.hash_cost, audit)
+                print(f"demo users added: {', '.join(added) or 'none (already there)'}")
+                return 0
+
+            _with_db(settings, seed)
         print(f"ready: {state_dir} (CA to pin: {settings.ca_cert})")
         return 0
     if not (state_dir / "appliance.toml").exists():
@@ -280,6 +285,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except json.JSONDecodeError as error:  # pragma: no cover - defensive
-        print(f"appliance: unable to read input: {error}", file=sys.stderr)
-        return 1

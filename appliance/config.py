@@ -46,6 +46,9 @@ class LdapDomain:
     starttls: bool = False
     ca_file: str = ""
     display_name_attribute: str = "cn"
+    # directories that refuse anonymous searches: a service account finds the user's entry
+    search_dn: str = ""
+    search_password: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
                 starttls=_expect(entry, "starttls", bool, False),
                 ca_file=_expect(entry, "ca_file", str, ""),
                 display_name_attribute=_expect(entry, "display_name_attribute", str, "cn"),
+                search_dn=_expect(entry, "search_dn", str, ""),
+                search_password=_expect(entry, "search_password", str, ""),
             )
         )
     secret_path = state_dir / SECRET_NAME

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance.config import ApplianceError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -52,10 +53,14 @@ def make_engine(url: str) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    # no autoflush: one flush at commit instead of one before every query (the login code
+    # flushes explicitly where it reads back what it just added)
+    return sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config  # imported when needed: it costs every CLI call 0.3 s
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -63,6 +68,8 @@ def alembic_config() -> Config:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`, keeping every row (alembic migrations)."""
+    from alembic import command
+
     config = alembic_config()
     try:
         with engine.begin() as connection:

@@ -14,7 +14,7 @@ import ssl
 from dataclasses import dataclass
 
 import ldap3
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import LDAPException, LDAPStartTLSError
 from ldap3.utils.conv import escape_filter_chars
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,8 +75,14 @@ class LdapDirectory:
             raise_exceptions=False,
         )
         conn.open()
-        if self.config.starttls and not self.config.url.startswith("ldaps://"):
-            conn.start_tls()
+        # never fall back to a cleartext bind when StartTLS fails
+        if (
+            self.config.starttls
+            and not self.config.url.startswith("ldaps://")
+            and not conn.start_tls()
+        ):
+            conn.unbind()
+            raise LDAPStartTLSError(f"StartTLS refused: {conn.result}")
         return conn
 
     def authenticate(self, username: str, password: str) -> DirectoryEntry | None:
@@ -86,9 +92,12 @@ class LdapDirectory:
         attribute = self.config.display_name_attribute
         search_filter = self.config.user_filter.format(username=escape_filter_chars(username))
         try:
-            finder = self._connect()
+            if self.config.search_dn:
+                finder = self._connect(self.config.search_dn, self.config.search_password)
+            else:
+                finder = self._connect()
             if not finder.bind():
-                log.warning("unable to search %s: anonymous bind refused", self.config.domain)
+                log.warning("unable to search %s: search bind refused", self.config.domain)
                 return None
             finder.search(self.config.user_base, search_filter, attributes=[attribute])
             entries = list(finder.entries)

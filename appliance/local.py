@@ -59,7 +59,7 @@ class LocalAppliance:
 
     def admin(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run the admin CLI against this appliance's state (and database)."""
-        return run_cli(self.state_dir, self.db_url, *args, input_text=input_text)
+        return run_cli(self.state_dir, None, *args, input_text=input_text)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -140,8 +140,10 @@ def start_local_appliance(
         engine.dispose()
     read_end, write_end = os.pipe()
     command = [
-        sys.executable, "-m", "appliance", "--state-dir", str(state_dir), "--db", settings.db_url,
-        "serve", "--host", host, "--port", str(port), "--workers", str(workers),
+        # the DB URL is in the state dir's config (`initialise` wrote it): not on a command
+        # line, where `ps` would show a password in it
+        sys.executable, "-m", "appliance", "--state-dir", str(state_dir), "serve",
+        "--host", host, "--port", str(port), "--workers", str(workers),
         "--ready-fd", str(write_end),
     ]  # fmt: skip
     process = subprocess.Popen(command, pass_fds=(write_end,))

@@ -8,36 +8,49 @@ hash never holds the database's write lock.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from appliance import errors
 from appliance.audit import Auditor
 from appliance.config import Settings
-from appliance.directory import Directory
-from appliance.hashing import check_verifier, make_verifier, token_digest
+from appliance.directory import Directory, find_user
+from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
 from appliance.spine import in_grace, iso, ok_reply, open_session
-from appliance.store import AuthState, Card, PinVerifier, Policy, User
+from appliance.states import StateTokens, Step
+from appliance.store import Card, PinVerifier, Policy, SpineSession, User
 
 Reply = dict[str, Any]
 
-
-@dataclass(frozen=True)
-class Step:
-    """A consumed state token: what the login was waiting for."""
-
-    step: str  # pin | password | enroll_card | enroll_pin
-    method: str
-    user_id: int | None
-    card_id: str | None
-    failures: int
+_cards, _users, _policies = Card.__table__, User.__table__, Policy.__table__
+_pins, _sessions = PinVerifier.__table__, SpineSession.__table__
+# Built once, run on the connection: statement building and ORM bookkeeping cost more than
+# the query itself on the busiest path (every tap).
+_TAP_QUERY = (
+    select(
+        _cards.c.revoked_at,
+        _users.c.id,
+        _users.c.username,
+        _users.c.display_name,
+        _users.c.disabled,
+        _users.c.locked_until,
+        _policies.c.first_factors,
+        _policies.c.pin_enabled,
+        _policies.c.entry_timeout,
+        _pins.c.user_id.label("pin_user"),
+        _sessions.c.grace_until,
+    )
+    .join(_users, _cards.c.user_id == _users.c.id)
+    .join(_policies, _users.c.policy_name == _policies.c.name)
+    .outerjoin(_pins, _pins.c.user_id == _users.c.id)
+    .outerjoin(_sessions, _sessions.c.user_id == _users.c.id)
+    .where(_cards.c.card_id == bindparam("card_id"))
+)
 
 
 class LoginService:
@@ -48,55 +61,7 @@ class LoginService:
         self.directory = directory
         self.clock = clock
         self.audit = Auditor(settings.secret)
-
-    # -- state tokens ------------------------------------------------------------------------
-
-    def _issue(
-        self,
-        db: Session,
-        kiosk: str,
-        step: str,
-        timeout: int,
-        *,
-        method: str = "",
-        user: User | None = None,
-        card_id: str | None = None,
-        failures: int = 0,
-    ) -> dict[str, Any]:
-        token = secrets.token_urlsafe(32)
-        db.add(
-            AuthState(
-                token_sha256=token_digest(token),
-                kiosk=kiosk,
-                step=step,
-                method=method,
-                user_id=user.id if user else None,
-                card_id=card_id,
-                failures=failures,
-                expires_at=self.clock() + dt.timedelta(seconds=timeout),
-            )
-        )
-        return {"state": token, "expires_in": timeout}
-
-    def _peek(self, db: Session, kiosk: str, token: str, wanted: str) -> Step:
-        now = self.clock()
-        row = db.get(AuthState, token_digest(token))
-        if row is None or row.kiosk != kiosk:
-            raise errors.state_invalid()
-        if row.expires_at <= now:
-            db.execute(delete(AuthState).where(AuthState.token_sha256 == row.token_sha256))
-            db.commit()
-            raise errors.state_expired()
-        if row.step != wanted:
-            raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
-        return Step(row.step, row.method, row.user_id, row.card_id, row.failures)
-
-    def _consume(self, db: Session, token: str) -> None:
-        """Delete the token; losing a race for it means it was already used."""
-        result = db.execute(delete(AuthState).where(AuthState.token_sha256 == token_digest(token)))
-        if getattr(result, "rowcount", 0) != 1:
-            db.rollback()
-            raise errors.state_invalid()
+        self.states = StateTokens(clock)
 
     # -- shared pieces ---------------------------------------------------------------------
 
@@ -105,12 +70,17 @@ class LoginService:
         assert policy is not None, "the default policy is created by the first migration"
         return policy
 
-    def _locked(self, user: User, now: dt.datetime) -> Reply | None:
+    def _locked(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.locked_until is not None and user.locked_until > now:
-            return {"status": "locked", "until": iso(user.locked_until), "user": user.username}
+            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=user.username)
+            return {"status": "locked", "until": iso(user.locked_until), "user": _user_brief(user)}
         return None
 
-    def _denied(self, reason: str, message: str) -> Reply:
+    def _denied(self, db: Session, kiosk: str, user: User, reason: str, message: str) -> Reply:
+        self.audit.record(
+            db, "denied", at=self.clock(), kiosk=kiosk, username=user.username, reason=reason
+        )
+        db.commit()  # some callers commit their own work first; this is the record's own
         return {"status": "denied", "reason": reason, "message": message}
 
     def _register_failure(self, db: Session, user: User, kiosk: str, factor: str) -> Reply | None:
@@ -130,7 +100,7 @@ class LoginService:
                 update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=until)
             )
             self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=user.username)
-            return {"status": "locked", "until": iso(until), "user": user.username}
+            return {"status": "locked", "until": iso(until), "user": _user_brief(user)}
         user.failed_attempts = count
         return None
 
@@ -150,7 +120,7 @@ class LoginService:
                 "pin_rules": pin_rules(policy),
                 "user": _user_brief(user),
             }
-            reply |= self._issue(
+            reply |= self.states.issue(
                 db, kiosk, "enroll_pin", policy.entry_timeout, method=method, user=user
             )
             db.commit()
@@ -163,8 +133,41 @@ class LoginService:
 
     # -- first factors ---------------------------------------------------------------------
 
+    def _card_continue(
+        self, db: Session, kiosk: str, card_id: str, now: dt.datetime
+    ) -> Reply | None:
+        """The everyday tap (a known card asking for its PIN) in one query and two inserts;
+        None for anything else (unknown card, refusals, tap-and-go), which `card` handles."""
+        row = db.connection().execute(_TAP_QUERY, {"card_id": card_id}).first()
+        if row is None or row.revoked_at is not None or row.disabled:
+            return None
+        if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:
+            return None
+        if "card" not in row.first_factors.split(",") or not row.pin_enabled:
+            return None
+        if row.pin_user is None:
+            return None
+        if row.grace_until is not None and row.grace_until.replace(tzinfo=dt.UTC) > now:
+            return None
+        self.audit.record(
+            db, "card_seen", at=now, kiosk=kiosk, username=row.username, card_id=card_id
+        )
+        reply: Reply = {
+            "status": "continue",
+            "need": ["pin"],
+            "user": {"username": row.username, "display_name": row.display_name},
+        }
+        reply |= self.states.issue(
+            db, kiosk, "pin", row.entry_timeout, method="card_pin", user_id=row.id, card_id=card_id
+        )
+        db.commit()
+        return reply
+
     def card(self, db: Session, kiosk: str, card_id: str) -> Reply:
         now = self.clock()
+        quick = self._card_continue(db, kiosk, card_id, now)
+        if quick is not None:
+            return quick
         card = db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none()
         if card is None:
             policy = self._default_policy(db)
@@ -177,7 +180,9 @@ class LoginService:
                 "enrollment": "allowed",
                 "domains": self.domains(db),
             }
-            reply |= self._issue(db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id)
+            reply |= self.states.issue(
+                db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id
+            )
             db.commit()
             return reply
         user = card.user
@@ -186,18 +191,20 @@ class LoginService:
         )
         if card.revoked_at is not None:
             db.commit()
-            return self._denied("card_revoked", "This card has been revoked.")
+            return self._denied(db, kiosk, user, "card_revoked", "This card has been revoked.")
         if user.disabled:
             db.commit()
-            return self._denied("user_disabled", "This account is disabled.")
-        locked = self._locked(user, now)
+            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
+        locked = self._locked(db, kiosk, user, now)
         if locked is not None:
             db.commit()
             return locked
         policy = user.policy
         if not allows(policy, "card"):
             db.commit()
-            return self._denied("factor_not_allowed", "Your policy does not allow card login.")
+            return self._denied(
+                db, kiosk, user, "factor_not_allowed", "Your policy does not allow card login."
+            )
         has_pin = db.get(PinVerifier, user.id) is not None
         owes_pin = policy.pin_enabled and not has_pin
         session = None if owes_pin else in_grace(db, user, now)
@@ -211,7 +218,7 @@ class LoginService:
         step = "pin" if policy.pin_enabled and has_pin else "password"
         method = "card_pin" if step == "pin" else "card_password"
         reply = {"status": "continue", "need": [step], "user": _user_brief(user)}
-        reply |= self._issue(
+        reply |= self.states.issue(
             db, kiosk, step, policy.entry_timeout, method=method, user=user, card_id=card_id
         )
         db.commit()
@@ -221,36 +228,49 @@ class LoginService:
         now = self.clock()
         user = self.directory.check_password(db, username, domain, password)
         if user is None:
-            self.audit.record(db, "password_bad", at=now, kiosk=kiosk, username=username.lower())
+            # A known user's wrong passwords count towards their lockout like wrong PINs do;
+            # the reply stays the same as for an unknown user until the lockout itself.
+            known = find_user(db, username, domain)
+            if known is not None:
+                locked = self._register_failure(db, known, kiosk, "password")
+            else:
+                self.audit.record(
+                    db, "password_bad", at=now, kiosk=kiosk, username=username.lower()
+                )
+                locked = None
             db.commit()
+            if locked is not None:
+                return locked
             return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
         if not allows(user.policy, "password"):
             db.commit()
-            return self._denied("factor_not_allowed", "Your policy does not allow password login.")
+            return self._denied(
+                db, kiosk, user, "factor_not_allowed", "Your policy does not allow password login."
+            )
         self._reset_failures(db, user)
         return self._finish(db, kiosk, user, "password")
 
-    def _gate(self, db: Session, user: User, now: dt.datetime) -> Reply | None:
+    def _gate(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.disabled:
-            return self._denied("user_disabled", "This account is disabled.")
-        return self._locked(user, now)
+            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
+        return self._locked(db, kiosk, user, now)
 
     # -- later steps -----------------------------------------------------------------------
 
     def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        step = self._peek(db, kiosk, token, "pin")
+        step = self.states.peek(db, kiosk, token, "pin")
         user = db.get(User, step.user_id)
         verifier = db.get(PinVerifier, step.user_id)
         if user is None or verifier is None:
             raise errors.state_invalid()
         now = self.clock()
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         right = gate is None and check_verifier(value, verifier.verifier)
-        self._consume(db, token)
+        self.states.consume(db, token)
         if gate is not None:
             db.commit()
             return gate
@@ -272,7 +292,7 @@ class LoginService:
             "need": [step.step],
             "attempts_left": max(policy.max_attempts - user.failed_attempts, 0),
         }
-        reply |= self._issue(
+        reply |= self.states.issue(
             db,
             kiosk,
             step.step,
@@ -287,14 +307,14 @@ class LoginService:
     def card_password(
         self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Reply:
-        step = self._peek(db, kiosk, token, "password")
+        step = self.states.peek(db, kiosk, token, "password")
         owner = db.get(User, step.user_id)
         if owner is None:
             raise errors.state_invalid()
         proven = self.directory.check_password(db, username, domain, password)
-        self._consume(db, token)
+        self.states.consume(db, token)
         now = self.clock()
-        gate = self._gate(db, owner, now)
+        gate = self._gate(db, kiosk, owner, now)
         if gate is not None:
             db.commit()
             return gate
@@ -311,10 +331,10 @@ class LoginService:
     def enroll_card(
         self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Reply:
-        step = self._peek(db, kiosk, token, "enroll_card")
+        step = self.states.peek(db, kiosk, token, "enroll_card")
         assert step.card_id is not None
         user = self.directory.check_password(db, username, domain, password)
-        self._consume(db, token)
+        self.states.consume(db, token)
         now = self.clock()
         default = self._default_policy(db)
         if user is None:
@@ -335,7 +355,7 @@ class LoginService:
                 "attempts_left": left,
             }
             if left > 0:  # out of tries: no new state, the kiosk starts again from a tap
-                reply |= self._issue(
+                reply |= self.states.issue(
                     db,
                     kiosk,
                     "enroll_card",
@@ -345,7 +365,7 @@ class LoginService:
                 )
             db.commit()
             return reply
-        gate = self._gate(db, user, now)
+        gate = self._gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
@@ -353,11 +373,17 @@ class LoginService:
             self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=user.username)
             db.commit()
             return self._denied(
-                "factor_not_allowed", "Your policy does not allow enrolling cards at a kiosk."
+                db,
+                kiosk,
+                user,
+                "factor_not_allowed",
+                "Your policy does not allow enrolling cards at a kiosk.",
             )
         if db.scalars(select(Card).where(Card.card_id == step.card_id)).one_or_none() is not None:
             db.commit()
-            return self._denied("card_taken", "This card already belongs to someone.")
+            return self._denied(
+                db, kiosk, user, "card_taken", "This card already belongs to someone."
+            )
         db.add(Card(card_id=step.card_id, user_id=user.id, enrolled_at=now, enrolled_kiosk=kiosk))
         self.audit.record(
             db, "card_enrolled", at=now, kiosk=kiosk, username=user.username, card_id=step.card_id
@@ -366,18 +392,20 @@ class LoginService:
             db.flush()
         except IntegrityError:
             db.rollback()
-            return self._denied("card_taken", "This card already belongs to someone.")
+            return self._denied(
+                db, kiosk, user, "card_taken", "This card already belongs to someone."
+            )
         self._reset_failures(db, user)
         return self._finish(db, kiosk, user, "card_password")
 
     def enroll_pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        step = self._peek(db, kiosk, token, "enroll_pin")
+        step = self.states.peek(db, kiosk, token, "enroll_pin")
         user = db.get(User, step.user_id)
         if user is None:
             raise errors.state_invalid()
         broken = pin_rule_broken(user.policy, value)
         verifier = None if broken else make_verifier(value, self.settings.hash_cost)
-        self._consume(db, token)
+        self.states.consume(db, token)
         if broken is not None:
             reply = self._again(db, kiosk, user, step, "pin_rules")
             reply["message"] = broken
@@ -400,12 +428,3 @@ class LoginService:
 
 def _user_brief(user: User) -> dict[str, str]:
     return {"username": user.username, "display_name": user.display_name}
-
-
-def _needs(step: str) -> str:
-    return {
-        "pin": "a PIN factor",
-        "password": "a password factor",
-        "enroll_card": "a password factor with enroll card",
-        "enroll_pin": "enroll pin",
-    }.get(step, "another step")

@@ -63,6 +63,15 @@ def _parse_duration_in(key: str, text: str, low: int, high: int) -> int:
     return seconds
 
 
+def _lengths(low: int, high: int, pick: int = 0) -> int:
+    """Refuse min > max before anything changes; return the one being set."""
+    if low > high:
+        raise ApplianceError(
+            "unable to set PIN lengths: pin_min_length is larger than pin_max_length"
+        )
+    return (low, high)[pick]
+
+
 SETTABLE = {
     "first_factors": "comma list of card, password",
     "pin": "on|off: the PIN modality",
@@ -86,9 +95,9 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
     elif key == "self_enrollment":
         policy.self_enrollment = _parse_bool(key, text)
     elif key == "pin_min_length":
-        policy.pin_min_length = _parse_int(key, text, 4, 32)
+        policy.pin_min_length = _lengths(_parse_int(key, text, 4, 32), policy.pin_max_length)
     elif key == "pin_max_length":
-        policy.pin_max_length = _parse_int(key, text, 4, 32)
+        policy.pin_max_length = _lengths(policy.pin_min_length, _parse_int(key, text, 4, 32), 1)
     elif key == "pin_digits_only":
         policy.pin_digits_only = _parse_bool(key, text)
     elif key == "max_attempts":
@@ -102,10 +111,6 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
     else:
         raise ApplianceError(
             f"unable to set {key}: no such policy setting; use one of {', '.join(SETTABLE)}"
-        )
-    if policy.pin_min_length > policy.pin_max_length:
-        raise ApplianceError(
-            "unable to set PIN lengths: pin_min_length is larger than pin_max_length"
         )
 
 

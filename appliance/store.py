@@ -85,7 +85,7 @@ class User(Base):
 
     policy: Mapped[Policy] = relationship(lazy="joined")
     roles: Mapped[list[SpineRole]] = relationship(
-        order_by="SpineRole.code", cascade="all, delete-orphan", lazy="selectin"
+        order_by="SpineRole.code", cascade="all, delete-orphan", lazy="select"
     )
 
 

@@ -28,49 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 SOCKET_DIR = Path(tempfile.mkdtemp(prefix="tk-bench-pcscd-"))
 os.environ["PCSCLITE_CSOCK_NAME"] = str(SOCKET_DIR / "pcscd.comm")  # before libpcsclite loads
 
-from smartcard import scard  # noqa: E402
 
+from bench.common import PlainWatcher  # noqa: E402
 from greeter.cards import CardEvent, ReaderStatus  # noqa: E402
 from greeter.cards.pcsc import PcscSource  # noqa: E402
 from greeter.cards.settings import CardSettings  # noqa: E402
 from tests.rig.pcsc import IsolatedPcscd  # noqa: E402
-
-
-class PlainWatcher:
-    """pcscd's own report: a bare SCardGetStatusChange loop recording when a card appears."""
-
-    def __init__(self, reader: str) -> None:
-        self.reader = reader
-        self.seen: list[float] = []
-        self.changed = threading.Condition()
-        self._stop = threading.Event()
-        hresult, self.context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        assert hresult == scard.SCARD_S_SUCCESS
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        state = scard.SCARD_STATE_UNAWARE
-        while not self._stop.is_set():
-            hresult, result = scard.SCardGetStatusChange(
-                self.context, scard.INFINITE, [(self.reader, state)]
-            )
-            now = time.monotonic()
-            if hresult != scard.SCARD_S_SUCCESS:
-                continue
-            event = result[0][1]
-            was_present = bool(state & scard.SCARD_STATE_PRESENT)
-            state = event & ~scard.SCARD_STATE_CHANGED
-            if event & scard.SCARD_STATE_PRESENT and not was_present:
-                with self.changed:
-                    self.seen.append(now)
-                    self.changed.notify_all()
-
-    def stop(self) -> None:
-        self._stop.set()
-        while self.thread.is_alive():
-            scard.SCardCancel(self.context)
-            self.thread.join(0.05)
-        scard.SCardReleaseContext(self.context)
 
 
 class Arrivals:
@@ -116,7 +79,6 @@ def main() -> None:
         daemon.start()
         reader = daemon.readers[0]
         plain = PlainWatcher(reader.name)
-        plain.thread.start()
         arrivals = Arrivals()
         source = PcscSource(CardSettings())
         try:

@@ -8,15 +8,13 @@ whose result event the executor hands back to `dispatch` on that same thread.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
 from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
 from greeter.cards import CardEvent, CardSource, ReaderStatus
+from greeter.desktop import SessionError, Sessions
 from greeter.events import EventLog, SecretInLog
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
@@ -30,7 +28,6 @@ from greeter.flow.effects import (
     SwitchSession,
 )
 from greeter.flow.inputs import (
-    AppsClosed,
     BackendFailed,
     BackendReplied,
     Event,
@@ -38,7 +35,6 @@ from greeter.flow.inputs import (
     SessionStartFailed,
     SessionSwitched,
     Started,
-    TimerFired,
 )
 from greeter.flow.model import View
 from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
@@ -77,20 +73,6 @@ class BackendClient(Protocol):
 
     def report(self, event: dict[str, str | int]) -> Accepted:
         """Send one audit event."""
-
-
-class SessionError(Exception):
-    """A session could not start; `str()` is a plain sentence for the screen."""
-
-
-class Sessions(Protocol):
-    """Starting and switching the user's desktop session (blocking; run in the background)."""
-
-    def start(self, session: SessionInfo) -> None:
-        """Start `session`'s desktop; raises SessionError."""
-
-    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        """Close `previous`'s apps, end its session, start `new`'s; raises SessionError."""
 
 
 ViewListener = Callable[[View], None]
@@ -191,7 +173,13 @@ class Kiosk:
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
             self._log.card(event)
-        self.state, effects = step(self.state, event)
+        try:
+            self.state, effects = step(self.state, event)
+        except Exception as error:
+            # a bug in the flow costs this event, not the kiosk; the event's type only, since
+            # its fields may hold a PIN or a password
+            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+            return
         for effect in effects:
             self._run(effect)
         shown = view(self.state)
@@ -268,58 +256,3 @@ class Kiosk:
         except BackendError as error:
             # the audit trail is the appliance's; the local event log still has the event
             log.warning("unable to report %s to the appliance: %s", audit.get("event"), error)
-
-
-class InlineExecutor:
-    """An Executor with no event loop: work runs at once on the calling (main) thread, timers
-    wait until `fire(name)`, and events posted from other threads wait in a queue until the
-    main thread calls `run_until`. For tests and tools; the kiosk itself uses the Qt one."""
-
-    def __init__(self) -> None:
-        self._dispatch: Callable[[Event], None] | None = None
-        self._main = threading.get_ident()
-        self._posted: queue.Queue[Event] = queue.Queue()
-        self.timers: dict[str, float] = {}
-
-    def attach(self, dispatch: Callable[[Event], None]) -> None:
-        self._dispatch = dispatch
-
-    def run_in_background(self, work: Callable[[], Event | None]) -> None:
-        event = work()
-        if event is not None:
-            self.post(event)
-
-    def arm_timer(self, name: str, seconds: float) -> None:
-        self.timers[name] = seconds
-
-    def cancel_timer(self, name: str) -> None:
-        self.timers.pop(name, None)
-
-    def post(self, event: Event) -> None:
-        if threading.get_ident() != self._main:
-            self._posted.put(event)
-            return
-        if self._dispatch is None:
-            raise RuntimeError("unable to deliver an event: no Kiosk attached yet")
-        self._dispatch(event)
-
-    def fire(self, name: str) -> bool:
-        """Let timer `name` run out now; False if it was not armed."""
-        if self.timers.pop(name, None) is None:
-            return False
-        self.post(TimerFired(name))
-        return True
-
-    def run_until(self, done: Callable[[], bool], timeout: float) -> bool:
-        """Deliver events posted from other threads until `done()`; False on timeout."""
-        deadline = time.monotonic() + timeout
-        while not done():
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return False
-            try:
-                event = self._posted.get(timeout=left)
-            except queue.Empty:
-                return done()
-            self.post(event)
-        return True

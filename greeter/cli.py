@@ -98,7 +98,8 @@ def run_ui(
     windowed: bool,
     virtual_socket: Path | None = None,
 ) -> int:
-    """Hand over to the Qt UI with a factory that builds the kiosk on the UI's executor."""
+    """Hand over to the Qt UI (`greeter.ui.main.run`) with a factory that builds the kiosk on
+    the UI's executor."""
     try:
         from greeter.ui.main import run as run_qt
     except ImportError as error:
@@ -110,10 +111,9 @@ def run_ui(
             config, executor, event_log_path=event_log, virtual_socket=virtual_socket
         )
 
+    demo = virtual_socket is not None
     try:
-        code: int = run_qt(
-            config, kiosk_factory, windowed=windowed, demo=virtual_socket is not None
-        )
+        code: int = run_qt(config, kiosk_factory, windowed=windowed or demo, demo=demo)
     except ConfigError:
         raise
     except Exception as error:  # the last guard: one sentence, never a traceback
@@ -189,8 +189,9 @@ ca = "{ca_path}"
 kiosk_secret_file = "{secret_file}"
 
 [cards]
-# the demo taps virtual cards (F1-F4, `greeter tap`); no reader needed
-pcsc = false
+# virtual cards (F1-F4, `greeter tap`) always work; real readers are watched too when present
+pcsc = true
+nfc = ["usb"]
 
 [session]
 # a stand-in for the clinical desktop: runs until the session ends

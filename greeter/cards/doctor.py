@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from greeter.cards.nfc import _default_opener, open_fault
+from greeter.cards.nfc import FIX_PN533, _default_opener, _pn533_bound, open_fault
 from greeter.cards.settings import CardSettings
 
 Verdict = Literal["ok", "warn", "fail"]
+# (vendor id, product id, bus, device) of each USB device
+UsbFinder = Callable[[], list[tuple[int, int, int, int]]]
 
 FIX_PCSCD_MISSING = "install the PC/SC daemon: sudo apt install pcscd"
 FIX_PCSCD_DOWN = "start it: sudo systemctl enable --now pcscd.socket (then replug the reader)"
@@ -131,15 +133,59 @@ def _nfc(path: str, report: DoctorReport, opener: Callable[[str], Any]) -> None:
     try:
         clf = opener(path)
     except Exception as error:  # nfcpy raises IOError and usb1 errors alike
-        _service, message = open_fault(path, error)
-        detail, _, fix = message.partition(": ")[2].partition("; ")
-        report.checks.append(Check(f"NFC reader {path}", "fail", detail, fix or message))
+        fault = open_fault(path, error)
+        report.checks.append(Check(f"NFC reader {path}", "fail", fault.problem, fault.fix))
         return
     try:
         report.readable = True
         report.checks.append(Check(f"NFC reader {path}", "ok", str(clf)))
     finally:
         clf.close()
+
+
+def _find_usb_devices() -> list[tuple[int, int, int, int]]:
+    """(vendor, product, bus, device) of every USB device, through nfcpy's libusb transport."""
+    from nfc.clf import transport
+
+    return list(transport.USB.find("usb") or [])
+
+
+def _nfc_hardware(
+    settings: CardSettings,
+    report: DoctorReport,
+    find: Callable[[], list[tuple[int, int, int, int]]],
+) -> None:
+    """NFC readers nfcpy knows on USB, whether configured or not, and the pn533 trap."""
+    from nfc.clf.device import usb_device_map
+
+    if _pn533_bound():
+        report.checks.append(
+            Check(
+                "kernel NFC driver",
+                "warn",
+                "pn533_usb holds an NFC reader: neither nfcpy nor pcscd can use it",
+                FIX_PN533,
+            )
+        )
+    try:
+        devices = find()
+    except Exception as error:  # no libusb, no USB bus: nothing to list, not a failure
+        report.checks.append(Check("NFC readers on USB", "ok", f"not listed ({error})"))
+        return
+    known = [(v, p, b, d) for v, p, b, d in devices if (v, p) in usb_device_map]
+    if not known:
+        report.checks.append(Check("NFC readers on USB", "ok", "none that nfcpy drives"))
+    for vid, pid, bus, dev in known:
+        path = f"usb:{vid:04x}:{pid:04x}"
+        configured = any(p in (path, "usb", f"usb:{bus:03}:{dev:03}") for p in settings.nfc)
+        report.checks.append(
+            Check(
+                f"NFC reader {path} ({usb_device_map[(vid, pid)]}) on bus {bus:03} device {dev:03}",
+                "ok" if configured else "warn",
+                "configured" if configured else "attached but not in [cards] nfc",
+                "" if configured else f'add "{path}" to [cards] nfc, or read it through PC/SC',
+            )
+        )
 
 
 def _virtual(socket_path: str, report: DoctorReport) -> None:
@@ -156,15 +202,19 @@ def _virtual(socket_path: str, report: DoctorReport) -> None:
 
 
 def diagnose(
-    settings: CardSettings, *, nfc_opener: Callable[[str], Any] = _default_opener
+    settings: CardSettings,
+    *,
+    nfc_opener: Callable[[str], Any] = _default_opener,
+    find_usb: UsbFinder = _find_usb_devices,
 ) -> DoctorReport:
-    """Look at every configured card source; never raises for what the hardware does."""
+    """Look at every card source and reader; never raises for what the hardware does."""
     report = DoctorReport()
     hash_id = _id_hasher()
     if settings.pcsc:
         _pcsc(settings, report, hash_id)
     else:
         report.checks.append(Check("PC/SC", "ok", "off in the config ([cards] pcsc = false)"))
+    _nfc_hardware(settings, report, find_usb)
     for path in settings.nfc:
         _nfc(path, report, nfc_opener)
     if settings.virtual_socket:

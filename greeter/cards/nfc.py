@@ -18,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +33,33 @@ ROUND_SECONDS = 0.3  # how long one discovery round may take before we pause
 PAUSE_SECONDS = 0.2  # pause between discovery rounds (RF polling interval)
 
 FIX_PN533 = (
-    "the pn533_usb kernel driver holds the NFC reader: run "
-    "`echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-pn533.conf` "
+    "run `echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-pn533.conf` "
     "and `sudo modprobe -r pn533_usb` (or replug the reader)"
 )
 FIX_BUSY = (
-    "another program holds the NFC reader (usually pcscd with its CCID/ACR122 driver): "
     "stop pcscd for that reader (`systemctl stop pcscd.socket pcscd`) or read it through "
-    "PC/SC instead (remove it from [cards] nfc)"
+    "PC/SC instead (remove it from [cards] nfc); a running greeter holds it too"
 )
 FIX_ACCESS = (
-    "no permission to open the NFC reader: install tapkiosk's udev rule for NFC readers "
-    "and replug it, or run the greeter in the group that owns the device"
+    "install tapkiosk's udev rule for NFC readers and replug it, or run the greeter in the "
+    "group that owns the device"
 )
+FIX_MISSING = (
+    "plug it in, or correct the [cards] nfc path; if it is plugged in, the pn533_usb driver "
+    "(`lsmod | grep pn533`) or pcscd may hold it"
+)
+
+
+@dataclass(frozen=True)
+class OpenFault:
+    """Why an NFC reader could not be opened, and what to do about it."""
+
+    service: ServiceState
+    problem: str
+    fix: str
+
+    def message(self, path: str) -> str:
+        return f"unable to open NFC reader {path}: {self.problem}; {self.fix}"
 
 
 def _pn533_bound() -> bool:
@@ -55,21 +70,18 @@ def _pn533_bound() -> bool:
         return False
 
 
-def open_fault(path: str, error: BaseException | None) -> tuple[ServiceState, str]:
-    """What a failed open means for the user: service state and a sentence with the fix."""
+def open_fault(path: str, error: BaseException | None) -> OpenFault:
+    """What a failed open means for the user: service state, the problem and its fix."""
     code = getattr(error, "errno", None)
     if path.startswith("usb") and _pn533_bound():
-        return "down", f"unable to open NFC reader {path}: {FIX_PN533}"
+        return OpenFault("down", "the pn533_usb kernel driver holds the reader", FIX_PN533)
     if code == errno.EBUSY:
-        return "down", f"unable to open NFC reader {path}: {FIX_BUSY}"
+        return OpenFault("down", "another program holds the reader (usually pcscd)", FIX_BUSY)
     if code == errno.EACCES:
-        return "down", f"unable to open NFC reader {path}: {FIX_ACCESS}"
-    detail = f"{error}" if error is not None and code != errno.ENODEV else "no reader found"
-    return (
-        "missing",
-        f"unable to open NFC reader {path}: {detail}; plug it in (or check the [cards] nfc "
-        "path); if it is plugged in, the pn533_usb driver or pcscd may hold it",
-    )
+        return OpenFault("down", "no permission to open the reader", FIX_ACCESS)
+    if error is None or code == errno.ENODEV:
+        return OpenFault("missing", "no reader found", FIX_MISSING)
+    return OpenFault("missing", str(error) or type(error).__name__, FIX_MISSING)
 
 
 def _default_opener(path: str) -> Any:
@@ -110,6 +122,9 @@ class NfcSource:
             return
         self._sink = sink
         self._stop.clear()
+        # nfcpy logs an ERROR on every failed open; this source retries with backoff and
+        # reports the problem once, with its fix, so nfcpy's own lines would only flood the log
+        logging.getLogger("nfc.clf").setLevel(logging.CRITICAL)
         self._thread = threading.Thread(
             target=self._run, name=f"cards-nfc-{self.path}", daemon=True
         )
@@ -145,8 +160,8 @@ class NfcSource:
             try:
                 clf = self._opener(self.path)
             except Exception as error:  # nfcpy raises IOError, usb1 errors, ValueError on paths
-                service, message = open_fault(self.path, error)
-                self._status(service, (), message)
+                fault = open_fault(self.path, error)
+                self._status(fault.service, (), fault.message(self.path))
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
                 continue

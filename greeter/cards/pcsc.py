@@ -18,6 +18,7 @@ from typing import Any
 from smartcard import scard
 
 from greeter.cards import CardAction, CardEvent, CardKind, CardSink, ReaderStatus, ServiceState
+from greeter.cards.identify import card_kind
 from greeter.cards.pcsc_card import CardRead, read_card
 from greeter.cards.settings import CardSettings
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 PNP_READER = "\\\\?PnP?\\Notification"
 # how long a reader that failed mid-read gets to report the card gone (pcscd polls ~0.4 s)
 SETTLE_MS = 700
+# a connection that lasted this long was healthy: the next reconnect starts from a short pause
+STABLE_SECONDS = 5.0
 _MISSING_MESSAGE = (
     "unable to reach pcscd: the PC/SC service is not running; install and enable it "
     "(apt install pcscd; systemctl enable --now pcscd.socket)"
@@ -70,6 +73,7 @@ class PcscSource:
         self._seen: dict[str, _Seen] = {}
         self._last_status: ReaderStatus | None = None
         self._ever_connected = False
+        self._reported_at = clock()
 
     def start(self, sink: CardSink) -> None:
         if self._thread is not None:
@@ -115,7 +119,8 @@ class PcscSource:
             self._emit(status)
 
     def _card(self, action: CardAction, reader: str, card_id: str | None, kind: CardKind) -> None:
-        self._emit(CardEvent(action, card_id, reader, "pcsc", kind, self._clock()))
+        # `mono` is when pcscd reported the change, not when we finished reading the card
+        self._emit(CardEvent(action, card_id, reader, "pcsc", kind, self._reported_at))
 
     # -- the thread ---------------------------------------------------------------------------
 
@@ -133,9 +138,9 @@ class PcscSource:
                 continue
             with self._lock:
                 self._context = context
+            connected_at = time.monotonic()
             try:
                 self._watch(context)
-                delay = self._backoff[0]
             except _ServiceLost as lost:
                 log.info("lost pcscd: %s", lost)
                 self._ever_connected = True
@@ -143,12 +148,15 @@ class PcscSource:
             except Exception:
                 # whatever pyscard raises, the stream goes on after a pause
                 log.exception("PC/SC watcher failed; reconnecting")
-                self._stop.wait(delay)
-                delay = min(delay * 2, self._backoff[1])
             finally:
                 with self._lock:
                     self._context = None
                 scard.SCardReleaseContext(context)
+            # a pcscd that accepts us and then fails at once must not make this a busy loop
+            if time.monotonic() - connected_at > STABLE_SECONDS:
+                delay = self._backoff[0]
+            self._stop.wait(delay)
+            delay = min(delay * 2, self._backoff[1])
 
     def _list_readers(self, context: Any) -> list[str]:
         hresult, readers = scard.SCardListReaders(context, [])
@@ -159,6 +167,7 @@ class PcscSource:
         return [r for r in readers if r != PNP_READER]
 
     def _watch(self, context: Any) -> None:
+        self._reported_at = self._clock()
         readers = self._list_readers(context)
         self._ever_connected = True
         self._report_readers(readers)
@@ -168,7 +177,12 @@ class PcscSource:
         while not self._stop.is_set():
             request = [(PNP_READER, pnp_state), *states.items()]
             hresult, result = scard.SCardGetStatusChange(context, scard.INFINITE, request)
+            self._reported_at = self._clock()
             if hresult in (scard.SCARD_E_CANCELLED, scard.SCARD_E_TIMEOUT):
+                continue
+            if hresult in (scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE):
+                # a reader went away between listing and waiting: look again
+                self._known_readers(context, states, fresh)
                 continue
             if hresult != scard.SCARD_S_SUCCESS:
                 raise _ServiceLost(scard.SCardGetErrorMessage(hresult))
@@ -187,14 +201,22 @@ class PcscSource:
                     self._reader_changed(context, name, previous, event, bytes(atr), name in fresh)
                     fresh.discard(name)
             if relist:
-                readers = self._list_readers(context)
-                for gone in set(states) - set(readers):
-                    del states[gone]
-                    self._forget(gone)
-                for added in set(readers) - set(states):
-                    states[added] = scard.SCARD_STATE_UNAWARE
-                    fresh.add(added)
-                self._report_readers(readers)
+                self._known_readers(context, states, fresh)
+
+    def _known_readers(
+        self, context: Any, states: dict[str, int], fresh: set[str] | None = None
+    ) -> list[str]:
+        """Bring `states` in line with pcscd's reader list; report removals and the list."""
+        readers = self._list_readers(context)
+        for gone in set(states) - set(readers):
+            del states[gone]
+            self._forget(gone)
+        for added in set(readers) - set(states):
+            states[added] = scard.SCARD_STATE_UNAWARE
+            if fresh is not None:
+                fresh.add(added)
+        self._report_readers(readers)
+        return readers
 
     def _report_readers(self, readers: list[str]) -> None:
         for gone in set(self._seen) - set(readers):
@@ -216,10 +238,14 @@ class PcscSource:
         # pcsc-lite counts insertions and removals in the high word: a quick out-and-in
         # between two wake-ups shows as PRESENT with another count
         reinserted = not fresh and (previous >> 16) != (event >> 16)
-        if reader in self._seen and reinserted:
+        if reader in self._seen and not fresh:
+            if not reinserted:
+                # the same card with other flags; pcsc-lite 1.9.9 does not wake us for these
+                # (INUSE, power), other PC/SC stacks may: never a second tap
+                return
             self._forget(reader)
         if event & scard.SCARD_STATE_MUTE:
-            read = CardRead("contact", None)
+            read = CardRead(card_kind(atr, self._settings.reader_profile(reader)), None)
         else:
             read = read_card(context, reader, atr, self._settings)
             if read.failed and not self._still_present(context, reader, event):

@@ -27,7 +27,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from greeter.cards import CardEvent, CardIdError, CardKind, CardSink, ReaderStatus, canonical_id
+from greeter.cards import (
+    CardAction,
+    CardEvent,
+    CardIdError,
+    CardKind,
+    CardSink,
+    ReaderStatus,
+    canonical_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +81,11 @@ def _private_dir(directory: Path) -> None:
 
 
 class VirtualTapSource:
-    """A CardSource fed by JSON lines on a Unix socket; `on_lock` is called for `{"lock": true}`."""
+    """A CardSource fed by JSON lines on a Unix socket.
+
+    `on_lock` is called for `{"lock": true}` from the source's thread: like the sink, it must
+    hand the request over (post an event) rather than do the work there.
+    """
 
     def __init__(
         self,
@@ -246,7 +258,7 @@ class VirtualTapSource:
             return None
         raise ValueError('expected "tap", "remove" or "lock"')
 
-    def _event(self, action: Any, card_id: str, kind: CardKind) -> None:
+    def _event(self, action: CardAction, card_id: str, kind: CardKind) -> None:
         if self._sink is not None:
             self._sink(CardEvent(action, card_id, READER_NAME, "virtual", kind, self._clock()))
 

@@ -84,10 +84,17 @@ class SessionSwitched:
 
 @dataclass(frozen=True)
 class SessionExited:
-    """The user's session ended by itself (logout, crash) with its exit code."""
+    """The user's session ended by itself (logout, crash) with its exit code, after the runner
+    closed its apps (`apps`; None when the runner had nothing to report)."""
 
     session: SessionInfo
     code: int
+    apps: AppsClosed | None = None
+
+
+@dataclass(frozen=True)
+class InactivityTimedOut:
+    """No keyboard, pointer or touch input for the configured time (`greeter.session.idle`)."""
 
 
 Event = (
@@ -102,4 +109,5 @@ Event = (
     | SessionStartFailed
     | SessionSwitched
     | SessionExited
+    | InactivityTimedOut
 )

@@ -10,12 +10,19 @@ from greeter.flow.effects import (
     Effect,
     LockScreen,
     Log,
+    LogValue,
     Report,
     StartSession,
     SwitchSession,
     UnlockScreen,
 )
-from greeter.flow.inputs import SessionExited, SessionStarted, SessionStartFailed, SessionSwitched
+from greeter.flow.inputs import (
+    AppsClosed,
+    SessionExited,
+    SessionStarted,
+    SessionStartFailed,
+    SessionSwitched,
+)
 from greeter.flow.model import RoleChosen
 from greeter.flow.state import CardRef, Desktop, Handover, Login, NoticeStep, RoleStep, State
 from greeter.flow.wire import AuthOk, ChooseRole, RoleChanged
@@ -80,6 +87,15 @@ def lock(state: State, card: CardRef | None = None) -> Result:
     return state, [*effects, LockScreen(), *session_event("locked", desktop.session)]
 
 
+def on_inactive(state: State) -> Result:
+    """Nobody touched the kiosk for a while: lock a session in plain view, as the lock hotkey
+    would. Anything on the greeter's own screens has its own timers; those are left alone."""
+    desktop = state.desktop
+    if desktop is None or desktop.locked or state.phase is not None:
+        return state, []
+    return lock(state)
+
+
 def on_started(state: State, event: SessionStarted) -> Result:
     phase = state.phase
     if not isinstance(phase, Handover) or phase.session.id != event.session.id:
@@ -92,19 +108,21 @@ def on_switched(state: State, event: SessionSwitched) -> Result:
     phase = state.phase
     if not isinstance(phase, Handover) or phase.session.id != event.new.id:
         return state, []
-    apps = event.apps
-    closed = (
+    state = replace(state, phase=None, desktop=Desktop(phase.session, phase.card))
+    return state, [*apps_closed_event(event.apps), *session_event("switched", phase.session)]
+
+
+def apps_closed_event(apps: AppsClosed | None) -> list[Effect]:
+    """What closing a user's apps did, for the event log and the appliance's audit trail."""
+    if apps is None:
+        return []
+    closed: tuple[tuple[str, LogValue], ...] = (
         ("event", "apps_closed"),
         ("user", apps.username),
         ("graceful", apps.graceful),
         ("forced", apps.forced),
     )
-    state = replace(state, phase=None, desktop=Desktop(phase.session, phase.card))
-    return state, [
-        Log(closed),
-        Report((*closed, ("duration_ms", apps.duration_ms))),
-        *session_event("switched", phase.session),
-    ]
+    return [Log(closed), Report((*closed, ("duration_ms", apps.duration_ms)))]
 
 
 def on_start_failed(state: State, event: SessionStartFailed) -> Result:
@@ -121,8 +139,10 @@ def on_exited(state: State, event: SessionExited) -> Result:
     desktop = state.desktop
     if desktop is None or desktop.session.id != event.session.id:
         return state, []
+    # the runner closed the session's apps before it reported the exit
+    closed = apps_closed_event(event.apps)
     if isinstance(state.phase, Handover):
-        # ending the previous session is part of a switch: SessionSwitched reports it
-        return state, []
+        # ending the previous session is part of a switch: SessionSwitched reports that
+        return state, closed
     # a login running over the session (tap-over) carries on; success now simply starts
-    return replace(state, desktop=None), session_event("ended", desktop.session)
+    return replace(state, desktop=None), [*closed, *session_event("ended", desktop.session)]

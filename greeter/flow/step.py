@@ -17,6 +17,7 @@ from greeter.flow.inputs import (
     BackendFailed,
     BackendReplied,
     Event,
+    InactivityTimedOut,
     SessionExited,
     SessionStarted,
     SessionStartFailed,
@@ -94,6 +95,8 @@ def step(state: State, event: Event) -> Result:
         return session.on_start_failed(state, event)
     if isinstance(event, SessionExited):
         return session.on_exited(state, event)
+    if isinstance(event, InactivityTimedOut):
+        return session.on_inactive(state)
     return on_input(state, event)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.flow.common import entry_timeout
 from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
     Checking,
@@ -29,7 +30,7 @@ def view(state: State) -> View:
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
         readers_ok=readers_ok(state),
-        reader_message=next((r.message for r in state.readers if r.message), ""),
+        reader_message=reader_message(state),
         can_password_login=kiosk is not None
         and kiosk.password_login
         and (state.phase is None or isinstance(state.phase, Failure)),
@@ -53,9 +54,10 @@ def view(state: State) -> View:
             can_retry=phase.can_retry,
         )
     if isinstance(phase, Handover):
+        # a switch keeps the greeter over the previous user's desktop while their apps close
         return replace(
             base,
-            screen="session",
+            screen="locked" if phase.switching else "session",
             busy=True,
             switching=phase.switching,
             user_display_name=phase.session.user.display_name,
@@ -71,10 +73,16 @@ def rest_screen(state: State) -> Screen:
 
 
 def readers_ok(state: State) -> bool:
-    """True until a source says otherwise; a healthy source with no reader is not ok."""
+    """Whether a card can be read at all: some source is up with a reader attached. True
+    until the sources have reported (the idle screen does not flash a warning at start)."""
     if not state.readers:
         return True
-    return all(r.service == "ok" for r in state.readers) and any(r.readers for r in state.readers)
+    return any(r.service == "ok" and r.readers for r in state.readers)
+
+
+def reader_message(state: State) -> str:
+    """The first problem a source reported (a missing NFC reader shows even when PC/SC works)."""
+    return next((r.message for r in state.readers if r.message), "")
 
 
 def login_view(state: State, login: Login, base: View) -> View:
@@ -131,12 +139,14 @@ def login_view(state: State, login: Login, base: View) -> View:
             screen="role",
             user_display_name=step.ok.session.user.display_name,
             roles=step.ok.session.spine.roles,
+            entry_timeout=entry_timeout(state),
         )
     return replace(
         base,
         screen="notice",
         user_display_name=step.ok.session.user.display_name,
         notices=step.ok.notices,
+        entry_timeout=entry_timeout(state),
     )
 
 

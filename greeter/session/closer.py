@@ -167,3 +167,24 @@ def end_session_groups(groups: Sequence[SessionGroup], deadline: float) -> list[
 def _open(processes: Sequence[Seen]) -> list[ProcessHandle]:
     handles = (ProcessHandle.open(seen.pid, seen.create_time) for seen in processes)
     return [handle for handle in handles if handle is not None]
+
+
+def end_leftovers(name: str, processes: Sequence[Seen], deadline: float) -> AppOutcome | None:
+    """SIGTERM each of a dead greeter's session processes, SIGKILL what is left at `deadline`."""
+    started = time.monotonic()
+    handles = _open(processes)
+    if not handles:
+        return None
+    try:
+        for handle in handles:
+            handle.signal(signal.SIGTERM)
+        alive = wait_gone(handles, deadline)
+        for handle in alive:
+            handle.signal(signal.SIGKILL)
+        if alive:
+            wait_gone(alive, time.monotonic() + KILL_CONFIRM_SECONDS)
+        result: AppResult = "forced" if alive else "graceful"
+        steps = ("SIGTERM", "SIGKILL") if alive else ("SIGTERM",)
+        return AppOutcome(name, handles[0].pid, "session", result, elapsed_ms(started), steps)
+    finally:
+        close_all(handles)

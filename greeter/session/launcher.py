@@ -8,6 +8,12 @@ import signal
 import subprocess
 from dataclasses import dataclass
 
+import psutil
+
+# in every session's environment: which greeter started it ("pid@start time"), so a greeter
+# that comes back after a crash can tell a dead greeter's session from a live one's
+GREETER_VAR = "TAPKIOSK_GREETER"
+
 
 @dataclass(frozen=True)
 class SessionUser:
@@ -23,9 +29,23 @@ class SessionStartError(Exception):
     "unable to start session: <cmd>: <cause>" and is fit to show."""
 
 
+def greeter_mark() -> str:
+    me = psutil.Process()
+    return f"{me.pid}@{me.create_time()!r}"
+
+
+def greeter_alive(mark: str) -> bool:
+    pid, _, started = mark.partition("@")
+    try:
+        return psutil.Process(int(pid)).create_time() == float(started)
+    except (ValueError, psutil.Error):
+        return False
+
+
 def session_environment(user: SessionUser, base: dict[str, str]) -> dict[str, str]:
     env = dict(base)
     env.update(
+        TAPKIOSK_GREETER=greeter_mark(),
         TAPKIOSK_USER=user.username,
         TAPKIOSK_DOMAIN=user.domain,
         TAPKIOSK_DISPLAY_NAME=user.display_name,

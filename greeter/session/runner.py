@@ -3,6 +3,8 @@
 Threads: `start`/`end`/`stop` are called from the greeter's worker thread (they block); a watcher
 thread per session waits for the main command. `_work` makes start, end and the clean-up after a
 crash take turns, so a new session never starts while the previous user's apps are still open.
+Before its first session a runner also closes any session a dead greeter left running (a greeter
+killed or crashed and restarted by the kiosk session), as a switch would.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from greeter.session.closer import SessionGroup, close_spine_instance, end_session_groups
+from greeter.session.closer import (
+    SessionGroup,
+    close_spine_instance,
+    end_leftovers,
+    end_session_groups,
+)
 from greeter.session.hooks import run_hook
 from greeter.session.launcher import (
     SessionStartError,
@@ -28,7 +35,7 @@ from greeter.session.launcher import (
 )
 from greeter.session.procs import elapsed_ms
 from greeter.session.report import AppOutcome, AppsClosedReport, HookOutcome
-from greeter.session.scan import Snapshot
+from greeter.session.scan import Snapshot, find_leftovers
 from greeter.session.settings import SessionSettings, fill
 
 log = logging.getLogger(__name__)
@@ -48,6 +55,9 @@ class _Session:
 
 
 class SessionRunner:
+    """Starts and ends one user's session; `on_exit(user, code)` runs on a watcher thread when
+    the main command ends by itself (after its apps were closed, see `last_report`)."""
+
     def __init__(
         self, settings: SessionSettings, on_exit: Callable[[SessionUser, int], None]
     ) -> None:
@@ -59,6 +69,7 @@ class SessionRunner:
         self._stopped = False
         self._last_report: AppsClosedReport | None = None
         self._watcher: threading.Thread | None = None  # the latest session's
+        self._swept = False  # looked for a dead greeter's leftover session yet
 
     @property
     def active_user(self) -> SessionUser | None:
@@ -81,6 +92,9 @@ class SessionRunner:
                     raise SessionStartError(
                         "unable to start session: another session is running; end it first"
                     )
+            if not self._swept:
+                self._swept = True
+                self._sweep()
             argvs = [fill(command, placeholders(user)) for command in self._settings.commands]
             procs = spawn_all(argvs, session_environment(user, dict(os.environ)))
             session = _Session(user, [os.path.basename(argv[0]) for argv in argvs], procs)
@@ -139,11 +153,47 @@ class SessionRunner:
         self._on_exit(session.user, code)
 
     def _close(self, session: _Session) -> AppsClosedReport:
+        def end_groups(now: Snapshot, deadline: float) -> list[AppOutcome]:
+            groups = [
+                SessionGroup(name, proc, now.session_members(proc.pid))
+                for name, proc in zip(session.names, session.procs, strict=True)
+            ]
+            return end_session_groups(groups, deadline)
+
+        return self._close_all(session.user.username, session.user.domain, end_groups)
+
+    def _sweep(self) -> None:
+        """Once, before the first session: a greeter that crashed (or was killed) left its
+        session running; the next user must not get the previous user's apps."""
+        leftovers = find_leftovers(Snapshot.take())
+        if leftovers is None:
+            return
+        log.warning(
+            "a previous greeter left %s's session running (%d processes); closing it",
+            leftovers.user or "someone",
+            len(leftovers.processes),
+        )
+
+        def end_rest(_now: Snapshot, deadline: float) -> list[AppOutcome]:
+            outcome = end_leftovers("leftover session", leftovers.processes, deadline)
+            return [outcome] if outcome else []
+
+        report = self._close_all(leftovers.user, leftovers.domain, end_rest)
+        with self._lock:
+            self._last_report = report
+
+    def _close_all(
+        self,
+        username: str,
+        domain: str,
+        end_rest: Callable[[Snapshot, float], list[AppOutcome]],
+    ) -> AppsClosedReport:
+        """Spine apps and hooks in parallel, then `end_rest` (the session's own processes),
+        all within the close budget."""
         started = time.monotonic()
         budget = self._settings.close_budget_seconds
         deadline = started + budget
         grace_deadline = deadline - min(SESSION_RESERVE_SECONDS, budget / 3)
-        user = session.user
         snapshot = Snapshot.take()
         instances = snapshot.spine_instances(self._settings.spine_apps)
         hooks = self._settings.hooks
@@ -154,12 +204,11 @@ class SessionRunner:
                 max_workers=len(instances) + len(hooks), thread_name_prefix="session-close"
             ) as pool:
                 app_futures = [
-                    pool.submit(close_spine_instance, instance, user.username, grace_deadline)
+                    pool.submit(close_spine_instance, instance, username, grace_deadline)
                     for instance in instances
                 ]
                 hook_futures = [
-                    pool.submit(run_hook, hook, user.username, user.domain, grace_deadline)
-                    for hook in hooks
+                    pool.submit(run_hook, hook, username, domain, grace_deadline) for hook in hooks
                 ]
                 for instance, future in zip(instances, app_futures, strict=True):
                     app_outcomes.append(
@@ -175,25 +224,18 @@ class SessionRunner:
                     )
         # looked at again: the session may have started processes while its apps were closing
         now = Snapshot.take(identities=False) if instances or hooks else snapshot
-        groups = [
-            SessionGroup(name, proc, now.session_members(proc.pid))
-            for name, proc in zip(session.names, session.procs, strict=True)
-        ]
-        session_outcomes = end_session_groups(groups, deadline)
+        rest = end_rest(now, deadline)
         report = AppsClosedReport.build(
-            user.username,
-            elapsed_ms(started),
-            (*app_outcomes, *session_outcomes),
-            tuple(hook_outcomes),
+            username, elapsed_ms(started), (*app_outcomes, *rest), tuple(hook_outcomes)
         )
         for app in report.apps:
             if app.result in ("forced", "failed"):
-                log.warning("%s (pid %d) of %s: %s", app.name, app.pid, user.username, app.result)
+                log.warning("%s (pid %d) of %s: %s", app.name, app.pid, username, app.result)
         for failed in report.failed_hooks:
-            log.warning("hook %s for %s: %s", failed.name, user.username, failed.detail)
+            log.warning("hook %s for %s: %s", failed.name, username, failed.detail)
         log.info(
             "closed %s's apps in %d ms: %d graceful, %d forced, %d hooks failed",
-            user.username,
+            username,
             report.duration_ms,
             report.graceful,
             report.forced,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from greeter.session.launcher import GREETER_VAR, greeter_alive
 from greeter.session.settings import SpineApp
 
 
@@ -143,6 +144,42 @@ class Snapshot:
         pids |= self.descendants(leader)
         pids.discard(leader)
         return [self.by_pid[pid] for pid in sorted(pids)]
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """A dead greeter's session, still running: whose it was, and its processes."""
+
+    user: str
+    domain: str
+    processes: tuple[Seen, ...]
+
+
+def find_leftovers(snapshot: Snapshot) -> Leftovers | None:
+    """Processes of sessions whose greeter died (a crash, kill -9) without ending them; their
+    environment says which greeter started them. A live greeter's sessions are not leftovers."""
+    found: dict[int, Seen] = {}
+    user = domain = ""
+    for seen in snapshot.by_pid.values():
+        if seen.uid != snapshot.uid:
+            continue
+        try:
+            env = psutil.Process(seen.pid).environ()
+        except psutil.Error:
+            continue
+        mark = env.get(GREETER_VAR)
+        if not mark or greeter_alive(mark):
+            continue
+        found[seen.pid] = seen
+        user = user or env.get("TAPKIOSK_USER", "")
+        domain = domain or env.get("TAPKIOSK_DOMAIN", "")
+    if not found:
+        return None
+    # children that cleared their environment still belong to the session
+    for pid in list(found):
+        for child in snapshot.descendants(pid):
+            found.setdefault(child, snapshot.by_pid[child])
+    return Leftovers(user, domain, tuple(found[pid] for pid in sorted(found)))
 
 
 def matches(app: SpineApp, seen: Seen) -> bool:

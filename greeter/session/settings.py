@@ -3,6 +3,7 @@
     [session]
     commands = [["/usr/bin/firefox", "--kiosk", "https://portal.example"]]
     close_budget_seconds = 15
+    lock_after_idle_seconds = 300    # 0: never lock for inactivity
 
     [[session.spine_app]]
     name = "Spine portal"
@@ -69,6 +70,8 @@ class SessionSettings:
     spine_apps: tuple[SpineApp, ...] = ()
     hooks: tuple[Hook, ...] = ()
     close_budget_seconds: float = DEFAULT_BUDGET_SECONDS
+    # lock the session after this long with no keyboard or pointer input; 0 never
+    lock_after_idle_seconds: float = 0.0
 
 
 def fill(template: tuple[str, ...], values: dict[str, str]) -> list[str]:
@@ -80,7 +83,10 @@ def parse(table: dict[str, Any], path: str) -> SessionSettings:
     """Read the `[session]` table; every mistake is a ConfigError naming file, key and fix."""
     prefix = "session."
     reject_unknown(
-        table, {"commands", "close_budget_seconds", "spine_app", "hook"}, path=path, prefix=prefix
+        table,
+        {"commands", "close_budget_seconds", "lock_after_idle_seconds", "spine_app", "hook"},
+        path=path,
+        prefix=prefix,
     )
     if "commands" not in table:
         raise ConfigError(
@@ -99,6 +105,16 @@ def parse(table: dict[str, Any], path: str) -> SessionSettings:
         for index, raw in enumerate(raw_commands)
     )
     budget = _positive(table, "close_budget_seconds", DEFAULT_BUDGET_SECONDS, path, prefix)
+    idle_lock = float(
+        get(table, "lock_after_idle_seconds", (int, float), 0, path=path, prefix=prefix)
+    )
+    if idle_lock < 0:
+        raise ConfigError(
+            path,
+            f"{prefix}lock_after_idle_seconds",
+            f"must be 0 or more, got {idle_lock:g}",
+            "use 0 to never lock for inactivity",
+        )
     spine_apps = tuple(
         _spine_app(raw, f"{prefix}spine_app[{index}].", path)
         for index, raw in enumerate(_tables(table, "spine_app", path, prefix))
@@ -110,7 +126,11 @@ def parse(table: dict[str, Any], path: str) -> SessionSettings:
     _unique_names([app.name for app in spine_apps], f"{prefix}spine_app", path)
     _unique_names([hook.name for hook in hooks], f"{prefix}hook", path)
     return SessionSettings(
-        commands=commands, spine_apps=spine_apps, hooks=hooks, close_budget_seconds=budget
+        commands=commands,
+        spine_apps=spine_apps,
+        hooks=hooks,
+        close_budget_seconds=budget,
+        lock_after_idle_seconds=idle_lock,
     )
 
 

@@ -168,16 +168,39 @@ def test_lockout_after_the_limit_and_admin_unlock(appliance_server: LocalApplian
         assert reply["attempts_left"] == left
     locked = kiosk.pin(reply["state"], "0000")
     assert locked["status"] == "locked"
-    assert locked["user"] == "alice"
+    assert locked["user"]["username"] == "alice"
     assert locked["until"].endswith("Z")
     # the right PIN does not help now; the card is refused at the tap
     assert kiosk.tap(ALICE)["status"] == "locked"
     assert "locked" in admin_ok(appliance_server, "user", "list")
+    assert "refused_locked kiosk=demo-kiosk user=alice" in admin_ok(appliance_server, "audit")
     admin_ok(appliance_server, "user", "unlock", "alice")
     assert kiosk.pin(kiosk.tap(ALICE)["state"], "1234")["status"] == "ok"
     audit = admin_ok(appliance_server, "audit", "--user", "alice")
     assert "lockout" in audit
     assert "admin_unlocked" in audit
+
+
+def test_wrong_passwords_lock_a_known_user_but_answer_like_an_unknown_one(
+    appliance_server: LocalAppliance, kiosk: Kiosk
+):
+    admin_ok(appliance_server, "policy", "set", "max_attempts=3")
+    for _ in range(2):
+        wrong = kiosk.password("bob", "not-his-password", "DEMO")
+        unknown = kiosk.password("nobody", "not-his-password", "DEMO")
+        # the same reply either way: a kiosk cannot tell which usernames exist
+        assert (
+            wrong
+            == unknown
+            == {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
+        )
+    locked = kiosk.password("bob", "not-his-password", "DEMO")
+    assert locked["status"] == "locked"
+    assert locked["user"]["username"] == "bob"
+    # now even the right password waits for the lockout to end
+    assert kiosk.password("bob", "bob-demo-pass", "DEMO")["status"] == "locked"
+    assert kiosk.password("nobody", "not-his-password", "DEMO")["status"] == "bad_factor"
+    assert "lockout" in admin_ok(appliance_server, "audit", "--user", "bob")
 
 
 def test_lockout_ends_by_itself(appliance_server: LocalAppliance, kiosk: Kiosk):
@@ -233,6 +256,9 @@ def test_revoked_card_and_disabled_user_are_denied(appliance_server: LocalApplia
     admin_ok(appliance_server, "user", "disable", "ravi@DEMO")
     assert kiosk.tap(RAVI)["reason"] == "user_disabled"
     assert kiosk.password("ravi", "ravi-demo-pass")["reason"] == "user_disabled"
+    audit = admin_ok(appliance_server, "audit")
+    assert '"reason": "card_revoked"' in audit
+    assert audit.count('denied kiosk=demo-kiosk user=ravi {"reason": "user_disabled"}') == 2
 
 
 def test_role_choice_and_kiosk_events(appliance_server: LocalAppliance, kiosk: Kiosk):
@@ -285,3 +311,18 @@ def test_audit_keeps_no_secret_or_raw_card_id(appliance_server: LocalAppliance, 
     assert "pin_bad" in audit
     for secret in (ALICE, NEW_CARD, "9876", "bob-demo-pass"):
         assert secret not in audit
+
+
+def test_one_state_token_raced_from_many_connections_wins_once(appliance_server: LocalAppliance):
+    from concurrent.futures import ThreadPoolExecutor
+
+    kiosks = [Kiosk(appliance_server) for _ in range(6)]
+    state = kiosks[0].tap(ALICE)["state"]
+    with ThreadPoolExecutor(len(kiosks)) as pool:
+        replies = list(pool.map(lambda k: k.post("/v1/auth", pin_body(state)), kiosks))
+    outcomes = sorted(
+        r.json()["status"] if r.status_code == 200 else r.json()["code"] for r in replies
+    )
+    assert outcomes == ["ok"] + ["state_invalid"] * 5
+    for kiosk in kiosks:
+        kiosk.close()

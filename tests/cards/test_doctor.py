@@ -52,6 +52,26 @@ def test_an_nfc_reader_held_by_another_program_is_explained(pcscd):
 
 
 def test_no_card_source_at_all_is_not_ok():
-    report = diagnose(CardSettings(pcsc=False))
+    report = diagnose(CardSettings(pcsc=False), find_usb=list)
     assert not report.ok
     assert "none configured" in report.render()
+
+
+def test_nfc_readers_on_usb_are_listed_and_the_pn533_trap_is_named(monkeypatch):
+    monkeypatch.setattr("greeter.cards.doctor._pn533_bound", lambda: True)
+    acr122 = (0x072F, 0x2200, 1, 5)
+    other = (0x1D6B, 0x0002, 1, 1)  # a root hub: not an NFC reader
+    report = diagnose(CardSettings(pcsc=False), find_usb=lambda: [acr122, other])
+    text = report.render()
+    assert "NFC reader usb:072f:2200 (acr122) on bus 001 device 005" in text
+    assert "attached but not in [cards] nfc" in text
+    assert "1d6b" not in text
+    assert "blacklist pn533_usb" in text
+
+
+def test_without_libusb_the_usb_listing_is_skipped_not_failed():
+    def no_libusb():
+        raise OSError("libusb not found")
+
+    report = diagnose(CardSettings(pcsc=False, nfc=("udp:localhost:9",)), find_usb=no_libusb)
+    assert "not listed (libusb not found)" in report.render()

@@ -126,10 +126,11 @@ def test_the_pn533_kernel_driver_fix_is_named(monkeypatch, tmp_path):
     driver = tmp_path / "pn533_usb"
     (driver / "1-1:1.0").mkdir(parents=True)
     monkeypatch.setattr("greeter.cards.nfc.PN533_DRIVER", driver)
-    service, message = open_fault("usb", OSError(errno.ENODEV, "No such device"))
-    assert service == "down"
-    assert "blacklist pn533_usb" in message
-    assert "/etc/modprobe.d" in message
+    fault = open_fault("usb", OSError(errno.ENODEV, "No such device"))
+    assert fault.service == "down"
+    assert "pn533_usb kernel driver" in fault.problem
+    assert "blacklist pn533_usb" in fault.fix
+    assert "/etc/modprobe.d" in fault.fix
 
 
 @pytest.mark.nfc

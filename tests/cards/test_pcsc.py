@@ -41,15 +41,16 @@ def watch(pcscd) -> Iterator:
 def test_a_tap_is_one_present_event_with_the_uid(pcscd, watch):
     sink = watch()
     reader = pcscd.readers[0]
+    inserted_at = time.monotonic()
     pcscd.card(reader, uid=UID).insert()
     event = sink.wait_event("present")
+    assert inserted_at < event.mono <= time.monotonic()
     assert (event.card_id, event.reader, event.source, event.kind) == (
         "04A1B2C3D4E5F6",
         reader.name,
         "pcsc",
         "contactless",
     )
-    assert abs(event.mono - time.monotonic()) < 5
 
 
 def test_a_card_resting_on_the_reader_is_one_tap_not_a_stream(pcscd, watch):

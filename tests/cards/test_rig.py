@@ -89,3 +89,25 @@ def test_a_card_resting_through_a_restart_is_back_afterwards(pcscd):
     pcscd.restart()
     assert card.inserted
     _wait_present(pcscd.readers[1].name)
+
+
+def test_a_port_taken_by_another_run_is_replaced_by_a_free_one(pcscd_socket_dir, tmp_path):
+    import socket
+
+    import tests.rig.pcsc as rig
+
+    with socket.socket() as other_run:
+        other_run.bind(("127.0.0.1", 0))
+        other_run.listen()
+        taken = other_run.getsockname()[1]
+        picks = iter([taken])
+        free = rig._free_port_pair
+        daemon = rig.IsolatedPcscd(pcscd_socket_dir, tmp_path / "conf")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(rig, "_free_port_pair", lambda: next(picks, None) or free())
+            daemon.start()
+        try:
+            assert len(daemon.readers) == 2
+            assert taken not in {r.port for r in daemon.readers}
+        finally:
+            daemon.close()

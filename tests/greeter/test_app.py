@@ -5,14 +5,16 @@ the event log on disk; an InlineExecutor (a real Executor with no event loop) ru
 from __future__ import annotations
 
 import json
+import logging
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import InlineExecutor, Kiosk
+from greeter.app import Kiosk
 from greeter.cards import CardEvent
 from greeter.config import load
 from greeter.flow.model import (
@@ -24,8 +26,11 @@ from greeter.flow.model import (
     RetryRequested,
     RoleChosen,
 )
+from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
+from tests.session.programs import Programs
+from tests.session.xvfb import xvfb
 
 ALICE = "04A1B2C3D4E5F6"
 CAROL = "04C0FFEE000001"
@@ -39,7 +44,14 @@ def appliance(tmp_path: Path) -> Iterator[LocalAppliance]:
 
 
 def write_config(
-    tmp_path: Path, url: str, ca: Path, secret: str, command: str, name: str = "demo-kiosk"
+    tmp_path: Path,
+    url: str,
+    ca: Path,
+    secret: str,
+    command: str,
+    name: str = "demo-kiosk",
+    extra: str = "",
+    lock_after_idle: float = 0,
 ) -> Path:
     (tmp_path / "kiosk.secret").write_text(secret)
     path = tmp_path / "greeter.toml"
@@ -57,7 +69,8 @@ pcsc = false
 [session]
 commands = [{command}]
 close_budget_seconds = 5
-"""
+lock_after_idle_seconds = {lock_after_idle}
+{extra}"""
     )
     return path
 
@@ -67,10 +80,22 @@ def tap(card_id: str, action: str = "present") -> CardEvent:
 
 
 def kiosk_for(
-    tmp_path: Path, appliance: LocalAppliance, command: str = '["sleep", "60"]'
+    tmp_path: Path,
+    appliance: LocalAppliance,
+    command: str = '["sleep", "60"]',
+    extra: str = "",
+    lock_after_idle: float = 0,
 ) -> tuple[Kiosk, InlineExecutor, Path]:
     config = load(
-        write_config(tmp_path, appliance.url, appliance.ca_path, appliance.kiosk_secret, command)
+        write_config(
+            tmp_path,
+            appliance.url,
+            appliance.ca_path,
+            appliance.kiosk_secret,
+            command,
+            extra=extra,
+            lock_after_idle=lock_after_idle,
+        )
     )
     executor = InlineExecutor()
     log_path = tmp_path / "events.jsonl"
@@ -82,7 +107,8 @@ def events(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appliance):
+def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appliance, caplog):
+    caplog.set_level(logging.WARNING, logger="greeter.app")
     kiosk, executor, log_path = kiosk_for(tmp_path, appliance)
     seen: list[str] = []
     kiosk.subscribe(lambda view: seen.append(view.screen))
@@ -125,6 +151,11 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
     finally:
         kiosk.close()
 
+    # every session event reached the appliance's audit trail
+    assert "unable to report" not in caplog.text
+    audit = appliance.admin("audit").stdout
+    assert "switched" in audit
+    assert "apps_closed" in audit
     lines = events(log_path)
     text = log_path.read_text()
     for secret in SECRETS:
@@ -155,6 +186,7 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
         "password",
         "enroll_pin",
         "notice",
+        "locked",  # alice's apps close behind the greeter
         "session",
         "locked",
         "session",
@@ -175,6 +207,66 @@ def test_a_session_that_ends_by_itself_returns_to_idle(tmp_path, appliance):
         kiosk.close()
     ended = [line for line in events(log_path) if line.get("action") == "ended"]
     assert ended[0]["user"] == "alice"
+
+
+def test_a_crashed_session_logs_its_closed_spine_app_then_ended(tmp_path, appliance):
+    programs = Programs(tmp_path)
+    # the desktop starts the user's Spine portal, then crashes: the portal must be closed
+    desktop = programs.app_command("desktop", "--spawn", "portal", "--exit-after", "1.5")
+    rule = json.dumps(programs.cmdline_rule("portal"))
+    kiosk, executor, log_path = kiosk_for(
+        tmp_path,
+        appliance,
+        command=json.dumps(desktop),
+        extra=f'[[session.spine_app]]\nname = "portal"\nmatch_cmdline = {rule}\n',
+    )
+    try:
+        kiosk.start()
+        kiosk.dispatch(tap(ALICE))
+        kiosk.dispatch(PinEntered("1234"))
+        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        assert kiosk.view.screen == "session"
+        assert executor.run_until(lambda: kiosk.view.screen == "idle", timeout=15)
+    finally:
+        kiosk.close()
+    assert programs.saved("portal") == "SIGTERM"
+    lines = [line for line in events(log_path) if line["event"] in ("apps_closed", "session")]
+    assert [(line["event"], line.get("action")) for line in lines] == [
+        ("session", "started"),
+        ("apps_closed", None),
+        ("session", "ended"),
+    ]
+    assert lines[1]["user"] == "alice"
+    assert lines[1]["graceful"] >= 1
+    assert "apps_closed" in appliance.admin("audit").stdout
+
+
+def test_a_session_left_alone_locks_and_keeps_running(tmp_path, appliance, monkeypatch):
+    with xvfb() as display:
+        monkeypatch.setenv("DISPLAY", display)
+        monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+        kiosk, executor, log_path = kiosk_for(
+            tmp_path, appliance, command='["sleep", "60"]', lock_after_idle=1
+        )
+        try:
+            kiosk.start()
+            kiosk.dispatch(tap(ALICE))
+            kiosk.dispatch(PinEntered("1234"))
+            kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+            assert kiosk.view.screen == "session"
+            signed_in = time.monotonic()
+            assert executor.run_until(lambda: kiosk.view.screen == "locked", timeout=15)
+            assert time.monotonic() - signed_in >= 0.9
+            assert kiosk.state.desktop is not None  # her session keeps running behind it
+            # her tap brings it back, and the clock starts again from there
+            kiosk.dispatch(tap(ALICE))
+            assert kiosk.view.screen == "session"
+            assert executor.run_until(lambda: kiosk.view.screen == "locked", timeout=15)
+        finally:
+            kiosk.close()
+    sessions = [line["action"] for line in events(log_path) if line["event"] == "session"]
+    assert sessions == ["started", "locked", "unlocked", "locked"]
+    assert "locked" in appliance.admin("audit").stdout
 
 
 def test_a_session_command_that_cannot_start_shows_session_failed(tmp_path, appliance):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.app import InlineExecutor
 from greeter.cli import main, write_demo_config
 from greeter.config import load
+from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
 
@@ -106,11 +106,13 @@ def test_doctor_reports_the_appliance_and_the_missing_readers(tmp_path, applianc
         tmp_path / "demo", appliance.url, appliance.ca_path, appliance.kiosk_name,
         appliance.kiosk_secret,
     )  # fmt: skip
-    assert main(["doctor", "--config", str(path)]) == 1  # pcsc off and nothing else: no reader
+    # the rig points PC/SC at its own pcscd socket, and no pcscd runs there: no reader
+    assert main(["doctor", "--config", str(path)]) == 1
     out = capsys.readouterr().out
     assert f"[ok  ] {appliance.url}: answers for kiosk {appliance.kiosk_name}" in out
     assert "Card readers" in out
-    assert "none configured" in out
+    assert "[FAIL] pcscd: not running" in out
+    assert "fix: start it" in out
 
 
 def test_doctor_with_an_unreachable_appliance(tmp_path, appliance, capsys):

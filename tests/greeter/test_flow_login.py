@@ -310,3 +310,15 @@ def test_the_same_card_read_twice_does_not_restart():
 def test_lock_requested_with_no_session_does_nothing():
     flow = FlowDriver()
     assert flow.send(LockRequested()) == []
+
+
+def test_a_missing_nfc_reader_is_reported_but_pcsc_still_reads_cards():
+    flow = FlowDriver()
+    flow.send(
+        ReaderStatus("pcsc", "ok", ("Reader 0",)),
+        ReaderStatus("nfc", "missing", (), "unable to open the NFC reader usb: plug it in"),
+    )
+    assert flow.view.readers_ok
+    assert flow.view.reader_message == "unable to open the NFC reader usb: plug it in"
+    flow.send(ReaderStatus("pcsc", "down", (), "pcscd is not running"))
+    assert not flow.view.readers_ok

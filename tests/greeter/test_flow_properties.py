@@ -11,6 +11,7 @@ from greeter.flow.inputs import (
     AppsClosed,
     BackendFailed,
     BackendReplied,
+    InactivityTimedOut,
     SessionExited,
     SessionStarted,
     SessionSwitched,
@@ -77,6 +78,8 @@ plain_events = st.sampled_from(
         SessionStarted(samples.session("bob")),
         SessionSwitched(samples.session(), samples.session("bob"), AppsClosed("alice", 1, 0, 9)),
         SessionExited(samples.session(), 0),
+        SessionExited(samples.session(), 3, AppsClosed("alice", 1, 1, 9)),
+        InactivityTimedOut(),
         *(TimerFired(name) for name in ("busy", "call", "entry", "error", "kiosk")),
     ]
 )

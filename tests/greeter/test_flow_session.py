@@ -8,6 +8,7 @@ from greeter.flow import samples
 from greeter.flow.effects import LockScreen, Log, Report, StartSession, SwitchSession, UnlockScreen
 from greeter.flow.inputs import (
     AppsClosed,
+    InactivityTimedOut,
     SessionExited,
     SessionStarted,
     SessionStartFailed,
@@ -86,6 +87,88 @@ def test_lock_requested_locks():
     assert flow.view.screen == "locked"
 
 
+def test_inactivity_locks_a_session_in_view_like_the_lock_hotkey():
+    flow = alice_signed_in()
+    effects = flow.send(InactivityTimedOut())
+    assert LockScreen() in effects
+    assert flow.view.screen == "locked"
+    assert flow.state.desktop is not None  # the session keeps running
+    assert logged(effects, "session") == [{"event": "session", "action": "locked", "user": "alice"}]
+    reports = [e.as_dict() for e in effects if isinstance(e, Report)]
+    assert reports == [
+        {"event": "session", "action": "locked", "user": "alice", "session": "s_alice"}
+    ]
+    # her tap brings the session back
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok(session_id="s_alice_2"))
+    assert flow.view.screen == "session"
+
+
+def idle_kiosk() -> FlowDriver:
+    return FlowDriver()
+
+
+def locked_session() -> FlowDriver:
+    flow = alice_signed_in()
+    flow.send(LockRequested())
+    return flow
+
+
+def starting_session() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok())
+    return flow
+
+
+def pin_entry_at_idle() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.need_pin())
+    return flow
+
+
+def tap_over_pin_entry() -> FlowDriver:
+    flow = alice_signed_in()
+    flow.send(samples.tap(samples.BOB_CARD))
+    flow.reply(samples.need_pin("bob"))
+    return flow
+
+
+def switching() -> FlowDriver:
+    flow = tap_over_pin_entry()
+    flow.send(PinEntered("4321"))
+    flow.reply(samples.ok("bob"))
+    return flow
+
+
+def error_screen() -> FlowDriver:
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.NEW_CARD))
+    flow.reply(samples.unknown_card(allowed=False))
+    return flow
+
+
+@pytest.mark.parametrize(
+    ("setup", "screen"),
+    [
+        (idle_kiosk, "idle"),
+        (locked_session, "locked"),
+        (starting_session, "session"),
+        (pin_entry_at_idle, "pin"),
+        (tap_over_pin_entry, "pin"),
+        (switching, "locked"),
+        (error_screen, "error"),
+    ],
+)
+def test_inactivity_outside_a_session_in_view_is_ignored(setup, screen):
+    flow = setup()
+    before = flow.state
+    assert flow.view.screen == screen
+    assert flow.send(InactivityTimedOut()) == []
+    assert flow.state == before
+
+
 def test_pulling_the_contact_card_locks():
     flow = alice_signed_in(kind="contact")
     flow.send(samples.tap(samples.ALICE_CARD, kind="contact", action="removed"))
@@ -135,6 +218,10 @@ def test_tap_over_authenticates_the_new_user_then_switches():
     flow.send(PinEntered("4321"))
     effects = flow.reply(samples.ok("bob"))
     assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
+    # alice's apps are closing: the greeter stays over her desktop with a spinner
+    assert flow.view.screen == "locked"
+    assert flow.view.busy
+    assert flow.view.switching
     assert flow.state.desktop is not None
     assert flow.state.desktop.username == "alice"  # until the runner says it switched
 
@@ -217,6 +304,19 @@ def test_session_exit_goes_back_to_idle_and_is_reported():
     assert any(isinstance(e, Report) for e in effects)
 
 
+def test_a_crashed_session_logs_and_reports_its_apps_closed_before_ended():
+    flow = alice_signed_in()
+    effects = flow.send(SessionExited(samples.session(), 3, AppsClosed("alice", 2, 1, 900)))
+    assert flow.view.screen == "idle"
+    lines = [e.as_dict() for e in effects if isinstance(e, Log)]
+    assert [line["event"] for line in lines] == ["apps_closed", "session"]
+    assert lines[0] == {"event": "apps_closed", "user": "alice", "graceful": 2, "forced": 1}
+    reports = [e.as_dict() for e in effects if isinstance(e, Report)]
+    assert reports[0]["event"] == "apps_closed"
+    assert reports[0]["duration_ms"] == 900
+    assert reports[1]["action"] == "ended"
+
+
 def test_exit_of_an_unknown_session_is_ignored():
     flow = alice_signed_in()
     assert flow.send(SessionExited(samples.session("zed"), 0)) == []
@@ -264,3 +364,20 @@ def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
     assert desktop is not None
     assert desktop.card is not None
     assert desktop.card.card_id == samples.ALICE_CARD
+
+
+def test_password_login_over_a_locked_session_switches_user():
+    flow = alice_signed_in()
+    flow.send(LockRequested())
+    assert flow.view.can_password_login
+    flow.send(PasswordLoginRequested(), PasswordSubmitted("bob", "pw", "DEMO"))
+    assert flow.view.screen == "password"
+    effects = flow.reply(samples.ok("bob"))
+    assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
+
+
+def test_role_and_notice_screens_show_the_entry_timeout():
+    flow = FlowDriver()
+    flow.send(samples.tap(samples.ALICE_CARD))
+    flow.reply(samples.ok(roles=(samples.CLINICAL, samples.ADMIN), role=None))
+    assert flow.view.entry_timeout == 60

@@ -8,21 +8,27 @@ Use in a conftest.py: `from tests.rig.appliance import appliance_server  # noqa:
 
 `appliance_server` is per test (its own state dir, so tests may lock users or change policy);
 `appliance_server_shared` is one per test session, for tests that only read. Both hash with a
-cheap Argon2id cost so start-up is quick; `tests/appliance` covers the real cost.
+cheap Argon2id cost so start-up is quick (`tests/appliance` covers the real cost) and allow
+200 requests/s per kiosk. Requests must pass `verify=str(server.ca_path)` per request:
+REQUESTS_CA_BUNDLE in the environment overrides a Session's `verify`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from appliance.local import LocalAppliance, start_local_appliance
 
 
-def start_demo_appliance(state_dir: Path, **options: object) -> LocalAppliance:
-    return start_local_appliance(state_dir, seed_demo=True, fast_hashing=True, **options)  # type: ignore[arg-type]
+def start_demo_appliance(state_dir: Path, **options: Any) -> LocalAppliance:
+    """Demo users, cheap hashing and a rate limit no test trips by accident (pass
+    `rate_limit=(per_second, burst)` to test limiting)."""
+    options.setdefault("rate_limit", (200.0, 400))
+    return start_local_appliance(state_dir, seed_demo=True, fast_hashing=True, **options)
 
 
 @pytest.fixture

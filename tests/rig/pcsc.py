@@ -16,8 +16,9 @@ Why it is built this way (pcsc-lite 1.9.9 as shipped by Debian, verified here):
   `add_reader()`/`remove_reader()` therefore rewrite reader.conf.d and restart pcscd; a client
   sees the service go away and come back with a different reader list.
 - libpcsclite reads `PCSCLITE_CSOCK_NAME` once per process, on first use, and caches it. So the
-  socket path is fixed for the whole test process (`pcscd_socket_dir`, session scope) and every
-  test's pcscd is started on that same path.
+  socket path is fixed for the whole test process and set when this module is imported (a
+  conftest importing the fixtures does that at collection, before any test runs); every test's
+  pcscd is started on that same path.
 
 How another test uses it (in its conftest.py: `from tests.rig.pcsc import pcscd,
 pcscd_socket_dir  # noqa: F401`):
@@ -29,14 +30,14 @@ pcscd_socket_dir  # noqa: F401`):
         card.insert()                                  # removed again at teardown
         ...pyscard in this process already talks to this pcscd (env set by the fixture)...
 
-A child process (the greeter under test, a bench) needs `env={**os.environ, **pcscd.env}`.
-The fixture sets `PCSCLITE_CSOCK_NAME` in `os.environ` before anything in the process touches
-libpcsclite; if something did earlier, the fixture fails with that explanation.
+A child process (the greeter under test, a bench) needs `env={**os.environ, **pcscd.env}`
+(os.environ already carries it). If libpcsclite was used before this module was imported, the
+fixture fails with that explanation.
 """
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import ctypes
 import os
 import shutil
@@ -70,6 +71,10 @@ class VpcdReader:
 
 
 class PcscdError(RuntimeError):
+    pass
+
+
+class _PortTaken(PcscdError):
     pass
 
 
@@ -189,6 +194,19 @@ class IsolatedPcscd:
             return
         if not self._labels:
             self._write_reader("A")
+        for _attempt in range(3):
+            self._launch()
+            try:
+                self._wait_ready(timeout)
+                return
+            except _PortTaken:
+                # another run took a port between our probe and vpcd's bind: new ports
+                self.stop()
+                for label in list(self._labels):
+                    self._write_reader(label)
+        raise PcscdError("unable to start pcscd: vpcd could not bind its ports three times")
+
+    def _launch(self) -> None:
         self.socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         for stale in ("pcscd.comm", "pcscd.pid"):
             (self.socket_dir / stale).unlink(missing_ok=True)
@@ -206,17 +224,17 @@ class IsolatedPcscd:
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
-                preexec_fn=_die_with_parent,
+                preexec_fn=_die_with_parent,  # a prctl only: safe between fork and exec
             )
         finally:
             if self.debug_log:
                 log.close()
-        self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         expected = {f"Tapkiosk vpcd {label} " for label in self._labels}
         names: list[str] | None = None
+        answered_at: float | None = None
         pause = threading.Event()
         while time.monotonic() < deadline:
             if self._process is not None and self._process.poll() is not None:
@@ -230,6 +248,12 @@ class IsolatedPcscd:
                 ):
                     self.readers = self._slots(names)
                     return
+                if names is not None:
+                    # pcscd adds serial readers before it listens: one still missing after a
+                    # moment failed to start, and a taken port is the usual reason
+                    answered_at = answered_at or time.monotonic()
+                    if time.monotonic() - answered_at > 1.0:
+                        raise _PortTaken(names)
             pause.wait(0.02)
         self.stop()
         if names is None and self.socket_path.exists():
@@ -287,22 +311,29 @@ class IsolatedPcscd:
         self.stop()
 
 
-@pytest.fixture(scope="session")
-def pcscd_socket_dir() -> Iterator[Path]:
-    """This process's pcscd socket directory; sets PCSCLITE_CSOCK_NAME before pyscard runs."""
-    if not have_pcscd():
-        pytest.skip("pcscd, vsmartcard-vpcd or unshare is not installed")
+def _claim_socket_dir() -> Path:
+    """This process's pcscd socket directory, put in PCSCLITE_CSOCK_NAME right away."""
     preset = os.environ.get(SOCKET_ENV)
     if preset:
-        yield Path(preset).parent
-        return
+        return Path(preset).parent
     directory = Path(tempfile.mkdtemp(prefix="tk-pcscd-"))
     os.environ[SOCKET_ENV] = str(directory / "pcscd.comm")
-    try:
-        yield directory
-    finally:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(directory)
+    atexit.register(shutil.rmtree, directory, True)
+    return directory
+
+
+# At import, i.e. when a conftest collects this module: before any test in this process can
+# touch libpcsclite, which caches the socket path on first use. It also keeps every test
+# away from a system pcscd, fixture or not.
+SOCKET_DIR = _claim_socket_dir()
+
+
+@pytest.fixture(scope="session")
+def pcscd_socket_dir() -> Path:
+    """This process's pcscd socket directory (PCSCLITE_CSOCK_NAME points into it)."""
+    if not have_pcscd():
+        pytest.skip("pcscd, vsmartcard-vpcd or unshare is not installed")
+    return SOCKET_DIR
 
 
 @pytest.fixture

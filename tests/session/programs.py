@@ -125,3 +125,18 @@ def wait_for_file(path: Path, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"{path.name} did not appear within {timeout} s")
         time.sleep(0.02)
+
+
+# a greeter in a process of its own: starts a session for alice, says so, then waits; SIGTERM
+# shuts it down properly, SIGKILL is the crash that leaves her session running
+GREETER = r"""
+import json, signal, sys
+from greeter.session import SessionRunner, SessionSettings, SessionUser
+commands = tuple(tuple(command) for command in json.loads(sys.argv[1]))
+runner = SessionRunner(SessionSettings(commands=commands), lambda user, code: None)
+runner.start(SessionUser("alice", "NHS", "Alice Example", None, "crashed-1"))
+signal.signal(signal.SIGTERM, lambda *_: (runner.stop(), sys.exit(0)))
+print("started", flush=True)
+while True:
+    signal.pause()
+"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,12 +14,16 @@ import pytest
 
 from greeter.session import Hook, SessionSettings, SessionStartError, SpineApp
 from tests.session.conftest import ALICE, BOB, spine_app
+from tests.session.programs import GREETER
 
 
 def test_session_gets_the_users_environment_in_its_own_process_group(programs, make_runner):
     runner = make_runner(SessionSettings(commands=(programs.app_command("portal"),)))
     runner.start(ALICE)
     ready = programs.ready("portal")
+    # which greeter started it: a greeter restarted after a crash closes a dead one's session
+    greeter = ready["env"].pop("TAPKIOSK_GREETER")
+    assert greeter == f"{os.getpid()}@{psutil.Process().create_time()!r}"
     assert ready["env"] == {
         "TAPKIOSK_USER": "alice",
         "TAPKIOSK_DOMAIN": "NHS",
@@ -380,3 +385,84 @@ def test_hook_that_does_not_exist_is_reported_not_fatal(programs, make_runner):
         "unable to run hook: /nonexistent/close-java: not found",
     )
     assert programs.saved("session") == "SIGTERM"
+
+
+def start_other_greeter(programs, *names: str) -> subprocess.Popen[str]:
+    """A greeter process of its own running alice's session (desktop + portal)."""
+    script = programs.dir / "other_greeter.py"
+    script.write_text(GREETER)
+    desktop = programs.app_command(names[0], "--spawn", names[1])
+    greeter = subprocess.Popen(
+        [sys.executable, str(script), json.dumps([desktop])], stdout=subprocess.PIPE, text=True
+    )
+    assert greeter.stdout is not None
+    assert greeter.stdout.readline() == "started\n"
+    for name in names:
+        programs.ready(name)
+    return greeter
+
+
+def test_a_crashed_greeters_session_is_closed_before_the_next_one_starts(
+    programs, make_runner, bystanders
+):
+    crashed = start_other_greeter(programs, "old-desktop", "old-portal")
+    bystanders.append(crashed)
+    crashed.kill()  # the greeter dies; alice's desktop and portal run on
+    crashed.wait()
+    java_out = str(programs.dir / "java.out")
+    settings = SessionSettings(
+        commands=(programs.app_command("session"),),
+        spine_apps=(spine_app(programs, "old-portal"),),
+        hooks=(Hook("java", (sys.executable, str(programs.hook), java_out, "{user}", "ok"), 5),),
+    )
+    runner = make_runner(settings)
+
+    runner.start(BOB)
+
+    # before bob's session started, alice's was closed as a switch would: work saved, hooks run
+    assert programs.saved("old-portal") == "SIGTERM"
+    assert programs.saved("old-desktop") == "SIGTERM"
+    assert (programs.dir / "java.out").read_text() == "alice alice"
+    report = runner.last_report
+    assert report is not None
+    assert (report.user, report.graceful, report.forced) == ("alice", 2, 0)
+    assert programs.ready("session")["env"]["TAPKIOSK_USER"] == "bob"
+
+
+def test_a_live_greeters_session_is_not_a_leftover(programs, make_runner, bystanders):
+    other = start_other_greeter(programs, "their-desktop", "their-portal")
+    bystanders.append(other)
+    desktop = programs.ready("their-desktop")["pid"]
+    runner = make_runner(SessionSettings(commands=(programs.app_command("session"),)))
+
+    runner.start(BOB)
+    programs.ready("session")
+
+    assert runner.last_report is None
+    assert psutil.Process(desktop).status() != psutil.STATUS_ZOMBIE
+    other.terminate()  # it ends its own session on the way out
+    assert other.wait(timeout=10) == 0
+    assert programs.saved("their-portal") == "SIGTERM"
+    assert programs.saved("their-desktop") == "SIGTERM"
+
+
+def test_a_session_command_that_is_itself_a_spine_app(programs, make_runner, exits):
+    # the shipped config: the kiosk browser is the session and the Spine portal at once
+    runner = make_runner(
+        SessionSettings(
+            commands=(programs.app_command("browser"),),
+            spine_apps=(spine_app(programs, "browser"),),
+        )
+    )
+    runner.start(ALICE)
+    programs.ready("browser")
+
+    report = runner.end()
+
+    assert programs.saved("browser") == "SIGTERM"
+    assert [(app.kind, app.result) for app in report.apps] == [
+        ("spine_app", "graceful"),
+        ("session", "gone"),
+    ]
+    assert (report.graceful, report.forced) == (1, 0)
+    assert exits.calls == []

@@ -17,6 +17,7 @@ GOOD = """
 [session]
 commands = [["/usr/bin/firefox", "--kiosk", "https://portal.example/{user}"], ["/usr/bin/tray"]]
 close_budget_seconds = 12
+lock_after_idle_seconds = 300
 
 [[session.spine_app]]
 name = "Spine portal"
@@ -47,6 +48,7 @@ def test_a_full_section_reads_as_written():
         ("/usr/bin/tray",),
     )
     assert settings.close_budget_seconds == 12.0
+    assert settings.lock_after_idle_seconds == 300.0
     portal, ice = settings.spine_apps
     assert (portal.name, portal.match_exe, portal.match_cmdline) == (
         "Spine portal",
@@ -66,6 +68,7 @@ def test_a_full_section_reads_as_written():
 def test_defaults_for_a_minimal_section():
     settings = parse({"commands": [["/usr/bin/vdi"]]}, PATH)
     assert (settings.spine_apps, settings.hooks, settings.close_budget_seconds) == ((), (), 15.0)
+    assert settings.lock_after_idle_seconds == 0  # no inactivity lock unless IT asks for one
 
 
 def cmd(**extra: Any) -> dict[str, Any]:
@@ -90,6 +93,9 @@ MISTAKES = [
     (cmd(comands=1), "session.comands", "unknown key"),
     (cmd(close_budget_seconds=0), "session.close_budget_seconds", "more than 0"),
     (cmd(close_budget_seconds=True), "session.close_budget_seconds", "true/false"),
+    (cmd(lock_after_idle_seconds=-5), "session.lock_after_idle_seconds", "0 or more"),
+    (cmd(lock_after_idle_seconds="5m"), "session.lock_after_idle_seconds", "int or float"),
+    (cmd(lock_after_idle_seconds=False), "session.lock_after_idle_seconds", "true/false"),
     (cmd(spine_app=[{"match_exe": "f"}]), APP0 + "name", "missing"),
     (cmd(spine_app=[{"name": "a"}]), APP0 + "match_exe", "exactly one"),
     (app(match_cmdline="f"), APP0 + "match_exe", "exactly one"),

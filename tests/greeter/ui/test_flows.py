@@ -135,11 +135,6 @@ def test_carol_sets_her_pin_and_is_warned_her_smartcard_expires(kiosk, pcscd):
     kiosk.wait_session_for("carol")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract mismatch: the appliance sends locked.user as a string, greeter.flow.parse "
-    "wants an object (docs/api.md does not say which); the kiosk shows bad_reply instead",
-)
 def test_wrong_pins_count_down_then_lock_the_user_out(kiosk, pcscd, appliance_server):
     appliance_server.admin("policy", "set", "max_attempts=3")
     card = tap(pcscd, ALICE)

@@ -1,0 +1,299 @@
+"""Load on a real appliance over loopback HTTPS: 50 kiosks, 10,000 users, 20,000 cards.
+
+Prints one JSON object: card lookups/s with p50/p99, card+PIN logins/s with p50/p99 (the PIN
+step and the whole login), and, measured in the same run, the single-core Argon2id verify
+rate, so the PIN-login goal (>= 80% of cores x that rate) is checked against this machine.
+
+    .venv/bin/python bench/appliance_load.py [--seconds 12] [--kiosks 50] [--workers N]
+
+Seeding is quick: users, cards and PINs are bulk-inserted; PIN verifiers (Argon2id of the PIN
+with its own salt) are computed in parallel, a pool of 256 distinct ones shared round-robin,
+since computing 10,000 at the product cost would take minutes and measure nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import ssl
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import psutil
+from sqlalchemy import insert, update
+
+from appliance.admin import add_kiosk
+from appliance.audit import Auditor
+from appliance.bootstrap import initialise
+from appliance.config import HashCost
+from appliance.db import make_engine, session_factory
+from appliance.hashing import check_verifier, make_verifier
+from appliance.local import start_local_appliance
+from appliance.store import Card, PinVerifier, Policy, User
+
+PIN = "1234"
+DISTINCT_VERIFIERS = 256
+
+
+def argon2_single_core_rate(cost: HashCost, seconds: float = 2.0) -> float:
+    verifier = make_verifier(PIN, cost)
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        check_verifier(PIN, verifier)
+        done += 1
+    return done / (time.perf_counter() - start)
+
+
+def seed(state_dir: Path, users: int, cards_per_user: int, kiosks: int) -> dict[str, Any]:
+    settings = initialise(
+        state_dir, extra_config={"rate_limit": {"per_second": 1e6, "burst": 1_000_000}}
+    )
+    started = time.perf_counter()
+    with ThreadPoolExecutor(os.cpu_count() or 2) as pool:  # Argon2id releases the GIL
+        verifiers = list(
+            pool.map(lambda _: make_verifier(PIN, settings.hash_cost), range(DISTINCT_VERIFIERS))
+        )
+    now = dt.datetime.now(dt.UTC)
+    engine = make_engine(settings.db_url)
+    secrets: dict[str, str] = {}
+    with session_factory(engine)() as db:
+        db.execute(
+            insert(User),
+            [
+                {
+                    "id": i + 1, "username": f"user{i:05d}", "domain": "BENCH",
+                    "display_name": f"User {i}", "disabled": False,
+                    "registration_authority": False, "policy_name": "default",
+                    "failed_attempts": 0,
+                }
+                for i in range(users)
+            ],
+        )  # fmt: skip
+        db.execute(
+            insert(PinVerifier),
+            [
+                {"user_id": i + 1, "verifier": verifiers[i % DISTINCT_VERIFIERS], "set_at": now}
+                for i in range(users)
+            ],
+        )
+        db.execute(
+            insert(Card),
+            [
+                {
+                    "card_id": f"04{i:06X}{c:06X}", "user_id": i + 1, "enrolled_at": now,
+                    "enrolled_kiosk": "bench",
+                }
+                for i in range(users)
+                for c in range(cards_per_user)
+            ],
+        )  # fmt: skip
+        # no tap-and-go: every login in the bench is a full card + PIN login
+        db.execute(update(Policy).where(Policy.name == "default").values(grace_seconds=0))
+        for k in range(kiosks):
+            secrets[f"bench-{k:02d}"] = add_kiosk(db, f"bench-{k:02d}", Auditor(settings.secret))
+        db.commit()
+    engine.dispose()
+    return {"secrets": secrets, "seed_seconds": round(time.perf_counter() - started, 1)}
+
+
+class KioskClient:
+    """One kiosk: a keep-alive HTTPS connection, HTTP/1.1 by hand on asyncio streams (50 of
+    them in one thread cost the shared CPUs far less than 50 threads of an HTTP library)."""
+
+    def __init__(self, host: str, port: int, context: ssl.SSLContext, name: str, secret: str):
+        self.host, self.port, self.context = host, port, context
+        self.head = (
+            f"POST /v1/auth HTTP/1.1\r\nHost: {host}:{port}\r\nX-Kiosk: {name}\r\n"
+            f"Authorization: Bearer {secret}\r\nContent-Type: application/json\r\n"
+        ).encode()
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, ssl=self.context
+        )
+
+    async def auth(self, body: dict[str, Any]) -> tuple[dict[str, Any], float]:
+        assert self.reader is not None
+        assert self.writer is not None
+        payload = json.dumps(body).encode()
+        start = time.perf_counter()
+        self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(payload) + payload)
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in header.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        data = await self.reader.readexactly(length)
+        elapsed = time.perf_counter() - start
+        if not header.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"unable to log in: {header[:40]!r} {data[:200]!r}")
+        return json.loads(data), elapsed
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError, ssl.SSLError):
+                await self.writer.wait_closed()
+
+
+async def run_phase(
+    clients: list[KioskClient],
+    args: argparse.Namespace,
+    with_pin: bool,
+    server_pids: list[int],
+    paced_total_rate: float | None = None,
+) -> dict[str, Any]:
+    """Closed loop (each kiosk asks again as soon as answered: the most the server does), or
+    paced: the kiosks together tap at `paced_total_rate`, which is how latency at a given
+    load is measured (a closed loop of 50 has a mean latency of 50 / throughput by design)."""
+    taps: list[float] = []
+    pins: list[float] = []
+    logins: list[float] = []
+    errors: list[str] = []
+    deadline = time.perf_counter() + args.seconds
+
+    async def kiosk_loop(client: KioskClient, seed_value: int) -> None:
+        rng = random.Random(seed_value)
+        interval = len(clients) / paced_total_rate if paced_total_rate else 0.0
+        next_at = time.perf_counter() + rng.random() * interval
+        try:
+            while time.perf_counter() < deadline:
+                if interval:
+                    await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                    next_at += interval
+                user = rng.randrange(args.users)
+                card = f"04{user:06X}{rng.randrange(args.cards_per_user):06X}"
+                reply, tap_time = await client.auth({"factor": {"type": "card", "id": card}})
+                taps.append(tap_time)
+                if reply["status"] != "continue":
+                    raise RuntimeError(f"unable to look up a card: {reply['status']}")
+                if with_pin:
+                    body = {"state": reply["state"], "factor": {"type": "pin", "value": PIN}}
+                    done, pin_time = await client.auth(body)
+                    if done["status"] != "ok":
+                        raise RuntimeError(f"unable to log in: {done['status']}")
+                    pins.append(pin_time)
+                    logins.append(tap_time + pin_time)
+        except (OSError, RuntimeError, asyncio.IncompleteReadError) as error:
+            errors.append(str(error))
+
+    cpu_before = server_cpu(server_pids)
+    started = time.perf_counter()
+    await asyncio.gather(*(kiosk_loop(client, n) for n, client in enumerate(clients)))
+    elapsed = time.perf_counter() - started
+    cpu = server_cpu(server_pids) - cpu_before
+    result: dict[str, Any] = {
+        "seconds": round(elapsed, 2),
+        "errors": errors[:3],
+        # the server's CPU per request: other loads on a shared machine move it far less
+        # than they move the rates
+        "server_cpu_ms_per_request": round(cpu / max(len(taps) + len(pins), 1) * 1000, 2),
+    }
+    if with_pin:
+        result |= {
+            "logins_per_s": round(len(logins) / elapsed, 1),
+            "pin_step": summary(pins),
+            "whole_login": summary(logins),
+        }
+    else:
+        result |= {"lookups_per_s": round(len(taps) / elapsed, 1), "latency": summary(taps)}
+    return result
+
+
+def server_cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            times = psutil.Process(pid).cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def server_processes(root_pid: int) -> list[int]:
+    return [root_pid, *(child.pid for child in psutil.Process(root_pid).children(recursive=True))]
+
+
+async def load(
+    url: str, ca: Path, secrets: dict[str, str], args: argparse.Namespace, pids: list[int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    context = ssl.create_default_context(cafile=str(ca))
+    host, port = url.removeprefix("https://").split(":")
+    clients = [KioskClient(host, int(port), context, name, sec) for name, sec in secrets.items()]
+    await asyncio.gather(*(client.connect() for client in clients))
+    lookups = await run_phase(clients, args, False, pids)
+    paced = await run_phase(clients, args, False, pids, paced_total_rate=args.paced_rate)
+    logins = await run_phase(clients, args, True, pids)
+    await asyncio.gather(*(client.close() for client in clients))
+    lookups["paced"] = {"target_per_s": args.paced_rate} | paced
+    return lookups, logins
+
+
+def summary(samples: list[float]) -> dict[str, Any]:
+    if len(samples) < 2:
+        return {"count": len(samples)}
+    cuts = statistics.quantiles(samples, n=100)
+    return {
+        "count": len(samples),
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=12.0, help="per phase")
+    parser.add_argument("--kiosks", type=int, default=50)
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--cards-per-user", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--paced-rate", type=float, default=500.0, help="lookups/s, all kiosks")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    cost = HashCost()
+    single_rate = argon2_single_core_rate(cost)
+    with tempfile.TemporaryDirectory(prefix="appliance-bench-") as tmp:
+        state_dir = Path(tmp) / "state"
+        seeded = seed(state_dir, args.users, args.cards_per_user, args.kiosks)
+        with start_local_appliance(
+            state_dir, workers=args.workers, kiosk_name="bench-admin"
+        ) as server:
+            pids = server_processes(server.process.pid)
+            lookups, logins = asyncio.run(
+                load(server.url, server.ca_path, seeded["secrets"], args, pids)
+            )
+    goal_rate = 0.8 * cores * single_rate
+    report = {
+        "machine": {"cores": cores, "server_workers": args.workers,
+                    "load_average_1m_after": round(os.getloadavg()[0], 2)},
+        "data": {"users": args.users, "cards": args.users * args.cards_per_user,
+                 "kiosks": args.kiosks, "seed_seconds": seeded["seed_seconds"]},
+        "argon2id": {"memory_kib": cost.memory_kib, "iterations": cost.iterations,
+                     "lanes": cost.lanes, "single_core_verify_per_s": round(single_rate, 1)},
+        "card_lookups": lookups,
+        "card_pin_logins": logins,
+        "goals": {
+            "pin_logins_per_s_needed": round(goal_rate, 1),
+            "pin_logins_met": logins.get("logins_per_s", 0) >= goal_rate,
+            "lookups_met": lookups["paced"].get("lookups_per_s", 0) >= 0.98 * args.paced_rate
+            and lookups["paced"].get("latency", {}).get("p99_ms", 1e9) < 50,
+        },
+    }  # fmt: skip
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

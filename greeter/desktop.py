@@ -1,0 +1,86 @@
+"""The user's desktop session as the Kiosk sees it: the `Sessions` port and its implementation
+on the session helper's `SessionRunner`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from greeter.flow.inputs import AppsClosed
+from greeter.flow.wire import SessionInfo
+from greeter.session import SessionRunner, SessionSettings, SessionStartError, SessionUser
+
+
+class SessionError(Exception):
+    """A session could not start; `str()` is a plain sentence for the screen."""
+
+
+class Sessions(Protocol):
+    """Starting and switching the user's desktop session (blocking; run in the background)."""
+
+    def start(self, session: SessionInfo) -> None:
+        """Start `session`'s desktop; raises SessionError."""
+
+    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
+        """Close `previous`'s apps, end its session, start `new`'s; raises SessionError."""
+
+
+class RunnerSessions:
+    """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
+    in the one background job, so the next user never sees the previous user's apps."""
+
+    def __init__(self, settings: SessionSettings) -> None:
+        self._runner = SessionRunner(settings, self._exited)
+        self._lock = threading.Lock()
+        self._sessions: dict[str, SessionInfo] = {}
+        # set by whoever owns the Kiosk: where a session that ended by itself is reported
+        self.on_exit: Callable[[SessionInfo, int, AppsClosed | None], None] = (
+            lambda session, code, apps: None
+        )
+
+    def start(self, session: SessionInfo) -> None:
+        user = SessionUser(
+            username=session.user.username,
+            domain=session.user.domain,
+            display_name=session.user.display_name,
+            role=session.spine.role,
+            session_id=session.id,
+        )
+        with self._lock:
+            self._sessions[session.id] = session
+        try:
+            self._runner.start(user)
+        except SessionStartError as error:
+            with self._lock:
+                self._sessions.pop(session.id, None)
+            raise SessionError(str(error)) from None
+
+    def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
+        report = self._runner.end()
+        with self._lock:
+            self._sessions.pop(previous.id, None)
+        self.start(new)
+        return AppsClosed(
+            report.user or previous.user.username,
+            report.graceful,
+            report.forced,
+            report.duration_ms,
+        )
+
+    def stop(self) -> None:
+        """Greeter shutdown: end the running session (its apps close as on a switch)."""
+        self._runner.stop()
+
+    def _exited(self, user: SessionUser, code: int) -> None:
+        # on the runner's watcher thread
+        with self._lock:
+            session = self._sessions.pop(user.session_id, None)
+        if session is None:
+            return
+        # the runner closed the session's apps before calling us: that report goes with the exit
+        report = self._runner.last_report
+        apps = None
+        if report is not None and report.user == user.username:
+            apps = AppsClosed(report.user, report.graceful, report.forced, report.duration_ms)
+        self.on_exit(session, code, apps)

@@ -1,0 +1,101 @@
+"""Directory users: password checks by binding to a real slapd as the user (StartTLS, LDAPS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from appliance.local import LocalAppliance
+from tests.appliance.kiosk_client import Kiosk
+from tests.rig.appliance import start_demo_appliance
+from tests.rig.ldap import ROOT_DN, ROOT_PW, Slapd, slapd_server  # noqa: F401
+
+pytestmark = pytest.mark.ldap
+
+
+def ldap_domain(slapd: Slapd, **overrides: object) -> dict[str, object]:
+    return {
+        "url": slapd.url,
+        "user_base": slapd.people,
+        "user_filter": "(&(objectClass=inetOrgPerson)(uid={username}))",
+        "starttls": True,
+        "ca_file": str(slapd.ca_path),
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="module")
+def directory_appliance(
+    tmp_path_factory: pytest.TempPathFactory,
+    slapd_server: Slapd,  # noqa: F811
+) -> Iterator[LocalAppliance]:
+    ldap = {
+        "NHS": ldap_domain(slapd_server),
+        "SECURE": ldap_domain(slapd_server, url=slapd_server.ldaps_url, starttls=False),
+        "UNTRUSTED": ldap_domain(slapd_server, ca_file=""),  # system CAs do not know slapd's
+        "SERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password=ROOT_PW),
+        "BADSERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password="wrong"),
+    }
+    state_dir = tmp_path_factory.mktemp("ldap-appliance")
+    # the directory is configured before the server starts
+    from appliance.bootstrap import initialise
+    from appliance.local import FAST_ARGON2
+
+    initialise(state_dir, extra_config={"argon2": dict(FAST_ARGON2), "ldap": ldap})
+    with start_demo_appliance(state_dir) as server:
+        yield server
+
+
+@pytest.fixture
+def kiosk(directory_appliance: LocalAppliance) -> Iterator[Kiosk]:
+    client = Kiosk(directory_appliance)
+    yield client
+    client.close()
+
+
+def test_directory_user_logs_in_over_starttls_and_must_set_a_pin(kiosk: Kiosk):
+    domains = kiosk.get("/v1/kiosk").json()["domains"]
+    assert domains == ["BADSERVICE", "DEMO", "NHS", "SECURE", "SERVICE", "UNTRUSTED"]
+    first = kiosk.password("dana", "dana-ldap-pass", domain="NHS")
+    assert first["status"] == "enroll"
+    assert first["user"] == {"username": "dana", "display_name": "Dana Directory"}
+    done = kiosk.enroll_pin(first["state"], "2580")
+    assert done["status"] == "ok"
+    assert done["session"]["user"]["domain"] == "NHS"
+    assert done["session"]["method"] == "password"
+
+
+def test_wrong_unknown_and_empty_passwords_are_refused(kiosk: Kiosk):
+    refused = {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
+    assert kiosk.password("eve", "not-her-password", domain="NHS") == refused
+    assert kiosk.password("nobody", "eve-ldap-pass", domain="NHS") == refused
+    # an empty password is an unauthenticated bind that LDAP servers accept
+    assert kiosk.password("eve", "", domain="NHS") == refused
+    # LDAP filter injection finds nobody
+    assert kiosk.password("*", "eve-ldap-pass", domain="NHS") == refused
+
+
+def test_ldaps_and_an_untrusted_certificate(kiosk: Kiosk):
+    assert kiosk.password("eve", "eve-ldap-pass", domain="SECURE")["status"] == "enroll"
+    untrusted = kiosk.password("eve", "eve-ldap-pass", domain="UNTRUSTED")
+    assert untrusted["status"] == "bad_factor"
+
+
+def test_search_with_a_service_account(kiosk: Kiosk):
+    assert kiosk.password("dana", "dana-ldap-pass", domain="SERVICE")["status"] == "enroll"
+    assert kiosk.password("dana", "dana-ldap-pass", domain="BADSERVICE")["status"] == "bad_factor"
+
+
+def test_directory_user_enrols_a_card(kiosk: Kiosk, directory_appliance: LocalAppliance):
+    unknown = kiosk.tap("04D1D2D3D4D5D6")
+    assert "NHS" in unknown["domains"]
+    enrol = kiosk.password(
+        "eve", "eve-ldap-pass", domain="NHS", state=unknown["state"], enroll_card=True
+    )
+    assert enrol["status"] == "enroll"
+    assert kiosk.enroll_pin(enrol["state"], "1470")["status"] == "ok"
+    again = kiosk.tap("04D1D2D3D4D5D6")
+    assert again["status"] == "ok"
+    assert again["session"]["method"] == "tap_and_go"
+    assert "eve@NHS" in directory_appliance.admin("card", "list").stdout

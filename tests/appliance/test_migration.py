@@ -1,0 +1,81 @@
+"""Schema upgrades keep data: a database made at the first revision, with users, cards and a
+PIN, is upgraded by the server's own start-up and the user still logs in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from appliance.config import HashCost, sqlite_url
+from appliance.db import make_engine, migrate
+from appliance.hashing import make_verifier
+from appliance.local import FAST_ARGON2, start_local_appliance
+from appliance.store import Base
+from tests.appliance.kiosk_client import Kiosk
+
+CARD = "04DEADBEEF0001"
+
+
+def make_old_database(url: str) -> None:
+    engine = make_engine(url)
+    migrate(engine, "0001")
+    now = dt.datetime.now(dt.UTC)
+    pin = make_verifier("8642", HashCost(**FAST_ARGON2))
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO users (id, username, domain, display_name, disabled,"
+                " registration_authority, policy_name, password_verifier, failed_attempts)"
+                " VALUES (1, 'olga', 'OLD', 'Olga Old', false, true, 'default', NULL, 0)"
+            )
+        )
+        db.execute(
+            text("INSERT INTO pin_verifiers (user_id, verifier, set_at) VALUES (1, :v, :t)"),
+            {"v": pin, "t": now},
+        )
+        db.execute(
+            text(
+                "INSERT INTO cards (card_id, user_id, enrolled_at, enrolled_kiosk)"
+                " VALUES (:c, 1, :t, 'ward1')"
+            ),
+            {"c": CARD, "t": now},
+        )
+        db.execute(text("UPDATE policies SET max_attempts = 7 WHERE name = 'default'"))
+    engine.dispose()
+
+
+def test_upgrade_keeps_users_cards_pins_and_policy(tmp_path: Path):
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    make_old_database(sqlite_url(state_dir))
+    with start_local_appliance(state_dir, fast_hashing=True) as server:
+        kiosk = Kiosk(server)
+        first = kiosk.tap(CARD)
+        assert first["user"] == {"username": "olga", "display_name": "Olga Old"}
+        wrong = kiosk.pin(first["state"], "0000")
+        assert wrong["attempts_left"] == 6  # the policy change survived
+        done = kiosk.pin(wrong["state"], "8642")
+        assert done["status"] == "ok"
+        assert done["session"]["user"]["registration_authority"] is True
+        assert done["session"]["spine"] == {
+            "grace_until": done["session"]["spine"]["grace_until"],
+            "roles": [],
+            "role": None,
+        }
+        kiosk.close()
+        cards = server.admin("card", "list").stdout
+        assert "olga@OLD" in cards
+        assert "ward1" in cards
+
+
+def test_models_match_the_migrations(tmp_path: Path):
+    engine = make_engine(sqlite_url(tmp_path))
+    migrate(engine)
+    with engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diffs == []

@@ -1,0 +1,116 @@
+"""Pure pieces: rate limiter, PIN rules, VSC notices, policy parsing, verifiers, clock moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from appliance.admin import add_kiosk
+from appliance.api import create_app
+from appliance.audit import Auditor
+from appliance.bootstrap import initialise
+from appliance.config import ApplianceError, HashCost
+from appliance.db import make_engine, session_factory
+from appliance.demo import seed_demo
+from appliance.hashing import card_hash, check_verifier, make_verifier
+from appliance.local import FAST_ARGON2
+from appliance.policy import apply_setting, new_policy, parse_duration, pin_rule_broken
+from appliance.ratelimit import RateLimiter
+from appliance.spine import notices
+from appliance.store import User
+
+ALICE = "04A1B2C3D4E5F6"
+
+
+def test_rate_limiter_allows_a_burst_then_the_sustained_rate():
+    now = [100.0]
+    limiter = RateLimiter(per_second=2.0, burst=3, monotonic=lambda: now[0])
+    assert [limiter.take("k") for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.take("k") == pytest.approx(0.5)
+    assert limiter.take("other") == 0.0
+    now[0] += 0.5
+    assert limiter.take("k") == 0.0
+    assert limiter.take("k") > 0
+
+
+def test_pin_rules_name_the_rule_broken():
+    policy = new_policy("p")
+    assert pin_rule_broken(policy, "1234") is None
+    assert pin_rule_broken(policy, "12345678") is None
+    assert pin_rule_broken(policy, "123") == "The PIN must have at least 4 digits."
+    assert pin_rule_broken(policy, "123456789") == "The PIN must have at most 8 digits."
+    assert pin_rule_broken(policy, "12a4") == "The PIN must be digits only."
+    assert pin_rule_broken(policy, "١٢٣٤") == "The PIN must be digits only."  # Arabic digits
+
+
+def test_policy_settings_are_checked():
+    policy = new_policy("p")
+    apply_setting(policy, "grace", "12h")
+    assert policy.grace_seconds == 12 * 3600
+    with pytest.raises(ApplianceError, match="at most 12 h"):
+        apply_setting(policy, "grace", "721m")
+    with pytest.raises(ApplianceError, match="larger than pin_max_length"):
+        apply_setting(policy, "pin_min_length", "9")
+    apply_setting(policy, "first_factors", "password, card")
+    assert policy.first_factors == "card,password"
+    assert parse_duration("15m") == 900
+
+
+def test_vsc_notices():
+    today = dt.date(2026, 11, 23)
+    user = User(username="u", domain="D", display_name="U")
+    assert notices(user, today) == []
+    user.vsc_expires = today + dt.timedelta(days=31)
+    assert notices(user, today) == []
+    user.vsc_expires = today + dt.timedelta(days=30)
+    assert notices(user, today)[0]["days_left"] == 30
+    user.vsc_expires = today + dt.timedelta(days=1)
+    assert notices(user, today)[0]["message"] == "Your virtual smartcard expires in 1 day."
+    user.vsc_expires = today - dt.timedelta(days=1)
+    assert notices(user, today)[0]["code"] == "vsc_expired"
+
+
+def test_verifiers_salt_each_secret_and_card_hashes_are_keyed():
+    cost = HashCost(**FAST_ARGON2)
+    first, second = make_verifier("1234", cost), make_verifier("1234", cost)
+    assert first != second  # a fresh salt each time
+    assert check_verifier("1234", first)
+    assert not check_verifier("1235", first)
+    assert not check_verifier("1234", "garbage")
+    assert first.startswith("argon2id$1024$1$1$")
+    assert card_hash(b"k1", ALICE) != card_hash(b"k2", ALICE)
+    assert ALICE not in card_hash(b"k1", ALICE)
+
+
+def test_grace_period_measured_on_an_injected_clock(tmp_path: Path):
+    """The default 8 h grace without waiting 8 h: the app's clock is moved instead."""
+    settings = initialise(tmp_path, extra_config={"argon2": dict(FAST_ARGON2)})
+    engine = make_engine(settings.db_url)
+    with session_factory(engine)() as db:
+        seed_demo(db, settings.hash_cost, Auditor(settings.secret))
+        secret = add_kiosk(db, "k", Auditor(settings.secret))
+        db.commit()
+    engine.dispose()
+    now = [dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)]
+    app = create_app(settings, clock=lambda: now[0])
+    headers = {"X-Kiosk": "k", "Authorization": f"Bearer {secret}"}
+    with TestClient(app) as client:
+
+        def auth(body: dict[str, Any]) -> Any:
+            reply = client.post("/v1/auth", json=body, headers=headers)
+            assert reply.status_code == 200
+            return reply.json()
+
+        tap = {"factor": {"type": "card", "id": ALICE}}
+        first = auth(tap)
+        done = auth({"state": first["state"], "factor": {"type": "pin", "value": "1234"}})
+        assert done["session"]["spine"]["grace_until"] == "2026-11-23T16:00:00Z"
+        now[0] += dt.timedelta(hours=7, minutes=59)
+        assert auth(tap)["status"] == "ok"
+        now[0] += dt.timedelta(minutes=2)
+        assert auth(tap)["status"] == "continue"
+    app.state.engine.dispose()
