@@ -41,9 +41,10 @@ os.environ["PCSCLITE_CSOCK_NAME"] = str(SOCKET_DIR / "pcscd.comm")  # before lib
 
 import psutil  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from smartcard import scard  # noqa: E402
 
 from appliance.local import LocalAppliance, start_local_appliance  # noqa: E402
+from bench.common import PlainWatcher  # noqa: E402
+from bench.common import summary as latency_summary  # noqa: E402
 from greeter import config as greeter_config  # noqa: E402
 from greeter.cards import CardEvent  # noqa: E402
 from greeter.ui.main import Greeter  # noqa: E402
@@ -237,41 +238,6 @@ def memory_over_logins(appliance: LocalAppliance, work: Path, logins: int) -> di
 # --- 3. tap to PIN screen -------------------------------------------------------------------
 
 
-class PlainWatcher:
-    """pcscd's own report: a bare SCardGetStatusChange loop noting when a card appears."""
-
-    def __init__(self, reader: str) -> None:
-        self.reader = reader
-        self.seen: list[float] = []
-        self._stop = threading.Event()
-        hresult, self.context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        assert hresult == scard.SCARD_S_SUCCESS
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        state = scard.SCARD_STATE_UNAWARE
-        while not self._stop.is_set():
-            hresult, result = scard.SCardGetStatusChange(
-                self.context, scard.INFINITE, [(self.reader, state)]
-            )
-            now = time.monotonic()
-            if hresult != scard.SCARD_S_SUCCESS:
-                continue
-            event = result[0][1]
-            was_present = bool(state & scard.SCARD_STATE_PRESENT)
-            state = event & ~scard.SCARD_STATE_CHANGED
-            if event & scard.SCARD_STATE_PRESENT and not was_present:
-                self.seen.append(now)
-
-    def stop(self) -> None:
-        self._stop.set()
-        while self.thread.is_alive():
-            scard.SCardCancel(self.context)
-            self.thread.join(0.05)
-        scard.SCardReleaseContext(self.context)
-
-
 def both_saw(shown: list[float], seen: list[float], count: int) -> Callable[[], bool]:
     return lambda: len(shown) >= count and len(seen) >= count
 
@@ -315,11 +281,7 @@ def tap_to_pin(
         plain.stop()
     return {
         "taps": taps,
-        "overhead_ms": {
-            "p50": round(statistics.median(overheads), 1),
-            "p95": round(percentile(overheads, 0.95), 1),
-            "max": round(max(overheads), 1),
-        },
+        "overhead_ms": latency_summary(overheads, digits=1),
         "goal": "p95 < 50 ms",
         "met": percentile(overheads, 0.95) < 50,
     }
