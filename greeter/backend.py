@@ -18,10 +18,8 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
 
 from greeter.flow.parse import WireError, parse_auth_reply, parse_kiosk_info, parse_spine
 from greeter.flow.wire import (
@@ -39,6 +37,9 @@ from greeter.flow.wire import (
     RoleChanged,
     Spine,
 )
+
+if TYPE_CHECKING:
+    import requests
 
 # replies are small (docs/api.md: bodies at most 16 KiB); anything far bigger is not ours
 MAX_REPLY_BYTES = 256 * 1024
@@ -141,6 +142,10 @@ class Backend:
     # --- the one seam ------------------------------------------------------------------------
 
     def _session(self) -> requests.Session:
+        # requests is imported on the first call, on a worker thread: at start-up it would cost
+        # the greeter ~130 ms before its first frame
+        import requests
+
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
@@ -160,6 +165,8 @@ class Backend:
 
     def _call(self, method: str, path: str, body: object = None) -> Any:
         """One HTTP exchange; the parsed JSON body, or None for a 204."""
+        import requests
+
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
             response = self._session().request(
