@@ -8,8 +8,10 @@ with start_local_appliance(tmp_path / "appliance", seed_demo=True) as appliance:
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -146,7 +148,7 @@ def start_local_appliance(
         "--host", host, "--port", str(port), "--workers", str(workers),
         "--ready-fd", str(write_end),
     ]  # fmt: skip
-    process = subprocess.Popen(command, pass_fds=(write_end,))
+    process = subprocess.Popen(command, pass_fds=(write_end,), preexec_fn=_die_with_parent)
     os.close(write_end)
     try:
         bound = _read_port(read_end, process)
@@ -171,6 +173,16 @@ def start_local_appliance(
 
 def seed_demo_users(db: Session, settings: Settings) -> list[str]:
     return seed_demo(db, settings.hash_cost, Auditor(settings.secret))
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: a demo or test that crashes must not leave its appliance
+    serving. (Linux; the signal comes when the thread that started the child ends, which for
+    the demo and the test rig is the main thread.)"""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _read_port(read_end: int, process: subprocess.Popen[bytes]) -> int:

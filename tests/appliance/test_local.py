@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 from pathlib import Path
 
+import psutil
 import requests
 
 from appliance.local import LocalAppliance, start_local_appliance
@@ -55,3 +59,25 @@ def test_admin_runs_the_cli_against_the_same_state(appliance_server: LocalApplia
     assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == [
         "alice@DEMO", "bob@DEMO", "carol@DEMO", "ravi@DEMO",
     ]  # fmt: skip
+
+
+def test_a_crashed_parent_leaves_no_appliance_serving(tmp_path: Path):
+    crash = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from appliance.local import start_local_appliance\n"
+        "app = start_local_appliance(Path(sys.argv[1]), fast_hashing=True)\n"
+        "print(app.process.pid, flush=True)\n"
+        "os._exit(1)\n"  # dies without any clean-up, like a segfault
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", crash, str(tmp_path / "state")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    server = psutil.Process(int(done.stdout.split()[-1])) if done.stdout else None
+    assert server is not None, done.stderr
+    with contextlib.suppress(psutil.NoSuchProcess):
+        server.wait(timeout=10)
+    assert not server.is_running()
