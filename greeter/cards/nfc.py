@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from greeter.cards import CardAction, CardEvent, CardIdError, CardSink, ReaderStatus, ServiceState
+from greeter.cards import CardAction, CardEvent, CardIdError, CardSink, ServiceState
 from greeter.cards.normalise import normalise
+from greeter.cards.reporting import Reporter
 from greeter.cards.settings import CardSettings
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,7 @@ class NfcSource:
         self._clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._sink: CardSink | None = None
-        self._last_status: ReaderStatus | None = None
+        self._report = Reporter("nfc", log)
         self._reader = path
         self._tag_id: str | None = None
         self._connected = False
@@ -120,7 +120,7 @@ class NfcSource:
     def start(self, sink: CardSink) -> None:
         if self._thread is not None:
             return
-        self._sink = sink
+        self._report.sink = sink
         self._stop.clear()
         # nfcpy logs an ERROR on every failed open; this source retries with backoff and
         # reports the problem once, with its fix, so nfcpy's own lines would only flood the log
@@ -138,22 +138,6 @@ class NfcSource:
             if thread.is_alive():
                 log.warning("unable to stop the NFC watcher of %s within 3 s", self.path)
 
-    def _emit(self, item: CardEvent | ReaderStatus) -> None:
-        if self._sink is None:
-            return
-        try:
-            self._sink(item)
-        except Exception:
-            log.exception("card event sink failed")
-
-    def _status(self, service: ServiceState, readers: tuple[str, ...], message: str = "") -> None:
-        status = ReaderStatus("nfc", service, readers, message)
-        if status != self._last_status:
-            self._last_status = status
-            if message:
-                log.warning("%s", message)
-            self._emit(status)
-
     def _run(self) -> None:
         delay = self._backoff[0]
         while not self._stop.is_set():
@@ -161,13 +145,13 @@ class NfcSource:
                 clf = self._opener(self.path)
             except Exception as error:  # nfcpy raises IOError, usb1 errors, ValueError on paths
                 fault = open_fault(self.path, error)
-                self._status(fault.service, (), fault.message(self.path))
+                self._report.status(fault.service, (), fault.message(self.path))
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
                 continue
             delay = self._backoff[0]
             self._reader = str(clf)
-            self._status("ok", (self._reader,))
+            self._report.status("ok", (self._reader,))
             try:
                 lost = self._discover(clf)
             finally:
@@ -176,7 +160,7 @@ class NfcSource:
                 except Exception:  # a reader that is already gone cannot close cleanly
                     log.debug("closing the NFC reader failed", exc_info=True)
             if lost and not self._stop.is_set():
-                self._status(
+                self._report.status(
                     "down",
                     (),
                     f"unable to read NFC reader {self._reader}: it went away; "
@@ -223,7 +207,7 @@ class NfcSource:
             log.info("tag on %s: %s", self._reader, error)
             self._tag_id = None
         action: CardAction = "present" if self._tag_id else "unsupported"
-        self._emit(
+        self._report.emit(
             CardEvent(action, self._tag_id, self._reader, "nfc", "contactless", self._clock())
         )
         return True  # hold until the tag leaves: one tap, not a stream
@@ -239,4 +223,4 @@ class NfcSource:
         card_id, self._tag_id = self._tag_id, None
         if card_id is not None:
             event = CardEvent("removed", card_id, self._reader, "nfc", "contactless", self._clock())
-            self._emit(event)
+            self._report.emit(event)

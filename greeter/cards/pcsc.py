@@ -17,9 +17,10 @@ from typing import Any
 
 from smartcard import scard
 
-from greeter.cards import CardAction, CardEvent, CardKind, CardSink, ReaderStatus, ServiceState
+from greeter.cards import CardAction, CardEvent, CardKind, CardSink
 from greeter.cards.identify import card_kind
 from greeter.cards.pcsc_card import CardRead, read_card
+from greeter.cards.reporting import Reporter
 from greeter.cards.settings import CardSettings
 
 log = logging.getLogger(__name__)
@@ -69,16 +70,15 @@ class PcscSource:
         self._lock = threading.Lock()
         self._context: Any = None
         self._thread: threading.Thread | None = None
-        self._sink: CardSink | None = None
+        self._report = Reporter("pcsc", log)
         self._seen: dict[str, _Seen] = {}
-        self._last_status: ReaderStatus | None = None
         self._ever_connected = False
         self._reported_at = clock()
 
     def start(self, sink: CardSink) -> None:
         if self._thread is not None:
             return
-        self._sink = sink
+        self._report.sink = sink
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="cards-pcsc", daemon=True)
         self._thread.start()
@@ -101,26 +101,9 @@ class PcscSource:
 
     # -- reporting ----------------------------------------------------------------------------
 
-    def _emit(self, item: CardEvent | ReaderStatus) -> None:
-        if self._sink is None:
-            return
-        try:
-            self._sink(item)
-        except Exception:
-            # a broken sink must not end card watching; say so once per event
-            log.exception("card event sink failed")
-
-    def _status(self, service: ServiceState, readers: tuple[str, ...], message: str) -> None:
-        status = ReaderStatus("pcsc", service, readers, message)
-        if status != self._last_status:
-            self._last_status = status
-            if service != "ok":
-                log.warning("%s", message)
-            self._emit(status)
-
     def _card(self, action: CardAction, reader: str, card_id: str | None, kind: CardKind) -> None:
         # `mono` is when pcscd reported the change, not when we finished reading the card
-        self._emit(CardEvent(action, card_id, reader, "pcsc", kind, self._reported_at))
+        self._report.emit(CardEvent(action, card_id, reader, "pcsc", kind, self._reported_at))
 
     # -- the thread ---------------------------------------------------------------------------
 
@@ -130,9 +113,9 @@ class PcscSource:
             hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if hresult != scard.SCARD_S_SUCCESS:
                 if self._ever_connected:
-                    self._status("down", (), _DOWN_MESSAGE)
+                    self._report.status("down", (), _DOWN_MESSAGE)
                 else:
-                    self._status("missing", (), _MISSING_MESSAGE)
+                    self._report.status("missing", (), _MISSING_MESSAGE)
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
                 continue
@@ -144,7 +127,7 @@ class PcscSource:
             except _ServiceLost as lost:
                 log.info("lost pcscd: %s", lost)
                 self._ever_connected = True
-                self._status("down", (), _DOWN_MESSAGE)
+                self._report.status("down", (), _DOWN_MESSAGE)
             except Exception:
                 # whatever pyscard raises, the stream goes on after a pause
                 log.exception("PC/SC watcher failed; reconnecting")
@@ -221,7 +204,7 @@ class PcscSource:
     def _report_readers(self, readers: list[str]) -> None:
         for gone in set(self._seen) - set(readers):
             self._forget(gone)
-        self._status("ok", tuple(readers), "" if readers else _NO_READER_MESSAGE)
+        self._report.status("ok", tuple(readers), "" if readers else _NO_READER_MESSAGE)
 
     def _forget(self, reader: str) -> None:
         seen = self._seen.pop(reader, None)
