@@ -8,7 +8,7 @@ says and never decides anything itself (greetd's greeter/daemon split).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 Screen = Literal[
     "idle",
@@ -55,24 +55,7 @@ ErrorKey = Literal[
     "session_failed",
     "rejected",
 ]
-ERROR_KEYS: tuple[ErrorKey, ...] = (
-    "",
-    "bad_pin",
-    "bad_password",
-    "locked",
-    "card_not_registered",
-    "card_not_supported",
-    "unreachable",
-    "timeout",
-    "bad_reply",
-    "state_expired",
-    "pin_mismatch",
-    "pin_rules",
-    "denied",
-    "card_taken",
-    "session_failed",
-    "rejected",
-)
+ERROR_KEYS: tuple[ErrorKey, ...] = get_args(ErrorKey)
 
 
 @dataclass(frozen=True)
