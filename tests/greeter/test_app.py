@@ -103,6 +103,14 @@ def kiosk_for(
     return kiosk, executor, log_path
 
 
+def sign_in_alice(kiosk: Kiosk) -> None:
+    """Start the kiosk, tap alice's card, type her PIN and take her first Spine role."""
+    kiosk.start()
+    kiosk.dispatch(tap(ALICE))
+    kiosk.dispatch(PinEntered("1234"))
+    kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+
+
 def events(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
@@ -197,10 +205,7 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
 def test_a_session_that_ends_by_itself_returns_to_idle(tmp_path, appliance):
     kiosk, executor, log_path = kiosk_for(tmp_path, appliance, command='["sleep", "0.3"]')
     try:
-        kiosk.start()
-        kiosk.dispatch(tap(ALICE))
-        kiosk.dispatch(PinEntered("1234"))
-        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        sign_in_alice(kiosk)
         assert kiosk.view.screen == "session"
         assert executor.run_until(lambda: kiosk.view.screen == "idle", timeout=15)
     finally:
@@ -221,10 +226,7 @@ def test_a_crashed_session_logs_its_closed_spine_app_then_ended(tmp_path, applia
         extra=f'[[session.spine_app]]\nname = "portal"\nmatch_cmdline = {rule}\n',
     )
     try:
-        kiosk.start()
-        kiosk.dispatch(tap(ALICE))
-        kiosk.dispatch(PinEntered("1234"))
-        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        sign_in_alice(kiosk)
         assert kiosk.view.screen == "session"
         assert executor.run_until(lambda: kiosk.view.screen == "idle", timeout=15)
     finally:
@@ -249,10 +251,7 @@ def test_a_session_left_alone_locks_and_keeps_running(tmp_path, appliance, monke
             tmp_path, appliance, command='["sleep", "60"]', lock_after_idle=1
         )
         try:
-            kiosk.start()
-            kiosk.dispatch(tap(ALICE))
-            kiosk.dispatch(PinEntered("1234"))
-            kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+            sign_in_alice(kiosk)
             assert kiosk.view.screen == "session"
             signed_in = time.monotonic()
             assert executor.run_until(lambda: kiosk.view.screen == "locked", timeout=15)
@@ -272,10 +271,7 @@ def test_a_session_left_alone_locks_and_keeps_running(tmp_path, appliance, monke
 def test_a_session_command_that_cannot_start_shows_session_failed(tmp_path, appliance):
     kiosk, _, _ = kiosk_for(tmp_path, appliance, command='["/nonexistent/desktop"]')
     try:
-        kiosk.start()
-        kiosk.dispatch(tap(ALICE))
-        kiosk.dispatch(PinEntered("1234"))
-        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        sign_in_alice(kiosk)
         assert kiosk.view.screen == "error"
         assert kiosk.view.error_key == "session_failed"
         assert "unable to start" in kiosk.view.error_message
