@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from greeter.flow.inputs import AppsClosed
 from greeter.flow.wire import SessionInfo
-from greeter.session import SessionRunner, SessionSettings, SessionStartError, SessionUser
+
+if TYPE_CHECKING:
+    from greeter.session import SessionRunner, SessionSettings, SessionUser
 
 
 class SessionError(Exception):
@@ -28,10 +30,15 @@ class Sessions(Protocol):
 
 class RunnerSessions:
     """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
-    in the one background job, so the next user never sees the previous user's apps."""
+    in the one background job, so the next user never sees the previous user's apps.
+
+    The runner (with psutil and the closer) is made at the first login, on the worker that
+    starts it: none of it is needed to draw the idle screen, and start-up is what users wait on."""
 
     def __init__(self, settings: SessionSettings) -> None:
-        self._runner = SessionRunner(settings, self._exited)
+        self._settings = settings
+        self._runner: SessionRunner | None = None
+        self._stopped = False
         self._lock = threading.Lock()
         self._sessions: dict[str, SessionInfo] = {}
         # set by whoever owns the Kiosk: where a session that ended by itself is reported
@@ -40,6 +47,9 @@ class RunnerSessions:
         )
 
     def start(self, session: SessionInfo) -> None:
+        from greeter.session import SessionStartError, SessionUser
+
+        runner = self._session_runner()
         user = SessionUser(
             username=session.user.username,
             domain=session.user.domain,
@@ -50,14 +60,14 @@ class RunnerSessions:
         with self._lock:
             self._sessions[session.id] = session
         try:
-            self._runner.start(user)
+            runner.start(user)
         except SessionStartError as error:
             with self._lock:
                 self._sessions.pop(session.id, None)
             raise SessionError(str(error)) from None
 
     def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        report = self._runner.end()
+        report = self._session_runner().end()
         with self._lock:
             self._sessions.pop(previous.id, None)
         self.start(new)
@@ -70,7 +80,21 @@ class RunnerSessions:
 
     def stop(self) -> None:
         """Greeter shutdown: end the running session (its apps close as on a switch)."""
-        self._runner.stop()
+        with self._lock:
+            self._stopped = True
+            runner = self._runner
+        if runner is not None:
+            runner.stop()
+
+    def _session_runner(self) -> SessionRunner:
+        with self._lock:
+            if self._stopped:
+                raise SessionError("unable to start session: the greeter is stopping")
+            if self._runner is None:
+                from greeter.session import SessionRunner
+
+                self._runner = SessionRunner(self._settings, self._exited)
+            return self._runner
 
     def _exited(self, user: SessionUser, code: int) -> None:
         # on the runner's watcher thread
@@ -79,7 +103,7 @@ class RunnerSessions:
         if session is None:
             return
         # the runner closed the session's apps before calling us: that report goes with the exit
-        report = self._runner.last_report
+        report = self._runner.last_report if self._runner is not None else None
         apps = None
         if report is not None and report.user == user.username:
             apps = AppsClosed(report.user, report.graceful, report.forced, report.duration_ms)

@@ -19,7 +19,6 @@ from greeter.events import EventLog
 from greeter.flow.inputs import InactivityTimedOut, SessionExited
 from greeter.flow.model import LockRequested
 from greeter.session import SessionSettings
-from greeter.session.idle import IdleWatcher
 
 
 def build_kiosk(
@@ -61,6 +60,8 @@ def build_kiosk(
     sessions.on_exit = lambda session, code, apps: kiosk.post(SessionExited(session, code, apps))
     idle_seconds = config.session.lock_after_idle_seconds
     if idle_seconds > 0:
+        from greeter.session.idle import IdleWatcher  # ctypes and libXss: only when configured
+
         watcher = IdleWatcher(idle_seconds, lambda: kiosk.post(InactivityTimedOut()))
         if watcher.start():
             # idling counts only while the user's running session is in plain view (not while
