@@ -1,6 +1,5 @@
 import QtQuick
 import "components"
-import "screens"
 
 // The greeter: a top bar, the screen the flow asks for, a spinner while the kiosk waits on the
 // server. Everything shown comes from `greeter` (the bridge); everything typed goes back to it.
@@ -29,31 +28,50 @@ Rectangle {
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         focus: true
-        sourceComponent: {
-            switch (root.greeter.screen) {
-            case "pin": return pinScreen;
-            case "password": return passwordScreen;
-            case "enroll_card": return enrollCardScreen;
-            case "enroll_pin": return enrollPinScreen;
-            case "role": return roleScreen;
-            case "notice": return noticeScreen;
-            case "error": return errorScreen;
-            case "locked": return lockedScreen;
-            case "session": return null;
-            default: return idleScreen;
+
+        // Each screen is its own file, built when the flow first asks for it: the idle screen
+        // is all the first frame needs (the others compile in the background, see below).
+        readonly property string screen: root.greeter.screen
+        onScreenChanged: show()
+        Component.onCompleted: show()
+
+        function show() {
+            if (screen === "session") {
+                source = "";
+                return;
             }
+            const file = root.screenFiles[screen] ?? root.screenFiles.idle;
+            const properties = { greeter: root.greeter };
+            if (file === root.screenFiles.password)
+                properties.enrolling = screen === "enroll_card";
+            setSource(Qt.resolvedUrl(file), properties);
         }
     }
 
-    Component { id: idleScreen; IdleScreen { greeter: root.greeter } }
-    Component { id: pinScreen; PinScreen { greeter: root.greeter } }
-    Component { id: passwordScreen; PasswordScreen { greeter: root.greeter } }
-    Component { id: enrollCardScreen; PasswordScreen { greeter: root.greeter; enrolling: true } }
-    Component { id: enrollPinScreen; EnrollPinScreen { greeter: root.greeter } }
-    Component { id: roleScreen; RoleScreen { greeter: root.greeter } }
-    Component { id: noticeScreen; NoticeScreen { greeter: root.greeter } }
-    Component { id: errorScreen; ErrorScreen { greeter: root.greeter } }
-    Component { id: lockedScreen; LockedScreen { greeter: root.greeter } }
+    readonly property var screenFiles: ({
+        idle: "screens/IdleScreen.qml",
+        pin: "screens/PinScreen.qml",
+        password: "screens/PasswordScreen.qml",
+        enroll_card: "screens/PasswordScreen.qml",
+        enroll_pin: "screens/EnrollPinScreen.qml",
+        role: "screens/RoleScreen.qml",
+        notice: "screens/NoticeScreen.qml",
+        error: "screens/ErrorScreen.qml",
+        locked: "screens/LockedScreen.qml"
+    })
+
+    // Once the idle screen is up, compile the other screens off the UI thread, so the first
+    // tap's PIN pad does not wait on the compiler. The components are kept: that keeps them
+    // compiled.
+    property var compiledScreens: []
+    Timer {
+        interval: 300
+        running: true
+        onTriggered: {
+            for (const file of Object.values(root.screenFiles))
+                root.compiledScreens.push(Qt.createComponent(Qt.resolvedUrl(file), Component.Asynchronous));
+        }
+    }
 
     // while the server thinks: dim everything and swallow taps so nothing is sent twice
     Rectangle {
