@@ -10,6 +10,10 @@ request, and a session left behind each time (measured: ~200 KB of RSS per login
 are named single-shot `QTimer`s on the main thread: arming a name again restarts it and a stopped
 QTimer never fires, so a stale timeout cannot reach a later screen. The UI thread never waits on
 the network or a card: nothing here blocks except `close`, once, at shut-down.
+
+No `Qt.` enums here: the first touch of PySide's `Qt` namespace builds all of its enums (~25 ms
+of start-up), so the timer type is set by name and events from the main thread itself are
+queued behind a zero timer rather than a QueuedConnection.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from greeter.flow.inputs import Event, TimerFired
 
@@ -37,7 +42,8 @@ class QtExecutor(QObject):
     Create it on the Qt main thread (its queued signal is delivered to the thread it lives on).
     """
 
-    # the one crossing from any thread to the main thread: carries an Event
+    # the one crossing from other threads to the main thread (queued: the receiver lives on the
+    # main thread): carries an Event
     _arrived = Signal(object)
 
     def __init__(self, workers: int = DEFAULT_WORKERS) -> None:
@@ -52,7 +58,15 @@ class QtExecutor(QObject):
         # events that arrived before `attach` (a reader may report before the Kiosk exists)
         self._early: list[Event] = []
         self._closed = False
-        self._arrived.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._arrived.connect(self._deliver)
+        # events posted on the main thread itself wait here for the handler that posted them to
+        # return (a signal would be delivered inside it)
+        self._home_thread = threading.get_ident()
+        self._posted_here: deque[Event] = deque()
+        self._posted_here_timer = QTimer(self)
+        self._posted_here_timer.setSingleShot(True)
+        self._posted_here_timer.setInterval(0)
+        self._posted_here_timer.timeout.connect(self._deliver_posted_here)
 
     def attach(self, dispatch: Dispatch) -> None:
         """Where events go from now on; events that came earlier are delivered in order."""
@@ -77,8 +91,9 @@ class QtExecutor(QObject):
         timer = self._timers.get(name)
         if timer is None:
             timer = QTimer(self)
+            timer.setObjectName(name)
             timer.setSingleShot(True)
-            timer.setTimerType(Qt.TimerType.PreciseTimer)
+            timer.setProperty("timerType", "PreciseTimer")
             timer.timeout.connect(lambda: self._deliver(TimerFired(name)))
             self._timers[name] = timer
         timer.start(max(0, round(seconds * 1000)))
@@ -96,7 +111,11 @@ class QtExecutor(QObject):
 
     def post(self, event: Event) -> None:
         """Thread-safe: dispatch `event` on the main thread soon. Never blocks."""
-        self._arrived.emit(event)
+        if threading.get_ident() == self._home_thread:
+            self._posted_here.append(event)
+            self._posted_here_timer.start()
+        else:
+            self._arrived.emit(event)
 
     def close(self, timeout_ms: int = 5000) -> bool:
         """Stop timers, refuse new work and wait for running work; False if some is still
@@ -125,6 +144,10 @@ class QtExecutor(QObject):
             return
         if event is not None:
             self._arrived.emit(event)
+
+    def _deliver_posted_here(self) -> None:
+        while self._posted_here:
+            self._deliver(self._posted_here.popleft())
 
     @Slot(object)
     def _deliver(self, event: Event) -> None:

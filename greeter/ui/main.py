@@ -14,22 +14,26 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSocketNotifier
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
 from greeter.app import Executor, Kiosk
 from greeter.config import Config
 from greeter.ui.bridge import GreeterBridge
-from greeter.ui.demo_keys import DemoKeys
 from greeter.ui.executor import QtExecutor
 from greeter.ui.i18n import Translations, choose_locale
 from greeter.ui.refcount_guard import RefcountGuard
 from greeter.ui.window import GreeterWindow, application
 
+if TYPE_CHECKING:
+    from greeter.ui.demo_keys import DemoKeys
+
 log = logging.getLogger(__name__)
 
 
 KioskFactory = Callable[[Executor], Kiosk]
+START_KIOSK_AT_THE_LATEST_MS = 2000
 
 
 class Greeter:
@@ -57,6 +61,10 @@ class Greeter:
         self.kiosk = kiosk_factory(self.executor)
         self.bridge = GreeterBridge(self.kiosk.dispatch, self.kiosk.view)
         self.kiosk.subscribe(self.bridge.show)
+        self._kiosk_started = False
+        self._start_timer = QTimer()
+        self._start_timer.setSingleShot(True)
+        self._start_timer.timeout.connect(self._start_kiosk)
         self.window = GreeterWindow(
             self.bridge,
             theme_dir,
@@ -66,19 +74,25 @@ class Greeter:
         # the demo's F1-F4 taps: wired here, once, and nowhere else
         self.demo_keys: DemoKeys | None = None
         if demo:
+            # only the demo pays for Qt.Key (PySide builds its ~500-member enum on first use)
+            from greeter.ui.demo_keys import DemoKeys
+
             self.demo_keys = DemoKeys(self.kiosk.sink)
             self.window.view.installEventFilter(self.demo_keys)
 
     def start(self) -> None:
-        """Watch the readers, ask the appliance for the kiosk's settings, show the window;
-        the first frame drawn is the `ready` line."""
+        """Show the window; once its first frame is drawn, watch the readers and ask the
+        appliance for the kiosk's settings, then write the `ready` line."""
         self.window.view.frameSwapped.connect(self._first_frame)
-        self.kiosk.start()
         self.window.present()
+        # a window that is never drawn (no display output) must still read cards
+        self._start_timer.start(START_KIOSK_AT_THE_LATEST_MS)
 
     def close(self) -> None:
         """Hide the window, then stop the background work and the kiosk (its readers,
         session, backend and log); each step runs even if an earlier one failed."""
+        self._kiosk_started = True
+        self._start_timer.stop()
         steps: list[Callable[[], object]] = [
             self.window.close,
             self.executor.close,
@@ -95,7 +109,16 @@ class Greeter:
 
     def _first_frame(self) -> None:
         self.window.view.frameSwapped.disconnect(self._first_frame)
+        self._start_kiosk()
         self.kiosk.ready()
+
+    def _start_kiosk(self) -> None:
+        # after the first frame: the reader threads, the HTTPS client and the appliance's reply
+        # would otherwise share a thin client's two cores with drawing it
+        self._start_timer.stop()
+        if not self._kiosk_started:
+            self._kiosk_started = True
+            self.kiosk.start()
 
 
 def run(

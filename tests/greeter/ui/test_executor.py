@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
 
 from greeter.flow.inputs import Event, TimerFired
 from greeter.flow.model import Cancelled, PinEntered, RoleChosen
@@ -77,6 +78,25 @@ def test_events_posted_from_reader_threads_arrive_in_order_on_the_ui_thread(qtbo
     qtbot.waitUntil(lambda: len(seen.events) == 50, timeout=2000)
     assert seen.events == [RoleChosen(str(n)) for n in range(50)]
     assert set(seen.threads) == {threading.get_ident()}
+
+
+def test_an_event_posted_on_the_ui_thread_waits_for_the_handler_that_posted_it(qtbot, executor):
+    # a handler (a key press, a dispatch) that posts must finish before the event is handled
+    seen = Recorder()
+    executor.attach(seen)
+    executor.post(RoleChosen("first"))
+    executor.post(RoleChosen("second"))
+    assert seen.events == []
+    qtbot.waitUntil(lambda: len(seen.events) == 2, timeout=2000)
+    assert seen.events == [RoleChosen("first"), RoleChosen("second")]
+
+
+def test_timers_are_precise(qtbot, executor):
+    # the PIN pad shows the entry countdown; a coarse timer could end it seconds off
+    executor.attach(Recorder())
+    executor.arm_timer("entry", 60)
+    timer = executor.findChild(QTimer, "entry")
+    assert timer.timerType() == Qt.TimerType.PreciseTimer
 
 
 def test_a_timer_fires_once_with_its_name(qtbot, executor):
