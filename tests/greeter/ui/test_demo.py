@@ -1,11 +1,16 @@
-"""`greeter demo`'s F1-F4: virtual taps of the demo cards, wired once at start-up."""
+"""`greeter demo`'s F1-F4: virtual taps of the demo cards, wired once at start-up; and the
+virtual taps reaching a greeter whose screen never draws."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.greeter.ui.kiosk_rig import build_rig
+from greeter import config as greeter_config
+from greeter.cards.virtual import send_tap
+from greeter.ui.main import Greeter
+from greeter.wiring import build_kiosk
+from tests.greeter.ui.kiosk_rig import build_rig, write_config
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
@@ -45,3 +50,26 @@ def test_without_demo_the_f_keys_do_nothing(plain_kiosk):
     plain_kiosk.qtbot.wait(500)
     assert plain_kiosk.showing() == "idle"
     assert plain_kiosk.events("card") == []
+
+
+def test_a_screen_that_never_draws_still_reads_cards(
+    appliance_server, tmp_path, qtbot, qt_style, monkeypatch
+):
+    # the readers and the appliance normally start after the first frame; with no frame drawn
+    # (the window never shown, as with no display output) they start anyway
+    config_path = write_config(
+        tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
+        kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
+        marker=tmp_path / "sessions.txt", event_log=tmp_path / "events.jsonl", pcsc=False,
+        virtual_socket=tmp_path / "tap.sock",
+    )  # fmt: skip
+    config = greeter_config.load(config_path)
+    greeter = Greeter(config, lambda executor: build_kiosk(config, executor), windowed=True)
+    monkeypatch.setattr(greeter.window, "present", lambda: None)
+    try:
+        greeter.start()
+        qtbot.waitUntil(lambda: greeter.bridge.view.domains != (), timeout=5000)
+        send_tap(tmp_path / "tap.sock", "04A1B2C3D4E5F6")
+        qtbot.waitUntil(lambda: greeter.bridge.view.screen == "pin", timeout=5000)
+    finally:
+        greeter.close()
