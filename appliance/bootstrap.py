@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
 import os
 import socket
+import threading
 from pathlib import Path
 
 from appliance.certs import DEFAULT_NAMES, make_ca_and_server_cert
@@ -17,6 +20,7 @@ from appliance.config import (
     write_config,
 )
 from appliance.db import make_engine, migrate
+from appliance.hashing import Slots
 
 
 def initialise(
@@ -77,6 +81,8 @@ def serve(
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from appliance.api import app_from_environment
+
     engine = make_engine(settings.db_url)
     try:
         migrate(engine)
@@ -99,8 +105,16 @@ def serve(
     # the workers build the app from these (they may be fresh processes)
     os.environ["APPLIANCE_STATE_DIR"] = str(settings.state_dir)
     os.environ["APPLIANCE_DB_URL"] = settings.db_url
+    # one Argon2id hash per core at a time, whichever worker runs it; uvicorn spawns its
+    # workers, and only a spawn-context semaphore can go to them
+    cores = os.cpu_count() or 1
+    hash_slots: Slots = (
+        multiprocessing.get_context("spawn").BoundedSemaphore(cores)
+        if workers > 1
+        else threading.BoundedSemaphore(cores)
+    )
     config = uvicorn.Config(
-        "appliance.api:app_from_environment",
+        functools.partial(app_from_environment, hash_slots),
         factory=True,
         workers=workers,
         ssl_certfile=str(settings.server_cert),

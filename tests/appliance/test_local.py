@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import psutil
 import requests
@@ -81,3 +84,26 @@ def test_a_crashed_parent_leaves_no_appliance_serving(tmp_path: Path):
     with contextlib.suppress(psutil.NoSuchProcess):
         server.wait(timeout=10)
     assert not server.is_running()
+
+
+def test_one_user_at_several_kiosks_at_once_on_two_workers_gets_one_session(tmp_path: Path):
+    # two server processes share the hash slots; the PINs arrive together, so the session
+    # is created by racing requests
+    with start_local_appliance(
+        tmp_path / "a", seed_demo=True, fast_hashing=True, workers=2
+    ) as server:
+        kiosks = [Kiosk(server) for _ in range(6)]
+        taps = [kiosk.tap(ALICE_CARD) for kiosk in kiosks]
+        assert {tap["status"] for tap in taps} == {"continue"}
+        barrier = threading.Barrier(len(kiosks))
+
+        def pin(kiosk: Kiosk, tap: dict[str, Any]) -> dict[str, Any]:
+            barrier.wait(timeout=30)
+            return kiosk.pin(tap["state"], "1234")
+
+        with ThreadPoolExecutor(len(kiosks)) as pool:
+            done = list(pool.map(pin, kiosks, taps))
+        assert [reply["status"] for reply in done] == ["ok"] * len(kiosks)
+        assert len({reply["session"]["id"] for reply in done}) == 1
+        for kiosk in kiosks:
+            kiosk.close()

@@ -1,0 +1,92 @@
+"""Argon2id hashes queue for one slot per core, across the server's worker processes: dozens
+of 19 MiB hashes time-sliced on two cores each cost far more CPU than one alone."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Iterator
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import BoundedSemaphore
+
+import pytest
+
+from appliance import hashing
+from appliance.config import HashCost
+from appliance.hashing import Slots, check_verifier, make_verifier, share_cores
+
+CHEAP = HashCost(memory_kib=1024, iterations=1, lanes=1)
+spawn = multiprocessing.get_context("spawn")
+
+
+@pytest.fixture(autouse=True)
+def no_slots_after() -> Iterator[None]:
+    yield
+    share_cores(None)
+
+
+def _check_in_another_worker(slots: BoundedSemaphore, verifier: str, done: Queue[bool]) -> None:
+    share_cores(slots)
+    done.put(check_verifier("1234", verifier))
+
+
+def test_a_hash_in_another_process_waits_for_a_free_slot():
+    slots = spawn.BoundedSemaphore(1)
+    done: Queue[bool] = spawn.Queue()
+    verifier = make_verifier("1234", CHEAP)
+    assert slots.acquire(timeout=5)  # this process hashes: the one slot is taken
+    worker = spawn.Process(target=_check_in_another_worker, args=(slots, verifier, done))
+    worker.start()
+    try:
+        with pytest.raises(queue.Empty):
+            done.get(timeout=1.5)
+        slots.release()
+        assert done.get(timeout=30) is True
+    finally:
+        worker.join(timeout=30)
+    assert worker.exitcode == 0
+
+
+def test_no_more_hashes_at_once_than_slots(monkeypatch: pytest.MonkeyPatch):
+    running, most = 0, 0
+    lock = threading.Lock()
+    derive = hashing._derive_now
+
+    def counted(secret: str, salt: bytes, cost: HashCost) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return derive(secret, salt, cost)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(hashing, "_derive_now", counted)
+    share_cores(threading.BoundedSemaphore(2))
+    verifier = make_verifier("1234", CHEAP)
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(check_verifier("1234", verifier)))
+        for _ in range(12)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [True] * 12
+    assert most == 2
+
+
+def test_a_slot_lost_with_a_dead_worker_delays_logins_but_does_not_stop_them(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(hashing, "SLOT_WAIT_SECONDS", 0.2)
+    slots: Slots = threading.BoundedSemaphore(1)
+    assert slots.acquire(True, 1)  # held by a worker that was killed mid-hash
+    share_cores(slots)
+    verifier = make_verifier("1234", CHEAP)
+    assert check_verifier("1234", verifier) is True
+    assert check_verifier("4321", verifier) is False
