@@ -23,8 +23,8 @@ from appliance.db import make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import Slots, kiosk_secret_digest, share_cores
-from appliance.login import LoginService, Reply
-from appliance.models import AuthRequest, KioskEvent, RoleRequest
+from appliance.login import LoginService, Reply, pin_is_right
+from appliance.models import AuthRequest, CardFactor, KioskEvent, PinFactor, RoleRequest
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.spine import spine_payload
@@ -95,7 +95,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
     auditor = Auditor(settings.secret)
     calls = {"auth": 0}
-    inline_taps = engine.dialect.name == "sqlite"
+    inline_db = engine.dialect.name == "sqlite"
 
     app = FastAPI(
         title="tapkiosk appliance",
@@ -161,22 +161,32 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
     ) -> JSONResponse:
+        def opened(db: Session) -> str:
+            name = authorised(db, x_kiosk, authorization)
+            calls["auth"] += 1
+            if calls["auth"] % CLEANUP_EVERY == 0:
+                db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
+                db.commit()
+            return name
+
         def step() -> Reply:
             with sessions() as db:
-                name = authorised(db, x_kiosk, authorization)
-                calls["auth"] += 1
-                if calls["auth"] % CLEANUP_EVERY == 0:
-                    db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
-                    db.commit()
-                return _dispatch(db, name, request)
+                return _dispatch(db, opened(db), request)
 
-        # A card tap on SQLite is a few quick local queries and no hashing: run it on the event
-        # loop, sparing a thread hop that costs as much as the tap. Steps that hash (PIN,
-        # password), may reach LDAP, or wait on a database server go to the thread pool
-        # (Argon2id releases the GIL there).
-        tap = request.state is None and request.factor is not None
-        if inline_taps and tap and request.factor is not None and request.factor.type == "card":
+        # On SQLite, a card tap and a PIN step are a few quick local queries: they run on the
+        # event loop, sparing thread hops that cost as much as the queries; only the PIN's
+        # Argon2id goes to the thread pool (it releases the GIL there). The other steps (a
+        # password may reach LDAP), and every step on a database server, go to the pool whole.
+        factor = request.factor
+        if inline_db and request.state is None and isinstance(factor, CardFactor):
             return JSONResponse(step())
+        if inline_db and request.state and isinstance(factor, PinFactor) and not request.enroll:
+            with sessions() as db:
+                name = opened(db)
+                attempt = login.pin_attempt(db, name, request.state)
+            right = await run_in_threadpool(pin_is_right, attempt, factor.value)
+            with sessions() as db:
+                return JSONResponse(login.pin_decide(db, name, request.state, attempt, right))
         return JSONResponse(await run_in_threadpool(step))
 
     def _dispatch(db: Session, name: str, request: AuthRequest) -> Reply:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,36 +22,26 @@ from appliance.config import Settings
 from appliance.directory import Directory, find_user
 from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
-from appliance.spine import in_grace, iso, ok_reply, open_session
+from appliance.queries import PIN_USER, ROLES, TAP
+from appliance.refusals import Refusals, Reply, user_brief
+from appliance.spine import Role, SignedIn, in_grace, ok_reply, open_session
 from appliance.states import StateTokens, Step
-from appliance.store import Card, PinVerifier, Policy, SpineSession, User
+from appliance.store import Card, PinVerifier, Policy, User
 
-Reply = dict[str, Any]
 
-_cards, _users, _policies = Card.__table__, User.__table__, Policy.__table__
-_pins, _sessions = PinVerifier.__table__, SpineSession.__table__
-# Built once, run on the connection: statement building and ORM bookkeeping cost more than
-# the query itself on the busiest path (every tap).
-_TAP_QUERY = (
-    select(
-        _cards.c.revoked_at,
-        _users.c.id,
-        _users.c.username,
-        _users.c.display_name,
-        _users.c.disabled,
-        _users.c.locked_until,
-        _policies.c.first_factors,
-        _policies.c.pin_enabled,
-        _policies.c.entry_timeout,
-        _pins.c.user_id.label("pin_user"),
-        _sessions.c.grace_until,
-    )
-    .join(_users, _cards.c.user_id == _users.c.id)
-    .join(_policies, _users.c.policy_name == _policies.c.name)
-    .outerjoin(_pins, _pins.c.user_id == _users.c.id)
-    .outerjoin(_sessions, _sessions.c.user_id == _users.c.id)
-    .where(_cards.c.card_id == bindparam("card_id"))
-)
+@dataclass(frozen=True)
+class PinAttempt:
+    """A PIN step as read before its hash, which runs outside any transaction (and, on
+    SQLite, off the event loop that reads and writes)."""
+
+    step: Step
+    user: Row[*tuple[Any, ...]]  # queries.PIN_USER
+    read_at: dt.datetime
+    open: bool  # neither disabled nor locked when read: a refused user's PIN is not hashed
+
+
+def pin_is_right(attempt: PinAttempt, value: str) -> bool:
+    return attempt.open and check_verifier(value, attempt.user.verifier)
 
 
 class LoginService:
@@ -62,6 +53,7 @@ class LoginService:
         self.clock = clock
         self.audit = Auditor(settings.secret)
         self.states = StateTokens(clock)
+        self.refusals = Refusals(self.audit, clock)
 
     # -- shared pieces ---------------------------------------------------------------------
 
@@ -69,46 +61,6 @@ class LoginService:
         policy = db.get(Policy, "default")
         assert policy is not None, "the default policy is created by the first migration"
         return policy
-
-    def _locked(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
-        if user.locked_until is not None and user.locked_until > now:
-            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=user.username)
-            return {"status": "locked", "until": iso(user.locked_until), "user": _user_brief(user)}
-        return None
-
-    def _denied(self, db: Session, kiosk: str, user: User, reason: str, message: str) -> Reply:
-        self.audit.record(
-            db, "denied", at=self.clock(), kiosk=kiosk, username=user.username, reason=reason
-        )
-        db.commit()  # some callers commit their own work first; this is the record's own
-        return {"status": "denied", "reason": reason, "message": message}
-
-    def _register_failure(self, db: Session, user: User, kiosk: str, factor: str) -> Reply | None:
-        """Count a wrong PIN/password; at the policy's limit lock the user. Returns `locked`."""
-        now = self.clock()
-        count = db.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_attempts=User.failed_attempts + 1)
-            .returning(User.failed_attempts)
-        ).scalar_one()
-        self.audit.record(db, f"{factor}_bad", at=now, kiosk=kiosk, username=user.username)
-        policy = user.policy
-        if count >= policy.max_attempts:
-            until = now + dt.timedelta(seconds=policy.lockout_seconds)
-            db.execute(
-                update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=until)
-            )
-            self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=user.username)
-            return {"status": "locked", "until": iso(until), "user": _user_brief(user)}
-        user.failed_attempts = count
-        return None
-
-    def _reset_failures(self, db: Session, user: User) -> None:
-        if user.failed_attempts or user.locked_until is not None:
-            db.execute(
-                update(User).where(User.id == user.id).values(failed_attempts=0, locked_until=None)
-            )
 
     def _finish(self, db: Session, kiosk: str, user: User, method: str) -> Reply:
         """The end of a proven login: PIN enrolment first if owed, else the session."""
@@ -118,7 +70,7 @@ class LoginService:
                 "status": "enroll",
                 "need": ["pin"],
                 "pin_rules": pin_rules(policy),
-                "user": _user_brief(user),
+                "user": user_brief(user),
             }
             reply |= self.states.issue(
                 db, kiosk, "enroll_pin", policy.entry_timeout, method=method, user=user
@@ -126,7 +78,7 @@ class LoginService:
             db.commit()
             return reply
         now = self.clock()
-        session = open_session(db, user, kiosk, now)
+        session = open_session(db, user.id, policy.grace_seconds, kiosk, now)
         self.audit.record(db, "login", at=now, kiosk=kiosk, username=user.username, method=method)
         db.commit()
         return ok_reply(session, user, method, now)
@@ -138,7 +90,7 @@ class LoginService:
     ) -> Reply | None:
         """The everyday tap (a known card asking for its PIN) in one query and two inserts;
         None for anything else (unknown card, refusals, tap-and-go), which `card` handles."""
-        row = db.connection().execute(_TAP_QUERY, {"card_id": card_id}).first()
+        row = db.connection().execute(TAP, {"card_id": card_id}).first()
         if row is None or row.revoked_at is not None or row.disabled:
             return None
         if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:
@@ -191,18 +143,22 @@ class LoginService:
         )
         if card.revoked_at is not None:
             db.commit()
-            return self._denied(db, kiosk, user, "card_revoked", "This card has been revoked.")
+            return self.refusals.denied(
+                db, kiosk, user, "card_revoked", "This card has been revoked."
+            )
         if user.disabled:
             db.commit()
-            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
-        locked = self._locked(db, kiosk, user, now)
+            return self.refusals.denied(
+                db, kiosk, user, "user_disabled", "This account is disabled."
+            )
+        locked = self.refusals.locked(db, kiosk, user, now)
         if locked is not None:
             db.commit()
             return locked
         policy = user.policy
         if not allows(policy, "card"):
             db.commit()
-            return self._denied(
+            return self.refusals.denied(
                 db, kiosk, user, "factor_not_allowed", "Your policy does not allow card login."
             )
         has_pin = db.get(PinVerifier, user.id) is not None
@@ -217,7 +173,7 @@ class LoginService:
         # a card alone is one factor: the PIN, or the password when there is no PIN (yet)
         step = "pin" if policy.pin_enabled and has_pin else "password"
         method = "card_pin" if step == "pin" else "card_password"
-        reply = {"status": "continue", "need": [step], "user": _user_brief(user)}
+        reply = {"status": "continue", "need": [step], "user": user_brief(user)}
         reply |= self.states.issue(
             db, kiosk, step, policy.entry_timeout, method=method, user=user, card_id=card_id
         )
@@ -232,7 +188,7 @@ class LoginService:
             # the reply stays the same as for an unknown user until the lockout itself.
             known = find_user(db, username, domain)
             if known is not None:
-                locked = self._register_failure(db, known, kiosk, "password")
+                locked = self.refusals.count_failure(db, known, kiosk, "password")
             else:
                 self.audit.record(
                     db, "password_bad", at=now, kiosk=kiosk, username=username.lower()
@@ -242,47 +198,80 @@ class LoginService:
             if locked is not None:
                 return locked
             return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
-        gate = self._gate(db, kiosk, user, now)
+        gate = self.refusals.gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
         if not allows(user.policy, "password"):
             db.commit()
-            return self._denied(
+            return self.refusals.denied(
                 db, kiosk, user, "factor_not_allowed", "Your policy does not allow password login."
             )
-        self._reset_failures(db, user)
+        self.refusals.reset(db, user.id)
         return self._finish(db, kiosk, user, "password")
-
-    def _gate(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
-        if user.disabled:
-            return self._denied(db, kiosk, user, "user_disabled", "This account is disabled.")
-        return self._locked(db, kiosk, user, now)
 
     # -- later steps -----------------------------------------------------------------------
 
     def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
+        attempt = self.pin_attempt(db, kiosk, token)
+        return self.pin_decide(db, kiosk, token, attempt, pin_is_right(attempt, value))
+
+    def pin_attempt(self, db: Session, kiosk: str, token: str) -> PinAttempt:
+        """Read what a PIN step needs; writes nothing (unless the state has expired)."""
         step = self.states.peek(db, kiosk, token, "pin")
-        user = db.get(User, step.user_id)
-        verifier = db.get(PinVerifier, step.user_id)
-        if user is None or verifier is None:
+        user = db.connection().execute(PIN_USER, {"user_id": step.user_id}).first()
+        if user is None or user.verifier is None:
             raise errors.state_invalid()
         now = self.clock()
-        gate = self._gate(db, kiosk, user, now)
-        right = gate is None and check_verifier(value, verifier.verifier)
+        locked = user.locked_until is not None and user.locked_until > now
+        return PinAttempt(step, user, now, open=not user.disabled and not locked)
+
+    def pin_decide(
+        self, db: Session, kiosk: str, token: str, attempt: PinAttempt, right: bool
+    ) -> Reply:
+        if right:
+            return self._pin_ok(db, kiosk, token, attempt)
+        user = db.get(User, attempt.step.user_id)
+        if user is None:
+            raise errors.state_invalid()
         self.states.consume(db, token)
-        if gate is not None:
+        if not attempt.open:
+            # refused as read, so no PIN was checked and nothing may count against the user
+            gate = self.refusals.gate(db, kiosk, user, attempt.read_at)
+            if gate is None:  # an admin unlocked them meanwhile: start again from a tap
+                raise errors.state_invalid()
             db.commit()
             return gate
-        if not right:
-            locked = self._register_failure(db, user, kiosk, "pin")
-            if locked is not None:
-                db.commit()
-                return locked
-            return self._again(db, kiosk, user, step, "bad_pin")
-        self._reset_failures(db, user)
+        locked = self.refusals.count_failure(db, user, kiosk, "pin")
+        if locked is not None:
+            db.commit()
+            return locked
+        return self._again(db, kiosk, user, attempt.step, "bad_pin")
+
+    def _pin_ok(self, db: Session, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
+        """The everyday end of a login, in Core statements (see appliance.queries)."""
+        user, method = attempt.user, attempt.step.method
+        connection = db.connection()
+        roles = tuple(
+            Role(row.code, row.name) for row in connection.execute(ROLES, {"user_id": user.id})
+        )
+        now = self.clock()
+        self.states.consume(db, token)
+        self.refusals.reset(db, user.id)
         self.audit.record(db, "pin_ok", at=now, kiosk=kiosk, username=user.username)
-        return self._finish(db, kiosk, user, step.method)
+        session = open_session(db, user.id, user.grace_seconds, kiosk, now)
+        self.audit.record(db, "login", at=now, kiosk=kiosk, username=user.username, method=method)
+        db.commit()
+        signed_in = SignedIn(
+            username=user.username,
+            domain=user.domain,
+            display_name=user.display_name,
+            registration_authority=user.registration_authority,
+            vsc_expires=user.vsc_expires,
+            current_role=user.current_role,
+            roles=roles,
+        )
+        return ok_reply(session, signed_in, method, now)
 
     def _again(self, db: Session, kiosk: str, user: User, step: Step, reason: str) -> Reply:
         policy = user.policy
@@ -314,17 +303,17 @@ class LoginService:
         proven = self.directory.check_password(db, username, domain, password)
         self.states.consume(db, token)
         now = self.clock()
-        gate = self._gate(db, kiosk, owner, now)
+        gate = self.refusals.gate(db, kiosk, owner, now)
         if gate is not None:
             db.commit()
             return gate
         if proven is None or proven.id != owner.id:
-            locked = self._register_failure(db, owner, kiosk, "password")
+            locked = self.refusals.count_failure(db, owner, kiosk, "password")
             if locked is not None:
                 db.commit()
                 return locked
             return self._again(db, kiosk, owner, step, "bad_password")
-        self._reset_failures(db, owner)
+        self.refusals.reset(db, owner.id)
         self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=owner.username)
         return self._finish(db, kiosk, owner, "card_password")
 
@@ -365,14 +354,14 @@ class LoginService:
                 )
             db.commit()
             return reply
-        gate = self._gate(db, kiosk, user, now)
+        gate = self.refusals.gate(db, kiosk, user, now)
         if gate is not None:
             db.commit()
             return gate
         if not (default.self_enrollment and user.policy.self_enrollment):
             self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=user.username)
             db.commit()
-            return self._denied(
+            return self.refusals.denied(
                 db,
                 kiosk,
                 user,
@@ -381,7 +370,7 @@ class LoginService:
             )
         if db.scalars(select(Card).where(Card.card_id == step.card_id)).one_or_none() is not None:
             db.commit()
-            return self._denied(
+            return self.refusals.denied(
                 db, kiosk, user, "card_taken", "This card already belongs to someone."
             )
         db.add(Card(card_id=step.card_id, user_id=user.id, enrolled_at=now, enrolled_kiosk=kiosk))
@@ -392,10 +381,10 @@ class LoginService:
             db.flush()
         except IntegrityError:
             db.rollback()
-            return self._denied(
+            return self.refusals.denied(
                 db, kiosk, user, "card_taken", "This card already belongs to someone."
             )
-        self._reset_failures(db, user)
+        self.refusals.reset(db, user.id)
         return self._finish(db, kiosk, user, "card_password")
 
     def enroll_pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
@@ -424,7 +413,3 @@ class LoginService:
     def domains(self, db: Session) -> list[str]:
         local = db.scalars(select(User.domain).distinct()).all()
         return sorted(set(local) | set(self.directory.domains()))
-
-
-def _user_brief(user: User) -> dict[str, str]:
-    return {"username": user.username, "display_name": user.display_name}

@@ -13,14 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from appliance import errors
 from appliance.hashing import token_digest
 from appliance.store import AuthState, Base, User
 
-_INSERT = insert(Base.metadata.tables[AuthState.__tablename__])
+_states = Base.metadata.tables[AuthState.__tablename__]
+_INSERT = insert(_states)
+_FIND = select(_states).where(_states.c.token_sha256 == bindparam("digest"))
+_USE = delete(_states).where(_states.c.token_sha256 == bindparam("digest"))
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,12 @@ class StateTokens:
 
     def peek(self, db: Session, kiosk: str, token: str, wanted: str) -> Step:
         now = self.clock()
-        row = db.get(AuthState, token_digest(token))
+        digest = token_digest(token)
+        row = db.connection().execute(_FIND, {"digest": digest}).first()
         if row is None or row.kiosk != kiosk:
             raise errors.state_invalid()
         if row.expires_at <= now:
-            db.execute(delete(AuthState).where(AuthState.token_sha256 == row.token_sha256))
+            db.connection().execute(_USE, {"digest": digest})
             db.commit()
             raise errors.state_expired()
         if row.step != wanted:
@@ -82,8 +86,8 @@ class StateTokens:
 
     def consume(self, db: Session, token: str) -> None:
         """Delete the token; losing a race for it means it was already used."""
-        result = db.execute(delete(AuthState).where(AuthState.token_sha256 == token_digest(token)))
-        if getattr(result, "rowcount", 0) != 1:
+        result = db.connection().execute(_USE, {"digest": token_digest(token)})
+        if result.rowcount != 1:
             db.rollback()
             raise errors.state_invalid()
 
