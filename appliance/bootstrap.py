@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import functools
-import logging
 import multiprocessing
 import os
-import socket
 import threading
 from pathlib import Path
 
@@ -66,22 +64,14 @@ def initialise(
     return settings
 
 
-class _IdleTlsShutdownFilter(logging.Filter):
-    """Idle kiosk connections over TLS do not answer close_notify until they next read, so a
-    stop cancels them after the grace period; uvicorn logs that as an error. It is not one."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "timeout graceful shutdown exceeded" not in record.getMessage()
-
-
 def serve(
     settings: Settings, host: str, port: int, *, workers: int = 1, ready_fd: int | None = None
 ) -> None:
     """Serve HTTPS on host:port (0 = any free port, reported on `ready_fd`)."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from appliance.api import app_from_environment
+    from appliance.workers import Workers, listening_sockets, quiet_idle_tls_shutdowns
 
     engine = make_engine(settings.db_url)
     try:
@@ -92,21 +82,15 @@ def serve(
         raise ApplianceError(
             f"unable to serve: no certificate in {settings.state_dir}; run `appliance init`"
         )
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    # accepted connections inherit it: no Nagle delay between a reply's TLS records
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
-        sock.bind((host, port))
+        sockets = listening_sockets(host, port, workers)
     except OSError as error:
         raise ApplianceError(f"unable to listen on {host}:{port}: {error.strerror}") from error
-    sock.listen(2048)
-    sock.set_inheritable(True)
     # the workers build the app from these (they may be fresh processes)
     os.environ["APPLIANCE_STATE_DIR"] = str(settings.state_dir)
     os.environ["APPLIANCE_DB_URL"] = settings.db_url
-    # one Argon2id hash per core at a time, whichever worker runs it; uvicorn spawns its
-    # workers, and only a spawn-context semaphore can go to them
+    # one Argon2id hash per core at a time, whichever worker runs it; the workers are
+    # spawned, and only a spawn-context semaphore can go to them
     cores = os.cpu_count() or 1
     hash_slots: Slots = (
         multiprocessing.get_context("spawn").BoundedSemaphore(cores)
@@ -116,7 +100,6 @@ def serve(
     config = uvicorn.Config(
         functools.partial(app_from_environment, hash_slots),
         factory=True,
-        workers=workers,
         ssl_certfile=str(settings.server_cert),
         ssl_keyfile=str(settings.server_key),
         log_level="warning",
@@ -128,9 +111,9 @@ def serve(
     )
     if ready_fd is not None:
         with os.fdopen(ready_fd, "w") as ready:
-            ready.write(f"{sock.getsockname()[1]}\n")
-    logging.getLogger("uvicorn.error").addFilter(_IdleTlsShutdownFilter())
+            ready.write(f"{sockets[0].getsockname()[1]}\n")
+    quiet_idle_tls_shutdowns()
     if workers > 1:
-        Multiprocess(config, sockets=[sock]).run()
+        Workers(config, sockets).run()
     else:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(config).run(sockets=sockets)
