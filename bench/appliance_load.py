@@ -298,13 +298,18 @@ def summary(samples: list[float]) -> dict[str, Any]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=12.0, help="per phase")
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The load's shape, shared with bench.appliance_overhead."""
     parser.add_argument("--kiosks", type=int, default=50)
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--cards-per-user", type=int, default=2)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=12.0, help="per phase")
+    add_load_arguments(parser)
     parser.add_argument("--paced-rate", type=float, default=500.0, help="lookups/s, all kiosks")
     args = parser.parse_args()
     cores = os.cpu_count() or 1

@@ -26,7 +26,14 @@ from appliance.bootstrap import initialise
 from appliance.config import HashCost
 from appliance.hashing import check_verifier, make_verifier
 from appliance.local import FAST_ARGON2, start_local_appliance
-from bench.appliance_load import KioskClient, Samples, run_phase, seed, server_processes
+from bench.appliance_load import (
+    KioskClient,
+    Samples,
+    add_load_arguments,
+    run_phase,
+    seed,
+    server_processes,
+)
 
 
 def cheap_hash_cpu_ms(checks: int = 200) -> float:
@@ -81,10 +88,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="per phase")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--kiosks", type=int, default=50)
-    parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--cards-per-user", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    add_load_arguments(parser)
     args = parser.parse_args()
     rounds = asyncio.run(measure(args))
     logins = [r["server_cpu_ms_per_login"] - r["cheap_hash_cpu_ms"] for r in rounds]

@@ -17,7 +17,7 @@ from appliance.demo import seed_demo
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.local import FAST_ARGON2
-from appliance.login import LoginService, pin_is_right
+from appliance.login import LoginService, PinAttempt, pin_is_right
 from appliance.store import AuditEvent, User
 
 ALICE_CARD = "04A1B2C3D4E5F6"
@@ -44,16 +44,21 @@ def _alice(db: Session) -> User:
     return db.scalars(select(User).where(User.username == "alice")).one()
 
 
+def _pin_read_while_locked(db: Session, login: LoginService) -> tuple[str, PinAttempt]:
+    """Alice taps, is locked (by wrong PINs at another kiosk), then her PIN step is read."""
+    tap = login.card(db, "k", ALICE_CARD)
+    _lock_alice(db, NOW + dt.timedelta(minutes=5))
+    return tap["state"], login.pin_attempt(db, "k", tap["state"])
+
+
 def test_a_locked_users_pin_is_not_checked_and_does_not_count(
     db_and_login: tuple[Session, LoginService],
 ):
     db, login = db_and_login
-    tap = login.card(db, "k", ALICE_CARD)
-    _lock_alice(db, NOW + dt.timedelta(minutes=5))
-    attempt = login.pin_attempt(db, "k", tap["state"])
+    state, attempt = _pin_read_while_locked(db, login)
     assert not attempt.open
     assert not pin_is_right(attempt, "1234")  # the right PIN, but a locked user is not hashed
-    reply = login.pin_decide(db, "k", tap["state"], attempt, right=False)
+    reply = login.pin_decide(db, "k", state, attempt, right=False)
     assert reply["status"] == "locked"
     db.expire_all()
     assert _alice(db).failed_attempts == 0
@@ -66,12 +71,10 @@ def test_an_unlock_while_the_pin_hashes_starts_the_login_again(
     db_and_login: tuple[Session, LoginService],
 ):
     db, login = db_and_login
-    tap = login.card(db, "k", ALICE_CARD)
-    _lock_alice(db, NOW + dt.timedelta(minutes=5))
-    attempt = login.pin_attempt(db, "k", tap["state"])
+    state, attempt = _pin_read_while_locked(db, login)
     _lock_alice(db, None)  # the admin unlocks her before the step is decided
     with pytest.raises(ApiError) as refused:
-        login.pin_decide(db, "k", tap["state"], attempt, right=False)
+        login.pin_decide(db, "k", state, attempt, right=False)
     assert refused.value.code == "state_invalid"
     db.expire_all()
     assert _alice(db).failed_attempts == 0
