@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import logging
 import multiprocessing
+import os
 import signal
 import socket
 import threading
@@ -65,9 +66,12 @@ def quiet_idle_tls_shutdowns() -> None:
     log.addFilter(_IdleTlsShutdownFilter())
 
 
-def _worker(config: uvicorn.Config, sock: socket.socket) -> None:
-    # a supervisor killed outright must not leave workers serving (Linux)
+def _worker(config: uvicorn.Config, sock: socket.socket, supervisor: int) -> None:
+    # a supervisor killed outright must not leave workers serving (Linux); one killed while
+    # this worker was still starting has gone before it could be watched
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != supervisor:
+        return
     config.configure_logging()
     quiet_idle_tls_shutdowns()
     with contextlib.suppress(KeyboardInterrupt):
@@ -85,7 +89,7 @@ class Workers:
         self.stopping = threading.Event()
 
     def _start(self, sock: socket.socket) -> SpawnProcess:
-        process = _spawn.Process(target=_worker, args=(self.config, sock), daemon=False)
+        process = _spawn.Process(target=_worker, args=(self.config, sock, os.getpid()))
         process.start()
         return process
 
