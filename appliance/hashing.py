@@ -37,8 +37,8 @@ _slots: Slots | None = None
 def share_cores(slots: Slots | None) -> None:
     """Let at most as many hashes run at once as `slots` holds, across all the processes
     sharing it. Dozens of 19 MiB hashes time-slicing two cores each cost 20-50% more CPU than
-    one alone (cache and TLB misses at every switch); queued, 8-11% more, which is what
-    sharing a core with the server's own Python work costs."""
+    one alone (cache and TLB misses at every switch); queued, 6-11% more in the loaded server,
+    about what sharing the cores with any busy Python costs (bench.argon2_sharing)."""
     global _slots
     _slots = slots
 
