@@ -62,6 +62,7 @@ class Greeter:
         self.bridge = GreeterBridge(self.kiosk.dispatch, self.kiosk.view)
         self.kiosk.subscribe(self.bridge.show)
         self._kiosk_started = False
+        self._first_frame_drawn = False
         self._start_timer = QTimer()
         self._start_timer.setSingleShot(True)
         self._start_timer.timeout.connect(self._start_kiosk)
@@ -108,6 +109,11 @@ class Greeter:
                 log.error("unable to close %s: %s", getattr(close, "__qualname__", close), error)
 
     def _first_frame(self) -> None:
+        # frames are swapped on Qt's render thread on a real display: a second frame's call
+        # may already be queued when the first one disconnects
+        if self._first_frame_drawn:
+            return
+        self._first_frame_drawn = True
         self.window.view.frameSwapped.disconnect(self._first_frame)
         self._start_kiosk()
         self.kiosk.ready()

@@ -3,6 +3,9 @@ virtual taps reaching a greeter whose screen never draws."""
 
 from __future__ import annotations
 
+import json
+import threading
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -71,5 +74,34 @@ def test_a_screen_that_never_draws_still_reads_cards(
         qtbot.waitUntil(lambda: greeter.bridge.view.domains != (), timeout=5000)
         send_tap(tmp_path / "tap.sock", "04A1B2C3D4E5F6")
         qtbot.waitUntil(lambda: greeter.bridge.view.screen == "pin", timeout=5000)
+    finally:
+        greeter.close()
+
+
+def test_ready_is_written_once_when_frames_come_from_a_render_thread(
+    appliance_server, tmp_path, qtbot, qt_style, monkeypatch
+):
+    # on a real display Qt swaps frames on its render thread: two frames may be queued for the
+    # UI thread before the first of them is handled (seen in `greeter demo` under Xvfb)
+    config_path = write_config(
+        tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
+        kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
+        marker=tmp_path / "sessions.txt", event_log=tmp_path / "events.jsonl", pcsc=False,
+        virtual_socket=tmp_path / "tap.sock",
+    )  # fmt: skip
+    config = greeter_config.load(config_path)
+    greeter = Greeter(config, lambda executor: build_kiosk(config, executor), windowed=True)
+    monkeypatch.setattr(greeter.window, "present", lambda: None)
+    try:
+        greeter.start()
+        render_thread = threading.Thread(
+            target=lambda: [greeter.window.view.frameSwapped.emit() for _ in range(2)]
+        )
+        render_thread.start()
+        render_thread.join()
+        qtbot.waitUntil(lambda: "ready" in (tmp_path / "events.jsonl").read_text(), timeout=5000)
+        qtbot.wait(300)
+        lines = (tmp_path / "events.jsonl").read_text().splitlines()
+        assert [json.loads(line)["event"] for line in lines].count("ready") == 1
     finally:
         greeter.close()
