@@ -94,9 +94,12 @@ def test_ready_is_written_once_when_frames_come_from_a_render_thread(
     monkeypatch.setattr(greeter.window, "present", lambda: None)
     try:
         greeter.start()
-        render_thread = threading.Thread(
-            target=lambda: [greeter.window.view.frameSwapped.emit() for _ in range(2)]
-        )
+
+        def two_frames() -> None:
+            greeter.window.view.frameSwapped.emit()
+            greeter.window.view.frameSwapped.emit()
+
+        render_thread = threading.Thread(target=two_frames)
         render_thread.start()
         render_thread.join()
         qtbot.waitUntil(lambda: "ready" in (tmp_path / "events.jsonl").read_text(), timeout=5000)
