@@ -22,7 +22,7 @@ from appliance.config import Settings
 from appliance.db import make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
-from appliance.hashing import Slots, kiosk_secret_digest, share_cores
+from appliance.hashing import kiosk_secret_digest
 from appliance.login import LoginService, Reply, pin_is_right
 from appliance.models import AuthRequest, CardFactor, KioskEvent, PinFactor, RoleRequest
 from appliance.policy import allows, pin_rules
@@ -277,14 +277,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     return app
 
 
-def app_from_environment(hash_slots: Slots | None = None) -> FastAPI:
-    """The uvicorn factory: `appliance serve` passes the state dir and DB through the env,
-    and the hash slots its workers share as an argument."""
+def app_from_environment() -> FastAPI:
+    """The uvicorn factory: `appliance serve` passes the state dir and DB through the env."""
     import os
     from pathlib import Path
 
     from appliance.config import load_settings
 
-    share_cores(hash_slots)
     state_dir = Path(os.environ["APPLIANCE_STATE_DIR"])
     return create_app(load_settings(state_dir, os.environ.get("APPLIANCE_DB_URL")))

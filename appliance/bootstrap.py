@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import threading
@@ -18,7 +17,7 @@ from appliance.config import (
     write_config,
 )
 from appliance.db import make_engine, migrate
-from appliance.hashing import Slots
+from appliance.hashing import Slots, share_cores
 
 
 def initialise(
@@ -70,7 +69,6 @@ def serve(
     """Serve HTTPS on host:port (0 = any free port, reported on `ready_fd`)."""
     import uvicorn
 
-    from appliance.api import app_from_environment
     from appliance.workers import Workers, listening_sockets, quiet_idle_tls_shutdowns
 
     engine = make_engine(settings.db_url)
@@ -98,7 +96,7 @@ def serve(
         else threading.BoundedSemaphore(cores)
     )
     config = uvicorn.Config(
-        functools.partial(app_from_environment, hash_slots),
+        "appliance.api:app_from_environment",
         factory=True,
         ssl_certfile=str(settings.server_cert),
         ssl_keyfile=str(settings.server_key),
@@ -114,6 +112,7 @@ def serve(
             ready.write(f"{sockets[0].getsockname()[1]}\n")
     quiet_idle_tls_shutdowns()
     if workers > 1:
-        Workers(config, sockets).run()
+        Workers(config, sockets, hash_slots).run()
     else:
+        share_cores(hash_slots)
         uvicorn.Server(config).run(sockets=sockets)

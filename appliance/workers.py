@@ -22,6 +22,8 @@ from types import FrameType
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
+from appliance.hashing import Slots, share_cores
+
 log = logging.getLogger("uvicorn.error")
 _spawn = multiprocessing.get_context("spawn")
 CHECK_EVERY_SECONDS = 0.5
@@ -66,7 +68,9 @@ def quiet_idle_tls_shutdowns() -> None:
     log.addFilter(_IdleTlsShutdownFilter())
 
 
-def _worker(config: uvicorn.Config, sock: socket.socket, supervisor: int) -> None:
+def _worker(
+    config: uvicorn.Config, sock: socket.socket, supervisor: int, hash_slots: Slots
+) -> None:
     # a supervisor killed outright must not leave workers serving (Linux); one killed while
     # this worker was still starting has gone before it could be watched
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -74,6 +78,7 @@ def _worker(config: uvicorn.Config, sock: socket.socket, supervisor: int) -> Non
         return
     config.configure_logging()
     quiet_idle_tls_shutdowns()
+    share_cores(hash_slots)
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
 
@@ -82,14 +87,18 @@ class Workers:
     """Starts one worker per socket, starts a worker again if it dies, stops all on
     SIGTERM or SIGINT."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+    def __init__(
+        self, config: uvicorn.Config, sockets: list[socket.socket], hash_slots: Slots
+    ) -> None:
         self.config = config
         self.sockets = sockets
+        self.hash_slots = hash_slots
         self.processes: list[SpawnProcess] = []
         self.stopping = threading.Event()
 
     def _start(self, sock: socket.socket) -> SpawnProcess:
-        process = _spawn.Process(target=_worker, args=(self.config, sock, os.getpid()))
+        args = (self.config, sock, os.getpid(), self.hash_slots)
+        process = _spawn.Process(target=_worker, args=args)
         process.start()
         return process
 

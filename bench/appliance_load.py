@@ -258,6 +258,15 @@ def server_processes(root_pid: int) -> list[int]:
     return [root_pid, *(child.pid for child in psutil.Process(root_pid).children(recursive=True))]
 
 
+async def connect_kiosks(url: str, ca: Path, secrets: dict[str, str]) -> list[KioskClient]:
+    """One open connection per kiosk, as the kiosks keep."""
+    context = ssl.create_default_context(cafile=str(ca))
+    host, port = url.removeprefix("https://").split(":")
+    clients = [KioskClient(host, int(port), context, name, sec) for name, sec in secrets.items()]
+    await asyncio.gather(*(client.connect() for client in clients))
+    return clients
+
+
 async def load(
     url: str, ca: Path, secrets: dict[str, str], args: argparse.Namespace, pids: list[int]
 ) -> tuple[dict[str, Any], dict[str, Any], list[float]]:
@@ -265,10 +274,7 @@ async def load(
     single-core Argon2id (the load paused): a shared machine's speed drifts over a minute, so
     the rate the logins are held to is measured in step with them. Returns the two reports
     and the Argon2id rates measured."""
-    context = ssl.create_default_context(cafile=str(ca))
-    host, port = url.removeprefix("https://").split(":")
-    clients = [KioskClient(host, int(port), context, name, sec) for name, sec in secrets.items()]
-    await asyncio.gather(*(client.connect() for client in clients))
+    clients = await connect_kiosks(url, ca, secrets)
     lookups = await run_phase(clients, args, False, pids, seconds=args.seconds, samples=Samples())
     paced = await run_phase(
         clients, args, False, pids, seconds=args.seconds, samples=Samples(),

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import os
-import ssl
 import statistics
 import sys
 import tempfile
@@ -27,9 +26,9 @@ from appliance.config import HashCost
 from appliance.hashing import check_verifier, make_verifier
 from appliance.local import FAST_ARGON2, start_local_appliance
 from bench.appliance_load import (
-    KioskClient,
     Samples,
     add_load_arguments,
+    connect_kiosks,
     run_phase,
     seed,
     server_processes,
@@ -54,13 +53,7 @@ async def measure(args: argparse.Namespace) -> list[dict[str, Any]]:
             state_dir, workers=args.workers, kiosk_name="bench-admin"
         ) as server:
             pids = server_processes(server.process.pid)
-            context = ssl.create_default_context(cafile=str(server.ca_path))
-            host, port = server.url.removeprefix("https://").split(":")
-            clients = [
-                KioskClient(host, int(port), context, name, secret)
-                for name, secret in seeded["secrets"].items()
-            ]
-            await asyncio.gather(*(client.connect() for client in clients))
+            clients = await connect_kiosks(server.url, server.ca_path, seeded["secrets"])
             for _ in range(args.rounds):
                 taps = await run_phase(
                     clients, args, False, pids, seconds=args.seconds, samples=Samples()

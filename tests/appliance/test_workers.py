@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -48,8 +48,7 @@ def _listening_socket(worker: psutil.Process, port: int) -> str:
     return os.readlink(f"/proc/{worker.pid}/fd/{listening.fd}")
 
 
-def _wait_for(check: object, timeout: float = 20.0) -> None:
-    assert callable(check)
+def _wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "gave up waiting"
