@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -55,11 +56,9 @@ def test_without_demo_the_f_keys_do_nothing(plain_kiosk):
     assert plain_kiosk.events("card") == []
 
 
-def test_a_screen_that_never_draws_still_reads_cards(
-    appliance_server, tmp_path, qtbot, qt_style, monkeypatch
-):
-    # the readers and the appliance normally start after the first frame; with no frame drawn
-    # (the window never shown, as with no display output) they start anyway
+@pytest.fixture
+def undrawn_greeter(appliance_server, tmp_path, qt_style, monkeypatch) -> Iterator[Greeter]:
+    """A greeter started in a window that is never shown, so Qt draws no frame by itself."""
     config_path = write_config(
         tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
         kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
@@ -71,40 +70,34 @@ def test_a_screen_that_never_draws_still_reads_cards(
     monkeypatch.setattr(greeter.window, "present", lambda: None)
     try:
         greeter.start()
-        qtbot.waitUntil(lambda: greeter.bridge.view.domains != (), timeout=5000)
-        send_tap(tmp_path / "tap.sock", "04A1B2C3D4E5F6")
-        qtbot.waitUntil(lambda: greeter.bridge.view.screen == "pin", timeout=5000)
+        yield greeter
     finally:
         greeter.close()
+
+
+def test_a_screen_that_never_draws_still_reads_cards(undrawn_greeter, tmp_path, qtbot):
+    # the readers and the appliance normally start after the first frame; with no frame drawn
+    # (the window never shown, as with no display output) they start anyway
+    greeter = undrawn_greeter
+    qtbot.waitUntil(lambda: greeter.bridge.view.domains != (), timeout=5000)
+    send_tap(tmp_path / "tap.sock", "04A1B2C3D4E5F6")
+    qtbot.waitUntil(lambda: greeter.bridge.view.screen == "pin", timeout=5000)
 
 
 def test_ready_is_written_once_when_frames_come_from_a_render_thread(
-    appliance_server, tmp_path, qtbot, qt_style, monkeypatch
+    undrawn_greeter, tmp_path, qtbot
 ):
     # on a real display Qt swaps frames on its render thread: two frames may be queued for the
     # UI thread before the first of them is handled (seen in `greeter demo` under Xvfb)
-    config_path = write_config(
-        tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
-        kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
-        marker=tmp_path / "sessions.txt", event_log=tmp_path / "events.jsonl", pcsc=False,
-        virtual_socket=tmp_path / "tap.sock",
-    )  # fmt: skip
-    config = greeter_config.load(config_path)
-    greeter = Greeter(config, lambda executor: build_kiosk(config, executor), windowed=True)
-    monkeypatch.setattr(greeter.window, "present", lambda: None)
-    try:
-        greeter.start()
+    def two_frames() -> None:
+        undrawn_greeter.window.view.frameSwapped.emit()
+        undrawn_greeter.window.view.frameSwapped.emit()
 
-        def two_frames() -> None:
-            greeter.window.view.frameSwapped.emit()
-            greeter.window.view.frameSwapped.emit()
-
-        render_thread = threading.Thread(target=two_frames)
-        render_thread.start()
-        render_thread.join()
-        qtbot.waitUntil(lambda: "ready" in (tmp_path / "events.jsonl").read_text(), timeout=5000)
-        qtbot.wait(300)
-        lines = (tmp_path / "events.jsonl").read_text().splitlines()
-        assert [json.loads(line)["event"] for line in lines].count("ready") == 1
-    finally:
-        greeter.close()
+    render_thread = threading.Thread(target=two_frames)
+    render_thread.start()
+    render_thread.join()
+    events = tmp_path / "events.jsonl"
+    qtbot.waitUntil(lambda: "ready" in events.read_text(), timeout=5000)
+    qtbot.wait(300)
+    lines = events.read_text().splitlines()
+    assert [json.loads(line)["event"] for line in lines].count("ready") == 1
