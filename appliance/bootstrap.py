@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import ssl
 import threading
 from pathlib import Path
 
@@ -63,6 +64,25 @@ def initialise(
     return settings
 
 
+def _check_certificate(settings: Settings) -> None:
+    """Before any worker starts: a worker that cannot load them fails with a traceback, and
+    the supervisor would start it again and again."""
+    if not settings.server_cert.exists():
+        raise ApplianceError(
+            f"unable to serve: no certificate in {settings.state_dir}; run `appliance init`"
+        )
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            settings.server_cert, settings.server_key
+        )
+    except (OSError, ssl.SSLError) as error:
+        raise ApplianceError(
+            f"unable to serve: the server certificate or key in {settings.state_dir} is"
+            f" unreadable ({error.strerror or error}); move server.pem and server.key away"
+            " and run `appliance init` to make new ones"
+        ) from error
+
+
 def serve(
     settings: Settings, host: str, port: int, *, workers: int = 1, ready_fd: int | None = None
 ) -> None:
@@ -76,10 +96,7 @@ def serve(
         migrate(engine)
     finally:
         engine.dispose()
-    if not settings.server_cert.exists():
-        raise ApplianceError(
-            f"unable to serve: no certificate in {settings.state_dir}; run `appliance init`"
-        )
+    _check_certificate(settings)
     try:
         sockets = listening_sockets(host, port, workers)
     except OSError as error:

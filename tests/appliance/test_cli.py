@@ -145,3 +145,13 @@ def test_state_dir_defaults_to_the_environment(tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "env-state" / "appliance.db").exists()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_with_a_damaged_key_says_so_and_stops(tmp_path: Path, workers: str):
+    assert run_cli(tmp_path / "s", None, "init").returncode == 0
+    (tmp_path / "s" / "server.key").write_text("garbage\n")
+    done = run_cli(tmp_path / "s", None, "serve", "--port", "0", "--workers", workers)
+    assert done.returncode == 1
+    assert done.stderr.startswith("appliance: unable to serve: the server certificate or key")
+    assert "Traceback" not in done.stderr
