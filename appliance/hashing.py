@@ -2,7 +2,8 @@
 
 A verifier is stored as `argon2id$<memory_kib>$<iterations>$<lanes>$<salt>$<hash>` (base64), so
 a cost change applies to new verifiers without breaking old ones. cryptography's Argon2id
-releases the GIL, so request threads hash in parallel on all cores.
+releases the GIL, so hashes run in parallel on all cores: on a few threads kept for them,
+whichever thread asks (see `_hash_threads`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
@@ -37,8 +39,7 @@ _slots: Slots | None = None
 def share_cores(slots: Slots | None) -> None:
     """Let at most as many hashes run at once as `slots` holds, across all the processes
     sharing it. Dozens of 19 MiB hashes time-slicing two cores each cost 20-50% more CPU than
-    one alone (cache and TLB misses at every switch); queued, 6-11% more in the loaded server,
-    about what sharing the cores with any busy Python costs (bench.argon2_sharing)."""
+    one alone (cache and TLB misses at every switch)."""
     global _slots
     _slots = slots
 
@@ -47,7 +48,30 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _hash_threads() -> ThreadPoolExecutor:
+    """One thread per core, kept: each reuses the 19 MiB its last hash freed. Hashing on the
+    server's 40 request threads instead left that memory to be handed back and faulted in
+    afresh, page by page (300-600 faults and ~10% more CPU per login in bench.appliance_load).
+    The threads start on first use."""
+    return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="argon2id")
+
+
+_threads = _hash_threads()
+
+
+def _new_threads_after_fork() -> None:
+    global _threads
+    _threads = _hash_threads()  # a forked child has none of its parent's threads
+
+
+os.register_at_fork(after_in_child=_new_threads_after_fork)
+
+
 def _derive(secret: str, salt: bytes, cost: HashCost) -> bytes:
+    return _threads.submit(_derive_in_slot, secret, salt, cost).result()
+
+
+def _derive_in_slot(secret: str, salt: bytes, cost: HashCost) -> bytes:
     slots = _slots
     if slots is None:
         return _derive_now(secret, salt, cost)

@@ -1,10 +1,17 @@
-"""What the benchmarks share: pcscd's own report of a tap, and latency summaries."""
+"""What the benchmarks share: pcscd's own report of a tap, latency summaries, and the Argon2id
+verify the appliance's PIN checks are held to."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
+from collections.abc import Callable
+
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from appliance.config import HashCost
 
 
 class PlainWatcher:
@@ -64,3 +71,21 @@ def summary(samples_ms: list[float], digits: int = 3) -> dict[str, float]:
         "p95": round(p95, digits),
         "max": round(ordered[-1], digits),
     }
+
+
+def argon2id_verify(cost: HashCost, secret: bytes = b"1234") -> Callable[[], None]:
+    """One Argon2id verify at `cost`: cryptography's own, on the calling thread, none of the
+    appliance's hash threads or slots. This is the reference a login's hash is measured against."""
+
+    def kdf(salt: bytes) -> Argon2id:
+        return Argon2id(
+            salt=salt,
+            length=32,
+            iterations=cost.iterations,
+            lanes=cost.lanes,
+            memory_cost=cost.memory_kib,
+        )
+
+    salt = os.urandom(16)
+    key = kdf(salt).derive(secret)
+    return lambda: kdf(salt).verify(secret, key)
