@@ -1,6 +1,8 @@
 """HTTP routes of the appliance (FastAPI); the wire contract is docs/api.md."""
 
+import asyncio
 import datetime as dt
+import functools
 import hmac
 import logging
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from appliance.config import Settings
 from appliance.db import make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
-from appliance.hashing import kiosk_secret_digest
+from appliance.hashing import kiosk_secret_digest, on_hash_thread
 from appliance.login import LoginService, Reply, pin_is_right
 from appliance.models import AuthRequest, CardFactor, KioskEvent, PinFactor, RoleRequest
 from appliance.policy import allows, pin_rules
@@ -175,7 +177,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
         # On SQLite, a card tap and a PIN step are a few quick local queries: they run on the
         # event loop, sparing thread hops that cost as much as the queries; only the PIN's
-        # Argon2id goes to the thread pool (it releases the GIL there). The other steps (a
+        # Argon2id goes to a hash thread (it releases the GIL there). The other steps (a
         # password may reach LDAP), and every step on a database server, go to the pool whole.
         factor = request.factor
         if inline_db and request.state is None and isinstance(factor, CardFactor):
@@ -184,7 +186,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             with sessions() as db:
                 name = opened(db)
                 attempt = login.pin_attempt(db, name, request.state)
-            right = await run_in_threadpool(pin_is_right, attempt, factor.value)
+            check = functools.partial(pin_is_right, attempt, factor.value)
+            right = await asyncio.wrap_future(on_hash_thread(check))
             with sessions() as db:
                 return JSONResponse(login.pin_decide(db, name, request.state, attempt, right))
         return JSONResponse(await run_in_threadpool(step))

@@ -12,8 +12,10 @@ import base64
 import hashlib
 import hmac
 import os
-from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol, TypeVar
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -48,12 +50,20 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+T = TypeVar("T")
+_on_hash_thread = threading.local()
+
+
 def _hash_threads() -> ThreadPoolExecutor:
     """One thread per core, kept: each reuses the 19 MiB its last hash freed. Hashing on the
     server's 40 request threads instead left that memory to be handed back and faulted in
     afresh, page by page (300-600 faults and ~10% more CPU per login in bench.appliance_load).
     The threads start on first use."""
-    return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="argon2id")
+    return ThreadPoolExecutor(
+        os.cpu_count() or 1,
+        thread_name_prefix="argon2id",
+        initializer=lambda: setattr(_on_hash_thread, "yes", True),
+    )
 
 
 _threads = _hash_threads()
@@ -67,7 +77,16 @@ def _new_threads_after_fork() -> None:
 os.register_at_fork(after_in_child=_new_threads_after_fork)
 
 
+def on_hash_thread(work: Callable[[], T]) -> Future[T]:
+    """Run `work` on a hash thread, where the hashes it makes run directly: an event loop
+    awaiting a PIN check hands it over once, rather than through a request thread that would
+    only wait (each hand-over wakes a thread, and on busy cores preempts a hash)."""
+    return _threads.submit(work)
+
+
 def _derive(secret: str, salt: bytes, cost: HashCost) -> bytes:
+    if getattr(_on_hash_thread, "yes", False):
+        return _derive_in_slot(secret, salt, cost)
     return _threads.submit(_derive_in_slot, secret, salt, cost).result()
 
 

@@ -4,7 +4,9 @@ few kept threads, whose memory is reused from one hash to the next."""
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
+import os
 import queue
 import resource
 import threading
@@ -16,7 +18,13 @@ import pytest
 
 from appliance import hashing
 from appliance.config import HashCost
-from appliance.hashing import Slots, check_verifier, make_verifier, share_cores
+from appliance.hashing import (
+    Slots,
+    check_verifier,
+    make_verifier,
+    on_hash_thread,
+    share_cores,
+)
 
 CHEAP = HashCost(memory_kib=1024, iterations=1, lanes=1)
 spawn = multiprocessing.get_context("spawn")
@@ -123,3 +131,12 @@ def test_hashes_asked_for_on_many_request_threads_reuse_their_memory():
     faults_per_hash = (_minor_page_faults() - faults_before) / len(requests)
     assert results == [True] * 12
     assert faults_per_hash < 500
+
+
+def test_a_check_handed_to_a_hash_thread_hashes_there_even_with_every_hash_thread_busy():
+    verifier = make_verifier("1234", CHEAP)
+    checks = [
+        on_hash_thread(functools.partial(check_verifier, pin, verifier))
+        for pin in ["1234", "4321"] * (os.cpu_count() or 1) * 2
+    ]
+    assert [check.result(timeout=30) for check in checks] == [True, False] * (len(checks) // 2)
