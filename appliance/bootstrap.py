@@ -18,7 +18,7 @@ from appliance.config import (
     write_config,
 )
 from appliance.db import make_engine, migrate
-from appliance.hashing import Slots, share_cores
+from appliance.hashing import Slots, share_cores, yield_cores_to_hashes
 
 
 def initialise(
@@ -132,4 +132,5 @@ def serve(
         Workers(config, sockets, hash_slots).run()
     else:
         share_cores(hash_slots)
+        yield_cores_to_hashes()
         uvicorn.Server(config).run(sockets=sockets)

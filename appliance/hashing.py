@@ -9,6 +9,7 @@ whichever thread asks (see `_hash_threads`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -54,6 +55,22 @@ T = TypeVar("T")
 _on_hash_thread = threading.local()
 
 
+def yield_cores_to_hashes() -> None:
+    """Let this process's threads, and those it starts, wait for a running hash's time slice
+    to end rather than preempt it when they wake (SCHED_BATCH; the hash threads keep the
+    default policy). On cores all busy with hashes, every preemption cost the hash cache and
+    TLB refills: Argon2id CPU in the loaded server went from 1.05-1.08x alone to 1.00-1.05x.
+    Linux only; the appliance serves the same without it."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+
+
+def _start_hash_thread() -> None:
+    _on_hash_thread.yes = True
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+
 def _hash_threads() -> ThreadPoolExecutor:
     """One thread per core, kept: each reuses the 19 MiB its last hash freed. Hashing on the
     server's 40 request threads instead left that memory to be handed back and faulted in
@@ -62,7 +79,7 @@ def _hash_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(
         os.cpu_count() or 1,
         thread_name_prefix="argon2id",
-        initializer=lambda: setattr(_on_hash_thread, "yes", True),
+        initializer=_start_hash_thread,
     )
 
 

@@ -22,7 +22,7 @@ from types import FrameType
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
-from appliance.hashing import Slots, share_cores
+from appliance.hashing import Slots, share_cores, yield_cores_to_hashes
 
 log = logging.getLogger("uvicorn.error")
 _spawn = multiprocessing.get_context("spawn")
@@ -79,6 +79,7 @@ def _worker(
     config.configure_logging()
     quiet_idle_tls_shutdowns()
     share_cores(hash_slots)
+    yield_cores_to_hashes()
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
 

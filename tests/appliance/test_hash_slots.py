@@ -24,6 +24,7 @@ from appliance.hashing import (
     make_verifier,
     on_hash_thread,
     share_cores,
+    yield_cores_to_hashes,
 )
 
 CHEAP = HashCost(memory_kib=1024, iterations=1, lanes=1)
@@ -140,3 +141,23 @@ def test_a_check_handed_to_a_hash_thread_hashes_there_even_with_every_hash_threa
         for pin in ["1234", "4321"] * (os.cpu_count() or 1) * 2
     ]
     assert [check.result(timeout=30) for check in checks] == [True, False] * (len(checks) // 2)
+
+
+def _scheduling_policies(verdicts: Queue[tuple[int, int, int]]) -> None:
+    yield_cores_to_hashes()
+    started: list[int] = []
+    thread = threading.Thread(target=lambda: started.append(os.sched_getscheduler(0)))
+    thread.start()
+    thread.join()
+    hashing_policy = on_hash_thread(lambda: os.sched_getscheduler(0)).result(timeout=30)
+    verdicts.put((os.sched_getscheduler(0), started[0], hashing_policy))
+
+
+def test_a_server_process_yields_its_cores_to_hash_threads():
+    verdicts: Queue[tuple[int, int, int]] = spawn.Queue()
+    server = spawn.Process(target=_scheduling_policies, args=(verdicts,))
+    server.start()
+    try:
+        assert verdicts.get(timeout=30) == (os.SCHED_BATCH, os.SCHED_BATCH, os.SCHED_OTHER)
+    finally:
+        server.join(timeout=30)

@@ -114,3 +114,20 @@ def test_a_killed_supervisor_takes_its_workers_with_it(two_workers: LocalApplian
         with contextlib.suppress(psutil.NoSuchProcess):
             worker.wait(timeout=10)
         assert not worker.is_running()
+
+
+def test_request_threads_wait_for_a_running_hash_instead_of_preempting_it(
+    two_workers: LocalAppliance,
+):
+    kiosk = Kiosk(two_workers)
+    tap = kiosk.tap(ALICE_CARD)
+    assert kiosk.pin(tap["state"], "1234")["status"] == "ok"  # a worker now has a hash thread
+    kiosk.close()
+    policies = {
+        thread.id: os.sched_getscheduler(thread.id)
+        for worker in _workers(two_workers)
+        for thread in worker.threads()
+    }
+    for worker in _workers(two_workers):
+        assert policies[worker.pid] == os.SCHED_BATCH  # its event loop, and threads it starts
+    assert os.SCHED_OTHER in policies.values()  # the hash thread
