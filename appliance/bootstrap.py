@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import ssl
-import threading
 from pathlib import Path
 
 from appliance.certs import DEFAULT_NAMES, make_ca_and_server_cert
@@ -18,7 +17,9 @@ from appliance.config import (
     write_config,
 )
 from appliance.db import make_engine, migrate
-from appliance.hashing import Slots, share_cores, yield_cores_to_hashes
+from appliance.hashing import HASH_THREADS, yield_cores_to_hashes
+
+_spawn = multiprocessing.get_context("spawn")
 
 
 def initialise(
@@ -104,14 +105,6 @@ def serve(
     # the workers build the app from these (they may be fresh processes)
     os.environ["APPLIANCE_STATE_DIR"] = str(settings.state_dir)
     os.environ["APPLIANCE_DB_URL"] = settings.db_url
-    # one Argon2id hash per core at a time, whichever worker runs it; the workers are
-    # spawned, and only a spawn-context semaphore can go to them
-    cores = os.cpu_count() or 1
-    hash_slots: Slots = (
-        multiprocessing.get_context("spawn").BoundedSemaphore(cores)
-        if workers > 1
-        else threading.BoundedSemaphore(cores)
-    )
     config = uvicorn.Config(
         "appliance.api:app_from_environment",
         factory=True,
@@ -129,8 +122,10 @@ def serve(
             ready.write(f"{sockets[0].getsockname()[1]}\n")
     quiet_idle_tls_shutdowns()
     if workers > 1:
-        Workers(config, sockets, hash_slots).run()
+        # one Argon2id hash per core at a time, whichever worker runs it (one process's hash
+        # threads already are one per core); only a spawn-context semaphore reaches the
+        # spawned workers
+        Workers(config, sockets, _spawn.BoundedSemaphore(HASH_THREADS)).run()
     else:
-        share_cores(hash_slots)
         yield_cores_to_hashes()
         uvicorn.Server(config).run(sockets=sockets)

@@ -27,6 +27,8 @@ HASH_BYTES = 32
 # A fixed verifier checked when no user matches, so a wrong username costs the same as a wrong
 # password (no user enumeration by timing).
 _DUMMY_SALT = b"tapkiosk-no-user"
+# one hash thread per core: within a process, at most this many hashes run at once
+HASH_THREADS = os.cpu_count() or 1
 # A slot held past this is taken as lost (its worker died mid-hash): hash without one.
 SLOT_WAIT_SECONDS = 10.0
 
@@ -41,8 +43,9 @@ _slots: Slots | None = None
 
 def share_cores(slots: Slots | None) -> None:
     """Let at most as many hashes run at once as `slots` holds, across all the processes
-    sharing it. Dozens of 19 MiB hashes time-slicing two cores each cost 20-50% more CPU than
-    one alone (cache and TLB misses at every switch)."""
+    sharing it (each process's own hash threads bound only its own hashes). Dozens of 19 MiB
+    hashes time-slicing two cores each cost 20-50% more CPU than one alone (cache and TLB
+    misses at every switch)."""
     global _slots
     _slots = slots
 
@@ -77,7 +80,7 @@ def _hash_threads() -> ThreadPoolExecutor:
     afresh, page by page (300-600 faults and ~10% more CPU per login in bench.appliance_load).
     The threads start on first use."""
     return ThreadPoolExecutor(
-        os.cpu_count() or 1,
+        HASH_THREADS,
         thread_name_prefix="argon2id",
         initializer=_start_hash_thread,
     )
@@ -110,16 +113,17 @@ def _derive(secret: str, salt: bytes, cost: HashCost) -> bytes:
 def _derive_in_slot(secret: str, salt: bytes, cost: HashCost) -> bytes:
     slots = _slots
     if slots is None:
-        return _derive_now(secret, salt, cost)
+        return derive_here(secret, salt, cost)
     held = slots.acquire(True, SLOT_WAIT_SECONDS)
     try:
-        return _derive_now(secret, salt, cost)
+        return derive_here(secret, salt, cost)
     finally:
         if held:
             slots.release()
 
 
-def _derive_now(secret: str, salt: bytes, cost: HashCost) -> bytes:
+def derive_here(secret: str, salt: bytes, cost: HashCost) -> bytes:
+    """Argon2id on the calling thread, no slot taken: what every hash comes down to."""
     kdf = Argon2id(
         salt=salt,
         length=HASH_BYTES,

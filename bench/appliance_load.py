@@ -50,7 +50,7 @@ LOGIN_ROUND_SECONDS = 3.0
 
 
 def argon2_single_core_rate(cost: HashCost, seconds: float = 2.0) -> float:
-    verify = argon2id_verify(cost, PIN.encode())
+    verify = argon2id_verify(cost, PIN)
     done, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         verify()

@@ -36,7 +36,7 @@ def busy_python(stop: Event) -> None:
 
 
 def cpu_ms_per_hash(threads: int, seconds: float) -> float:
-    verify = argon2id_verify(HashCost(), PIN.encode())
+    verify = argon2id_verify(HashCost(), PIN)
     costs: list[float] = []
     end = time.perf_counter() + seconds
 

@@ -3,15 +3,15 @@ verify the appliance's PIN checks are held to."""
 
 from __future__ import annotations
 
+import hmac
 import os
 import statistics
 import threading
 import time
 from collections.abc import Callable
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
 from appliance.config import HashCost
+from appliance.hashing import derive_here
 
 
 class PlainWatcher:
@@ -73,19 +73,9 @@ def summary(samples_ms: list[float], digits: int = 3) -> dict[str, float]:
     }
 
 
-def argon2id_verify(cost: HashCost, secret: bytes = b"1234") -> Callable[[], None]:
-    """One Argon2id verify at `cost`: cryptography's own, on the calling thread, none of the
-    appliance's hash threads or slots. This is the reference a login's hash is measured against."""
-
-    def kdf(salt: bytes) -> Argon2id:
-        return Argon2id(
-            salt=salt,
-            length=32,
-            iterations=cost.iterations,
-            lanes=cost.lanes,
-            memory_cost=cost.memory_kib,
-        )
-
+def argon2id_verify(cost: HashCost, pin: str) -> Callable[[], bool]:
+    """One Argon2id verify at `cost` on the calling thread, none of the appliance's hash
+    threads or slots. This is the reference a login's hash is measured against."""
     salt = os.urandom(16)
-    key = kdf(salt).derive(secret)
-    return lambda: kdf(salt).verify(secret, key)
+    key = derive_here(pin, salt, cost)
+    return lambda: hmac.compare_digest(derive_here(pin, salt, cost), key)

@@ -62,7 +62,7 @@ def test_a_hash_in_another_process_waits_for_a_free_slot():
 def test_no_more_hashes_at_once_than_slots(monkeypatch: pytest.MonkeyPatch):
     running, most = 0, 0
     lock = threading.Lock()
-    derive = hashing._derive_now
+    derive = hashing.derive_here
 
     def counted(secret: str, salt: bytes, cost: HashCost) -> bytes:
         nonlocal running, most
@@ -75,7 +75,7 @@ def test_no_more_hashes_at_once_than_slots(monkeypatch: pytest.MonkeyPatch):
             with lock:
                 running -= 1
 
-    monkeypatch.setattr(hashing, "_derive_now", counted)
+    monkeypatch.setattr(hashing, "derive_here", counted)
     share_cores(threading.BoundedSemaphore(1))  # fewer than the hash threads
     verifier = make_verifier("1234", CHEAP)
     results: list[bool] = []
@@ -138,7 +138,7 @@ def test_a_check_handed_to_a_hash_thread_hashes_there_even_with_every_hash_threa
     verifier = make_verifier("1234", CHEAP)
     checks = [
         on_hash_thread(functools.partial(check_verifier, pin, verifier))
-        for pin in ["1234", "4321"] * (os.cpu_count() or 1) * 2
+        for pin in ["1234", "4321"] * hashing.HASH_THREADS * 2
     ]
     assert [check.result(timeout=30) for check in checks] == [True, False] * (len(checks) // 2)
 
