@@ -21,7 +21,7 @@ from appliance import errors
 from appliance.audit import Auditor
 from appliance.bodylimit import BodyLimit
 from appliance.config import Settings
-from appliance.db import make_engine, session_factory
+from appliance.db import Database, core, make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
@@ -107,14 +107,14 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
 
-    def authorised(db: Session, x_kiosk: str | None, authorization: str | None) -> str:
+    def authorised(db: Database, x_kiosk: str | None, authorization: str | None) -> str:
         """The kiosk's name if its credentials are right and its bucket has a token."""
         unauthorized = ApiError(
             401, "kiosk_unauthorized", "This kiosk is not authorised by the appliance."
         )
         if not x_kiosk or not authorization or not authorization.startswith("Bearer "):
             raise unauthorized
-        row = db.connection().execute(_KIOSK_QUERY, {"name": x_kiosk}).first()
+        row = core(db).execute(_KIOSK_QUERY, {"name": x_kiosk}).first()
         offered = kiosk_secret_digest(authorization[len("Bearer ") :].strip())
         expected = row.secret_sha256 if row is not None else "0" * 64
         good = hmac.compare_digest(offered, expected)
@@ -163,7 +163,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
     ) -> JSONResponse:
-        def opened(db: Session) -> str:
+        def opened(db: Database) -> str:
             name = authorised(db, x_kiosk, authorization)
             calls["auth"] += 1
             if calls["auth"] % CLEANUP_EVERY == 0:
@@ -177,19 +177,28 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
         # On SQLite, a card tap and a PIN step are a few quick local queries: they run on the
         # event loop, sparing thread hops that cost as much as the queries; only the PIN's
-        # Argon2id goes to a hash thread (it releases the GIL there). The other steps (a
-        # password may reach LDAP), and every step on a database server, go to the pool whole.
-        factor = request.factor
-        if inline_db and request.state is None and isinstance(factor, CardFactor):
-            return JSONResponse(step())
-        if inline_db and request.state and isinstance(factor, PinFactor) and not request.enroll:
+        # Argon2id goes to a hash thread (it releases the GIL there). Their everyday outcomes
+        # run on bare connections, the rest in ORM sessions. The other steps (a password may
+        # reach LDAP), and every step on a database server, go to the pool whole.
+        factor, token = request.factor, request.state
+        if inline_db and token is None and isinstance(factor, CardFactor):
+            with engine.connect() as connection:
+                name = opened(connection)
+                quick = login.card_continue(connection, name, factor.id)
+            if quick is not None:
+                return JSONResponse(quick)
             with sessions() as db:
-                name = opened(db)
-                attempt = login.pin_attempt(db, name, request.state)
+                return JSONResponse(login.card_otherwise(db, name, factor.id))
+        if inline_db and token and isinstance(factor, PinFactor) and not request.enroll:
+            with engine.connect() as connection:
+                name = opened(connection)
+                attempt = login.pin_attempt(connection, name, token)
             check = functools.partial(pin_is_right, attempt, factor.value)
-            right = await asyncio.wrap_future(on_hash_thread(check))
+            if await asyncio.wrap_future(on_hash_thread(check)):
+                with engine.connect() as connection:
+                    return JSONResponse(login.pin_ok(connection, name, token, attempt))
             with sessions() as db:
-                return JSONResponse(login.pin_decide(db, name, request.state, attempt, right))
+                return JSONResponse(login.pin_wrong(db, name, token, attempt))
         return JSONResponse(await run_in_threadpool(step))
 
     def _dispatch(db: Session, name: str, request: AuthRequest) -> Reply:

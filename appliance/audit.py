@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from appliance.db import Database, core
 from appliance.hashing import card_hash
 from appliance.store import AuditEvent, Base
 
@@ -24,7 +25,7 @@ class Auditor:
 
     def record(
         self,
-        db: Session,
+        db: Database,
         event: str,
         *,
         at: dt.datetime,
@@ -33,7 +34,7 @@ class Auditor:
         card_id: str | None = None,
         **detail: Any,
     ) -> None:
-        db.connection().execute(
+        core(db).execute(
             _INSERT,
             {
                 "at": at,

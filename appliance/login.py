@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from appliance import errors
 from appliance.audit import Auditor
 from appliance.config import Settings
+from appliance.db import Database, core
 from appliance.directory import Directory, find_user
 from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
@@ -85,12 +86,12 @@ class LoginService:
 
     # -- first factors ---------------------------------------------------------------------
 
-    def _card_continue(
-        self, db: Session, kiosk: str, card_id: str, now: dt.datetime
-    ) -> Reply | None:
-        """The everyday tap (a known card asking for its PIN) in one query and two inserts;
-        None for anything else (unknown card, refusals, tap-and-go), which `card` handles."""
-        row = db.connection().execute(TAP, {"card_id": card_id}).first()
+    def card_continue(self, db: Database, kiosk: str, card_id: str) -> Reply | None:
+        """The everyday tap (a known card asking for its PIN) in one query and two inserts,
+        needing no ORM session; None for anything else (unknown card, refusals, tap-and-go),
+        which `card_otherwise` handles."""
+        now = self.clock()
+        row = core(db).execute(TAP, {"card_id": card_id}).first()
         if row is None or row.revoked_at is not None or row.disabled:
             return None
         if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:
@@ -116,10 +117,11 @@ class LoginService:
         return reply
 
     def card(self, db: Session, kiosk: str, card_id: str) -> Reply:
+        quick = self.card_continue(db, kiosk, card_id)
+        return quick if quick is not None else self.card_otherwise(db, kiosk, card_id)
+
+    def card_otherwise(self, db: Session, kiosk: str, card_id: str) -> Reply:
         now = self.clock()
-        quick = self._card_continue(db, kiosk, card_id, now)
-        if quick is not None:
-            return quick
         card = db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none()
         if card is None:
             policy = self._default_policy(db)
@@ -214,23 +216,21 @@ class LoginService:
 
     def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
         attempt = self.pin_attempt(db, kiosk, token)
-        return self.pin_decide(db, kiosk, token, attempt, pin_is_right(attempt, value))
+        if pin_is_right(attempt, value):
+            return self.pin_ok(db, kiosk, token, attempt)
+        return self.pin_wrong(db, kiosk, token, attempt)
 
-    def pin_attempt(self, db: Session, kiosk: str, token: str) -> PinAttempt:
+    def pin_attempt(self, db: Database, kiosk: str, token: str) -> PinAttempt:
         """Read what a PIN step needs; writes nothing (unless the state has expired)."""
         step = self.states.peek(db, kiosk, token, "pin")
-        user = db.connection().execute(PIN_USER, {"user_id": step.user_id}).first()
+        user = core(db).execute(PIN_USER, {"user_id": step.user_id}).first()
         if user is None or user.verifier is None:
             raise errors.state_invalid()
         now = self.clock()
         locked = user.locked_until is not None and user.locked_until > now
         return PinAttempt(step, user, now, open=not user.disabled and not locked)
 
-    def pin_decide(
-        self, db: Session, kiosk: str, token: str, attempt: PinAttempt, right: bool
-    ) -> Reply:
-        if right:
-            return self._pin_ok(db, kiosk, token, attempt)
+    def pin_wrong(self, db: Session, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
         user = db.get(User, attempt.step.user_id)
         if user is None:
             raise errors.state_invalid()
@@ -248,10 +248,11 @@ class LoginService:
             return locked
         return self._again(db, kiosk, user, attempt.step, "bad_pin")
 
-    def _pin_ok(self, db: Session, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
-        """The everyday end of a login, in Core statements (see appliance.queries)."""
+    def pin_ok(self, db: Database, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
+        """The everyday end of a login, in Core statements (see appliance.queries): it needs
+        no ORM session."""
         user, method = attempt.user, attempt.step.method
-        connection = db.connection()
+        connection = core(db)
         roles = tuple(
             Role(row.code, row.name) for row in connection.execute(ROLES, {"user_id": user.id})
         )

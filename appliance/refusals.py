@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from appliance.audit import Auditor
+from appliance.db import Database, core
 from appliance.queries import RESET_FAILURES
 from appliance.spine import iso
 from appliance.store import User
@@ -61,9 +62,9 @@ class Refusals:
         user.failed_attempts = count
         return None
 
-    def reset(self, db: Session, user_id: int) -> None:
+    def reset(self, db: Database, user_id: int) -> None:
         """A proven factor: the failures so far no longer count."""
-        db.connection().execute(RESET_FAILURES, {"user_id": user_id})
+        core(db).execute(RESET_FAILURES, {"user_id": user_id})
 
     def gate(self, db: Session, kiosk: str, user: User, now: dt.datetime) -> Reply | None:
         if user.disabled:

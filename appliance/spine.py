@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from appliance.db import Database, core
 from appliance.store import Base, SpineSession, User
 
 VSC_WARNING_DAYS = 30
@@ -98,12 +99,12 @@ _UPSERTS = {dialect: _upsert(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def open_session(
-    db: Session, user_id: int, grace_seconds: int, kiosk: str, now: dt.datetime
+    db: Database, user_id: int, grace_seconds: int, kiosk: str, now: dt.datetime
 ) -> OpenSession:
     """Create or refresh the user's Spine session after a full login. One statement: two
     kiosks finishing the same user's login at once share one session, and neither fails."""
     grace_until = now + dt.timedelta(seconds=grace_seconds)
-    connection = db.connection()
+    connection = core(db)
     session_id = connection.execute(
         _UPSERTS[connection.dialect.name],
         {

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select
-from sqlalchemy.orm import Session
 
 from appliance import errors
+from appliance.db import Database, core
 from appliance.hashing import token_digest
 from appliance.store import AuthState, Base, User
 
@@ -43,7 +43,7 @@ class StateTokens:
 
     def issue(
         self,
-        db: Session,
+        db: Database,
         kiosk: str,
         step: str,
         timeout: int,
@@ -55,7 +55,7 @@ class StateTokens:
         failures: int = 0,
     ) -> dict[str, Any]:
         token = secrets.token_urlsafe(32)
-        db.connection().execute(
+        core(db).execute(
             _INSERT,
             {
                 "token_sha256": token_digest(token),
@@ -70,23 +70,23 @@ class StateTokens:
         )
         return {"state": token, "expires_in": timeout}
 
-    def peek(self, db: Session, kiosk: str, token: str, wanted: str) -> Step:
+    def peek(self, db: Database, kiosk: str, token: str, wanted: str) -> Step:
         now = self.clock()
         digest = token_digest(token)
-        row = db.connection().execute(_FIND, {"digest": digest}).first()
+        row = core(db).execute(_FIND, {"digest": digest}).first()
         if row is None or row.kiosk != kiosk:
             raise errors.state_invalid()
         if row.expires_at <= now:
-            db.connection().execute(_USE, {"digest": digest})
+            core(db).execute(_USE, {"digest": digest})
             db.commit()
             raise errors.state_expired()
         if row.step != wanted:
             raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
         return Step(row.step, row.method, row.user_id, row.card_id, row.failures)
 
-    def consume(self, db: Session, token: str) -> None:
+    def consume(self, db: Database, token: str) -> None:
         """Delete the token; losing a race for it means it was already used."""
-        result = db.connection().execute(_USE, {"digest": token_digest(token)})
+        result = core(db).execute(_USE, {"digest": token_digest(token)})
         if result.rowcount != 1:
             db.rollback()
             raise errors.state_invalid()

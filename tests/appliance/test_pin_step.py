@@ -58,7 +58,7 @@ def test_a_locked_users_pin_is_not_checked_and_does_not_count(
     state, attempt = _pin_read_while_locked(db, login)
     assert not attempt.open
     assert not pin_is_right(attempt, "1234")  # the right PIN, but a locked user is not hashed
-    reply = login.pin_decide(db, "k", state, attempt, right=False)
+    reply = login.pin_wrong(db, "k", state, attempt)
     assert reply["status"] == "locked"
     db.expire_all()
     assert _alice(db).failed_attempts == 0
@@ -74,7 +74,7 @@ def test_an_unlock_while_the_pin_hashes_starts_the_login_again(
     state, attempt = _pin_read_while_locked(db, login)
     _lock_alice(db, None)  # the admin unlocks her before the step is decided
     with pytest.raises(ApiError) as refused:
-        login.pin_decide(db, "k", state, attempt, right=False)
+        login.pin_wrong(db, "k", state, attempt)
     assert refused.value.code == "state_invalid"
     db.expire_all()
     assert _alice(db).failed_attempts == 0
@@ -87,7 +87,7 @@ def test_a_right_pin_counts_once_when_two_requests_race_with_one_state(
     tap = login.card(db, "k", ALICE_CARD)
     first = login.pin_attempt(db, "k", tap["state"])
     second = login.pin_attempt(db, "k", tap["state"])  # both read before either decides
-    assert login.pin_decide(db, "k", tap["state"], first, right=True)["status"] == "ok"
+    assert login.pin_ok(db, "k", tap["state"], first)["status"] == "ok"
     with pytest.raises(ApiError) as refused:
-        login.pin_decide(db, "k", tap["state"], second, right=True)
+        login.pin_ok(db, "k", tap["state"], second)
     assert refused.value.code == "state_invalid"
