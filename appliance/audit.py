@@ -34,17 +34,32 @@ class Auditor:
         card_id: str | None = None,
         **detail: Any,
     ) -> None:
-        core(db).execute(
-            _INSERT,
-            {
-                "at": at,
-                "kiosk": kiosk,
-                "username": username,
-                "event": event,
-                "card_hash": card_hash(self.secret, card_id) if card_id else "",
-                "detail": json.dumps(detail, sort_keys=True) if detail else "",
-            },
-        )
+        row = self.event(event, at=at, kiosk=kiosk, username=username, card_id=card_id, **detail)
+        self.record_all(db, [row])
+
+    def record_all(self, db: Database, events: list[dict[str, Any]]) -> None:
+        """Several decisions of one request in one statement."""
+        core(db).execute(_INSERT, events)
+
+    def event(
+        self,
+        event: str,
+        *,
+        at: dt.datetime,
+        kiosk: str = "",
+        username: str = "",
+        card_id: str | None = None,
+        **detail: Any,
+    ) -> dict[str, Any]:
+        """An audit event's row, for `record_all`."""
+        return {
+            "at": at,
+            "kiosk": kiosk,
+            "username": username,
+            "event": event,
+            "card_hash": card_hash(self.secret, card_id) if card_id else "",
+            "detail": json.dumps(detail, sort_keys=True) if detail else "",
+        }
 
 
 def recent(db: Session, *, limit: int, username: str | None = None) -> list[AuditEvent]:

@@ -23,7 +23,7 @@ from appliance.db import Database, core
 from appliance.directory import Directory, find_user
 from appliance.hashing import check_verifier, make_verifier
 from appliance.policy import allows, pin_rule_broken, pin_rules
-from appliance.queries import PIN_USER, ROLES, TAP
+from appliance.queries import PIN_STEP, ROLES, TAP
 from appliance.refusals import Refusals, Reply, user_brief
 from appliance.spine import Role, SignedIn, in_grace, ok_reply, open_session
 from appliance.states import StateTokens, Step
@@ -36,7 +36,7 @@ class PinAttempt:
     SQLite, off the event loop that reads and writes)."""
 
     step: Step
-    user: Row[*tuple[Any, ...]]  # queries.PIN_USER
+    user: Row[*tuple[Any, ...]]  # queries.PIN_STEP
     read_at: dt.datetime
     open: bool  # neither disabled nor locked when read: a refused user's PIN is not hashed
 
@@ -222,9 +222,8 @@ class LoginService:
 
     def pin_attempt(self, db: Database, kiosk: str, token: str) -> PinAttempt:
         """Read what a PIN step needs; writes nothing (unless the state has expired)."""
-        step = self.states.peek(db, kiosk, token, "pin")
-        user = core(db).execute(PIN_USER, {"user_id": step.user_id}).first()
-        if user is None or user.verifier is None:
+        step, user = self.states.peek_joined(db, kiosk, token, "pin", PIN_STEP)
+        if user.id is None or user.verifier is None:
             raise errors.state_invalid()
         now = self.clock()
         locked = user.locked_until is not None and user.locked_until > now
@@ -259,9 +258,16 @@ class LoginService:
         now = self.clock()
         self.states.consume(db, token)
         self.refusals.reset(db, user.id)
-        self.audit.record(db, "pin_ok", at=now, kiosk=kiosk, username=user.username)
         session = open_session(db, user.id, user.grace_seconds, kiosk, now)
-        self.audit.record(db, "login", at=now, kiosk=kiosk, username=user.username, method=method)
+        self.audit.record_all(
+            db,
+            [
+                self.audit.event("pin_ok", at=now, kiosk=kiosk, username=user.username),
+                self.audit.event(
+                    "login", at=now, kiosk=kiosk, username=user.username, method=method
+                ),
+            ],
+        )
         db.commit()
         signed_in = SignedIn(
             username=user.username,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Row, Select, bindparam, delete, insert, select
 
 from appliance import errors
 from appliance.db import Database, core
@@ -71,9 +71,16 @@ class StateTokens:
         return {"state": token, "expires_in": timeout}
 
     def peek(self, db: Database, kiosk: str, token: str, wanted: str) -> Step:
+        return self.peek_joined(db, kiosk, token, wanted, _FIND)[0]
+
+    def peek_joined(
+        self, db: Database, kiosk: str, token: str, wanted: str, query: Select[Any]
+    ) -> tuple[Step, Row[Any]]:
+        """`peek`, reading the state with `query`: a select of the state's row and whatever
+        the step needs joined to it, by `digest`."""
         now = self.clock()
         digest = token_digest(token)
-        row = core(db).execute(_FIND, {"digest": digest}).first()
+        row = core(db).execute(query, {"digest": digest}).first()
         if row is None or row.kiosk != kiosk:
             raise errors.state_invalid()
         if row.expires_at <= now:
@@ -82,7 +89,7 @@ class StateTokens:
             raise errors.state_expired()
         if row.step != wanted:
             raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
-        return Step(row.step, row.method, row.user_id, row.card_id, row.failures)
+        return Step(row.step, row.method, row.user_id, row.card_id, row.failures), row
 
     def consume(self, db: Database, token: str) -> None:
         """Delete the token; losing a race for it means it was already used."""
