@@ -112,6 +112,16 @@ def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kios
     assert shared_kiosk.get("/v1/kiosk").status_code == 200  # and it still serves
 
 
+def test_heads_under_16_kib_are_served_on_a_kept_connection(shared_kiosk: Kiosk):
+    filler = {"X-Filler": "a" * 12 * 1024}  # several of these together pass 16 KiB
+    shared_kiosk.http.headers.update(filler)
+    try:
+        for _ in range(4):
+            assert shared_kiosk.get("/v1/kiosk").status_code == 200
+    finally:
+        del shared_kiosk.http.headers["X-Filler"]
+
+
 def test_out_of_order_steps(shared_kiosk: Kiosk):
     pin_first = shared_kiosk.post("/v1/auth", {"factor": {"type": "pin", "value": "1234"}})
     assert error_of(pin_first) == (400, "invalid_request")
