@@ -7,6 +7,7 @@ import socket
 import ssl
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 
@@ -94,6 +95,8 @@ def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kios
     server = shared_kiosk.server
     host, port = server.url.removeprefix("https://").split(":")
     context = ssl.create_default_context(cafile=str(server.ca_path))
+    serving = psutil.Process(server.process.pid)
+    memory_before = serving.memory_info().rss
     sent, refused = 0, False
     with (
         socket.create_connection((host, int(port)), timeout=10) as raw,
@@ -109,6 +112,7 @@ def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kios
             sent += 65536
             refused = refused or _answered(tls)
     assert refused, f"the server took {sent} bytes of one header without a word"
+    assert serving.memory_info().rss - memory_before < 8 * 1024 * 1024
     assert shared_kiosk.get("/v1/kiosk").status_code == 200  # and it still serves
 
 
