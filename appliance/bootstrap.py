@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import ssl
 from pathlib import Path
@@ -17,9 +16,7 @@ from appliance.config import (
     write_config,
 )
 from appliance.db import make_engine, migrate
-from appliance.hashing import HASH_THREADS, yield_cores_to_hashes
-
-_spawn = multiprocessing.get_context("spawn")
+from appliance.hashing import yield_cores_to_hashes
 
 
 def initialise(
@@ -125,10 +122,7 @@ def serve(
             ready.write(f"{sockets[0].getsockname()[1]}\n")
     quiet_idle_tls_shutdowns()
     if workers > 1:
-        # one Argon2id hash per core at a time, whichever worker runs it (one process's hash
-        # threads already are one per core); only a spawn-context semaphore reaches the
-        # spawned workers
-        Workers(config, sockets, _spawn.BoundedSemaphore(HASH_THREADS)).run()
+        Workers(config, sockets).run()
     else:
         yield_cores_to_hashes()
         uvicorn.Server(config).run(sockets=sockets)

@@ -22,7 +22,7 @@ from types import FrameType
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
-from appliance.hashing import Slots, share_cores, yield_cores_to_hashes
+from appliance.hashing import HASH_THREADS, Slots, share_cores, yield_cores_to_hashes
 
 log = logging.getLogger("uvicorn.error")
 _spawn = multiprocessing.get_context("spawn")
@@ -88,12 +88,13 @@ class Workers:
     """Starts one worker per socket, starts a worker again if it dies, stops all on
     SIGTERM or SIGINT."""
 
-    def __init__(
-        self, config: uvicorn.Config, sockets: list[socket.socket], hash_slots: Slots
-    ) -> None:
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
         self.config = config
         self.sockets = sockets
-        self.hash_slots = hash_slots
+        # one Argon2id hash per core at a time, whichever worker runs it (one process's hash
+        # threads already are one per core); only a spawn-context semaphore reaches the
+        # spawned workers
+        self.hash_slots: Slots = _spawn.BoundedSemaphore(HASH_THREADS)
         self.processes: list[SpawnProcess] = []
         self.stopping = threading.Event()
 
