@@ -10,11 +10,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from appliance import attempts, desktop
 from appliance.audit import Auditor
 from appliance.config import ApplianceError, HashCost
 from appliance.directory import normal_domain, normal_username
 from appliance.hashing import kiosk_secret_digest, make_verifier
-from appliance.store import Card, Kiosk, PinVerifier, Policy, SpineRole, User
+from appliance.keys import Keys
+from appliance.spine import end_grace
+from appliance.states import StateTokens
+from appliance.store import Card, DesktopSession, Kiosk, PinVerifier, Policy, SpineRole, User
 
 ADMIN = "admin-cli"
 
@@ -54,7 +58,7 @@ def find_user(db: Session, name: str) -> User:
     return found[0]
 
 
-def add_user(db: Session, new: NewUser, cost: HashCost, audit: Auditor) -> User:
+def add_user(db: Session, new: NewUser, cost: HashCost, keys: Keys, audit: Auditor) -> User:
     if db.get(Policy, new.policy) is None:
         raise ApplianceError(f"unable to add user {new.username}: no policy named {new.policy}")
     stamp = now()
@@ -65,8 +69,7 @@ def add_user(db: Session, new: NewUser, cost: HashCost, audit: Auditor) -> User:
         disabled=False,
         registration_authority=new.registration_authority,
         policy_name=new.policy,
-        password_verifier=make_verifier(new.password, cost) if new.password else None,
-        failed_attempts=0,
+        password_verifier=make_verifier(new.password, cost, keys) if new.password else None,
         vsc_expires=new.vsc_expires,
         current_role=new.current_role,
     )
@@ -80,25 +83,45 @@ def add_user(db: Session, new: NewUser, cost: HashCost, audit: Auditor) -> User:
             f"unable to add user {new.username}: {new.username}@{new.domain} exists"
         ) from None
     if new.pin:
-        db.add(PinVerifier(user_id=user.id, verifier=make_verifier(new.pin, cost), set_at=stamp))
+        verifier = make_verifier(new.pin, cost, keys)
+        db.add(PinVerifier(user_id=user.id, verifier=verifier, set_at=stamp))
     for card_id in new.cards:
-        bind_card(db, user, card_id, audit)
+        bind_card(db, user, card_id, keys, audit)
     audit.record(db, "admin_user_added", at=stamp, kiosk=ADMIN, username=user.username)
     return user
 
 
-def bind_card(db: Session, user: User, card_id: str, audit: Auditor) -> None:
-    if db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none() is not None:
+def find_card(db: Session, card_id: str, keys: Keys) -> Card | None:
+    """A card by its id, under whichever key it was bound (only keyed hashes are stored)."""
+    wanted = keys.card_keys(card_id.strip().upper())
+    return db.scalars(select(Card).where(Card.card_key.in_(wanted))).one_or_none()
+
+
+def bind_card(db: Session, user: User, card_id: str, keys: Keys, audit: Auditor) -> None:
+    """An administrator registers a card for a user (the way in when self-enrolment is off)."""
+    card_id = card_id.strip().upper()
+    if find_card(db, card_id, keys) is not None:
         raise ApplianceError("unable to bind card: it already belongs to someone")
-    db.add(Card(card_id=card_id, user_id=user.id, enrolled_at=now(), enrolled_kiosk=ADMIN))
+    card_key = keys.card_key(card_id)
+    db.add(
+        Card(
+            card_key=card_key,
+            key_id=keys.current_id,
+            user_id=user.id,
+            enrolled_at=now(),
+            enrolled_kiosk=ADMIN,
+        )
+    )
     audit.record(
-        db, "admin_card_bound", at=now(), kiosk=ADMIN, username=user.username, card_id=card_id
+        db, "admin_card_bound", at=now(), kiosk=ADMIN, username=user.username, card_key=card_key
     )
 
 
 def set_disabled(db: Session, name: str, disabled: bool, audit: Auditor) -> User:
     user = find_user(db, name)
     user.disabled = disabled
+    if disabled:
+        end_grace(db, user.id, now())
     audit.record(
         db,
         "admin_user_disabled" if disabled else "admin_user_enabled",
@@ -111,8 +134,7 @@ def set_disabled(db: Session, name: str, disabled: bool, audit: Auditor) -> User
 
 def unlock(db: Session, name: str, audit: Auditor) -> User:
     user = find_user(db, name)
-    user.locked_until = None
-    user.failed_attempts = 0
+    attempts.forget(db, user.username, user.domain)
     audit.record(db, "admin_unlocked", at=now(), kiosk=ADMIN, username=user.username)
     return user
 
@@ -121,25 +143,57 @@ def reset_pin(db: Session, name: str, audit: Auditor) -> User:
     """Forget the user's PIN: their next login sets a new one."""
     user = find_user(db, name)
     db.execute(delete(PinVerifier).where(PinVerifier.user_id == user.id))
-    user.failed_attempts = 0
+    attempts.forget(db, user.username, user.domain)
     audit.record(db, "admin_pin_reset", at=now(), kiosk=ADMIN, username=user.username)
     return user
 
 
-def revoke_card(db: Session, card_id: str, audit: Auditor) -> Card:
-    card = db.scalars(select(Card).where(Card.card_id == card_id.upper())).one_or_none()
+def revoke_card(db: Session, card_id: str, keys: Keys, audit: Auditor) -> Card:
+    """The card signs nobody in from now on, and its user's grace period ends at once."""
+    card = find_card(db, card_id, keys)
     if card is None:
         raise ApplianceError("unable to revoke card: no such card")
     card.revoked_at = now()
+    end_grace(db, card.user_id, now())
     audit.record(
         db,
         "admin_card_revoked",
         at=now(),
         kiosk=ADMIN,
         username=card.user.username,
-        card_id=card.card_id,
+        card_key=card.card_key,
     )
     return card
+
+
+def approve_card(db: Session, card_id: str, keys: Keys, audit: Auditor) -> Card:
+    """A self-enrolled card held for approval signs its user in from now on."""
+    card = find_card(db, card_id, keys)
+    if card is None:
+        raise ApplianceError("unable to approve card: no such card")
+    if not card.pending:
+        raise ApplianceError("unable to approve card: it is not waiting for approval")
+    card.pending = False
+    audit.record(
+        db,
+        "admin_card_approved",
+        at=now(),
+        kiosk=ADMIN,
+        username=card.user.username,
+        card_key=card.card_key,
+    )
+    return card
+
+
+def end_session(db: Session, session_id: str, audit: Auditor) -> User:
+    """An administrator ends a desktop session on any kiosk, and its user's grace period."""
+    session = db.get(DesktopSession, session_id.strip())
+    if session is None or session.ended_at is not None:
+        raise ApplianceError(f"unable to end session {session_id[:80]!r}: no such open session")
+    session.ended_at = now()
+    end_grace(db, session.user_id, now())
+    audit.record(db, "admin_session_ended", at=now(), kiosk=ADMIN, username=session.user.username)
+    return session.user
 
 
 def add_kiosk(db: Session, name: str, audit: Auditor) -> str:
@@ -162,4 +216,7 @@ def revoke_kiosk(db: Session, name: str, audit: Auditor) -> None:
     if kiosk is None:
         raise ApplianceError(f"unable to revoke kiosk {name}: no such kiosk")
     kiosk.revoked_at = now()
+    # its logins in progress and sessions end: re-adding the name starts afresh
+    StateTokens(now).end_kiosks(db, name)
+    desktop.end_kiosks(db, name, now())
     audit.record(db, "admin_kiosk_revoked", at=now(), kiosk=name)

@@ -2,22 +2,22 @@
 
 import asyncio
 import datetime as dt
-import functools
 import hmac
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Header, Request, Response
+from fastapi import Body, FastAPI, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from appliance import errors
+from appliance import desktop, errors
+from appliance.attempts import forget_stale
 from appliance.audit import Auditor
 from appliance.bodylimit import BodyLimit
 from appliance.config import Settings
@@ -25,11 +25,12 @@ from appliance.db import Database, core, make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
-from appliance.login import LoginService, Reply, pin_is_right
-from appliance.models import AuthRequest, CardFactor, KioskEvent, PinFactor, RoleRequest
+from appliance.login import LoginService, Outcome, Pending
+from appliance.models import AuthRequest, KioskEvent, RoleRequest
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
-from appliance.spine import spine_payload
+from appliance.replies import AuthReply, Reply, Spine
+from appliance.spine import end_grace, iso, roles
 from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,14 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "internal_error", "The appliance failed; the fault is logged.")
 
 
+def _quick(request: AuthRequest) -> bool:
+    """A tap or a PIN: the steps every login takes, local queries and Argon2id only."""
+    factor = request.factor
+    if request.enroll is not None or factor is None:
+        return False
+    return factor.type == "card" if request.state is None else factor.type == "pin"
+
+
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
     engine = make_engine(settings.db_url)
     sessions: sessionmaker[Session] = session_factory(engine)
@@ -133,6 +142,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     # Credentials are plain header parameters and each route opens its own session: a sync
     # dependency would cost a thread hop per request (two for a generator).
     XKiosk = Annotated[str | None, Header(max_length=128)]
+    SessionId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
     Authorization = Annotated[str | None, Header(max_length=512)]
 
     @app.get("/healthz", include_in_schema=False)
@@ -152,62 +162,57 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             "kiosk": name,
             "domains": login.domains(db),
             "password_login": allows(policy, "password"),
-            "card_enrollment": policy.self_enrollment,
+            "card_enrollment": policy.self_enrollment != "off",
             "entry_timeout": policy.entry_timeout,
-            "pin_rules": pin_rules(policy),
+            "pin_rules": pin_rules(policy).model_dump(),
         }
 
-    @app.post("/v1/auth", response_model=None)
+    @app.post("/v1/auth", response_model=AuthReply)
     async def auth(
         request: Annotated[AuthRequest, Body()],
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
     ) -> JSONResponse:
-        def opened(db: Database) -> str:
+        def first(db: Database) -> Outcome:
             name = authorised(db, x_kiosk, authorization)
             calls["auth"] += 1
             if calls["auth"] % CLEANUP_EVERY == 0:
+                forget_stale(db, clock())
                 db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
                 db.commit()
-            return name
+            return dispatch(db, name, request)
 
-        def step() -> Reply:
-            with sessions() as db:
-                return _dispatch(db, opened(db), request)
-
-        # On SQLite, a card tap and a PIN step are a few quick local queries: they run on the
-        # event loop, sparing thread hops that cost as much as the queries; only the PIN's
-        # Argon2id goes to a hash thread (it releases the GIL there). Their everyday outcomes
-        # run on bare connections, the rest in ORM sessions. The other steps (a password may
-        # reach LDAP), and every step on a database server, go to the pool whole.
-        factor, token = request.factor, request.state
-        if inline_db and token is None and isinstance(factor, CardFactor):
+        if inline_db and _quick(request):
+            # On SQLite a tap and a PIN step are a few quick local queries: they run on the
+            # event loop, sparing thread hops that cost as much as the queries; only Argon2id
+            # goes to a hash thread (it releases the GIL there).
             with engine.connect() as connection:
-                name = opened(connection)
-                quick = login.card_continue(connection, name, factor.id)
-            if quick is not None:
-                return JSONResponse(quick)
-            with sessions() as db:
-                return JSONResponse(login.card_otherwise(db, name, factor.id))
-        if inline_db and token and isinstance(factor, PinFactor) and not request.enroll:
-            with engine.connect() as connection:
-                name = opened(connection)
-                attempt = login.pin_attempt(connection, name, token)
-            check = functools.partial(pin_is_right, attempt, factor.value)
-            if await asyncio.wrap_future(on_hash_thread(check)):
+                outcome = first(connection)
+            if isinstance(outcome, Pending):
+                checked = await asyncio.wrap_future(on_hash_thread(outcome.check))
                 with engine.connect() as connection:
-                    return JSONResponse(login.pin_ok(connection, name, token, attempt))
-            with sessions() as db:
-                return JSONResponse(login.pin_wrong(db, name, token, attempt))
-        return JSONResponse(await run_in_threadpool(step))
+                    outcome = outcome.finish(connection, checked)
+            return JSONResponse(outcome.wire())
 
-    def _dispatch(db: Session, name: str, request: AuthRequest) -> Reply:
+        # a password may wait on LDAP, and a database server on the network: a worker thread
+        def whole() -> Reply:
+            with engine.connect() as connection:
+                outcome = first(connection)
+            if isinstance(outcome, Pending):
+                checked = outcome.check()
+                with engine.connect() as connection:
+                    outcome = outcome.finish(connection, checked)
+            return outcome
+
+        return JSONResponse((await run_in_threadpool(whole)).wire())
+
+    def dispatch(db: Database, name: str, request: AuthRequest) -> Outcome:
         factor, enroll, state = request.factor, request.enroll, request.state
         if state is None:
             if enroll is not None or factor is None:
                 raise errors.invalid_request("A login starts with a card or password factor.")
             if factor.type == "card":
-                return login.card(db, name, factor.id)
+                return login.tap(db, name, factor.id)
             if factor.type == "password":
                 return login.password(db, name, factor.username, factor.password, factor.domain)
             raise errors.invalid_request("A PIN needs the state of the card tap before it.")
@@ -242,28 +247,31 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             db.commit()
         return Response(status_code=204)
 
-    def _session(db: Session, session_id: str) -> SpineSession:
-        session = db.get(SpineSession, session_id)
-        if session is None:
+    def _owned(db: Session, name: str, session_id: str) -> Row[Any]:
+        session = desktop.owned(db, session_id, name)
+        if session is None:  # ended, or another kiosk's: both read as none
             raise errors.not_found("There is no such session.")
         return session
 
     @app.post("/v1/sessions/{session_id}/logout", status_code=204)
     def logout(
-        session_id: str, x_kiosk: XKiosk = None, authorization: Authorization = None
+        session_id: SessionId, x_kiosk: XKiosk = None, authorization: Authorization = None
     ) -> Response:
         with sessions() as db:
             name = authorised(db, x_kiosk, authorization)
-            session = _session(db, session_id)
+            session = _owned(db, name, session_id)
             now = clock()
-            session.grace_until = min(session.grace_until, now)
-            auditor.record(db, "logout", at=now, kiosk=name, username=session.user.username)
+            desktop.end(db, session_id, now)
+            end_grace(db, session.user_id, now)
+            user = db.get(User, session.user_id)
+            assert user is not None
+            auditor.record(db, "logout", at=now, kiosk=name, username=user.username)
             db.commit()
         return Response(status_code=204)
 
     @app.post("/v1/sessions/{session_id}/role")
     def choose_role(
-        session_id: str,
+        session_id: SessionId,
         body: Annotated[RoleRequest, Body()],
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
@@ -273,17 +281,22 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             return role_reply(db, name, session_id, body)
 
     def role_reply(db: Session, name: str, session_id: str, body: RoleRequest) -> dict[str, Any]:
-        session = _session(db, session_id)
+        session = _owned(db, name, session_id)
         user = db.get(User, session.user_id)
         assert user is not None
-        if body.role not in {role.code for role in user.roles}:
+        offered = roles(db, user.id)
+        if body.role not in {role.code for role in offered}:
             raise errors.invalid_request(f"unable to choose role {body.role}: not one of yours")
         user.current_role = body.role
         auditor.record(
             db, "role_chosen", at=clock(), kiosk=name, username=user.username, role=body.role
         )
+        spine = db.scalars(select(SpineSession).where(SpineSession.user_id == user.id)).first()
+        now = clock()
+        grace = spine.grace_until if spine is not None and spine.grace_until > now else None
         db.commit()
-        return {"spine": spine_payload(session, user)}
+        reply = Spine(grace_until=iso(grace) if grace else None, roles=offered, role=body.role)
+        return {"spine": reply.wire()}
 
     app.state.engine = engine
     return app

@@ -10,7 +10,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from appliance.db import Database, core
-from appliance.hashing import card_hash
 from appliance.store import AuditEvent, Base
 
 # a Core insert run on the session's connection: audit lines are written on every request
@@ -31,10 +30,10 @@ class Auditor:
         at: dt.datetime,
         kiosk: str = "",
         username: str = "",
-        card_id: str | None = None,
+        card_key: str | None = None,
         **detail: Any,
     ) -> None:
-        row = self.event(event, at=at, kiosk=kiosk, username=username, card_id=card_id, **detail)
+        row = self.event(event, at=at, kiosk=kiosk, username=username, card_key=card_key, **detail)
         self.record_all(db, [row])
 
     def record_all(self, db: Database, events: list[dict[str, Any]]) -> None:
@@ -48,16 +47,17 @@ class Auditor:
         at: dt.datetime,
         kiosk: str = "",
         username: str = "",
-        card_id: str | None = None,
+        card_key: str | None = None,
         **detail: Any,
     ) -> dict[str, Any]:
-        """An audit event's row, for `record_all`."""
+        """An audit event's row, for `record_all`; a card is named by half its lookup key
+        (`appliance.keys`), never by its id."""
         return {
             "at": at,
             "kiosk": kiosk,
             "username": username,
             "event": event,
-            "card_hash": card_hash(self.secret, card_id) if card_id else "",
+            "card_hash": card_key[:32] if card_key else "",
             "detail": json.dumps(detail, sort_keys=True) if detail else "",
         }
 

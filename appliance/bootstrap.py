@@ -56,7 +56,7 @@ def initialise(
         )
     engine = make_engine(settings.db_url)
     try:
-        migrate(engine)
+        migrate(engine, settings.secret)
     finally:
         engine.dispose()
     return settings
@@ -92,7 +92,7 @@ def serve(
 
     engine = make_engine(settings.db_url)
     try:
-        migrate(engine)
+        migrate(engine, settings.secret)
     finally:
         engine.dispose()
     _check_certificate(settings)

@@ -9,18 +9,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appliance import admin
+from appliance import admin, keyring
 from appliance.audit import Auditor, format_event, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import ApplianceError, Settings, default_state_dir, load_settings
 from appliance.db import make_engine, session_factory
 from appliance.demo import seed_demo
+from appliance.keys import Keys
+from appliance.models import CardFactor
 from appliance.policy import SETTABLE, apply_setting, describe, new_policy
-from appliance.store import Card, Kiosk, PinVerifier, Policy, User
+from appliance.store import Attempts, Card, DesktopSession, Kiosk, PinVerifier, Policy, User
 
 
 def _role(text: str) -> tuple[str, str]:
@@ -97,13 +100,30 @@ def build_parser() -> argparse.ArgumentParser:
     pset.add_argument("--name", default="default", help="policy name (default: default)")
     pset.add_argument("--create", action="store_true", help="create the policy if missing")
 
-    card = commands.add_parser("card", help="list or revoke cards").add_subparsers(
-        dest="action", required=True, metavar="ACTION"
-    )
-    clist = card.add_parser("list", help="list cards")
+    card = commands.add_parser("card", help="register, approve, list or revoke cards")
+    cards = card.add_subparsers(dest="action", required=True, metavar="ACTION")
+    clist = cards.add_parser("list", help="list cards (by key: the database holds no card id)")
     clist.add_argument("--user", default=None)
-    crev = card.add_parser("revoke", help="revoke a card")
-    crev.add_argument("card_id")
+    clist.add_argument("--pending", action="store_true", help="only cards awaiting approval")
+    cadd = cards.add_parser("add", help="register a card for a user")
+    cadd.add_argument("name", help="USERNAME or USERNAME@DOMAIN")
+    cadd.add_argument("card_id", help="the card's id: upper-case hex of its UID")
+    for action, text in (
+        ("revoke", "revoke a card (its user's grace period ends too)"),
+        ("approve", "approve a self-enrolled card held for approval"),
+    ):
+        cards.add_parser(action, help=text).add_argument("card_id")
+
+    key = commands.add_parser("key", help="the server key (card lookups, PIN verifiers)")
+    keys = key.add_subparsers(dest="action", required=True, metavar="ACTION")
+    keys.add_parser("rotate", help="make a new key; the old one is kept until unused")
+    keys.add_parser("status", help="the keys, and how many cards and verifiers each keys")
+
+    session = commands.add_parser("session", help="desktop sessions on kiosks")
+    sessions = session.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sessions.add_parser("list", help="sessions that have not ended")
+    send = sessions.add_parser("end", help="end a session and its user's grace period")
+    send.add_argument("session_id")
 
     kiosk = commands.add_parser("kiosk", help="authorise kiosks").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -155,14 +175,18 @@ def _user_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: 
             roles=tuple(args.role),
             current_role=args.current_role,
         )
-        user = admin.add_user(db, new, settings.hash_cost, audit)
+        user = admin.add_user(db, new, settings.hash_cost, settings.keys, audit)
         print(f"added {user.username}@{user.domain}")
     elif args.action == "list":
         pins = set(db.scalars(select(PinVerifier.user_id)).all())
+        locked = {
+            (row.username, row.domain)
+            for row in db.scalars(select(Attempts).where(Attempts.locked_until > admin.now()))
+        }
         for user in db.scalars(select(User).order_by(User.domain, User.username)).unique():
             flags = [f"policy={user.policy_name}", "pin" if user.id in pins else "no-pin"]
             flags += ["disabled"] * user.disabled + ["RA"] * user.registration_authority
-            if user.locked_until and user.locked_until > admin.now():
+            if (user.username, user.domain) in locked:
                 flags.append("locked")
             print(f"{user.username}@{user.domain}\t{user.display_name}\t{' '.join(flags)}")
     elif args.action in ("disable", "enable"):
@@ -203,19 +227,50 @@ def _policy_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
     return 0
 
 
-def _card_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
-    if args.action == "revoke":
-        card = admin.revoke_card(db, args.card_id, audit)
-        print(f"revoked the card of {card.user.username}@{card.user.domain}")
+def _card_cmd(args: argparse.Namespace, keys: Keys, db: Session, audit: Auditor) -> int:
+    if args.action == "add":
+        user = admin.find_user(db, args.name)
+        admin.bind_card(db, user, _card_id(args.card_id), keys, audit)
+        print(f"bound the card to {user.username}@{user.domain}")
+        return 0
+    if args.action in ("revoke", "approve"):
+        act = admin.revoke_card if args.action == "revoke" else admin.approve_card
+        card = act(db, _card_id(args.card_id), keys, audit)
+        print(f"{args.action}d the card of {card.user.username}@{card.user.domain}")
         return 0
     query = select(Card).order_by(Card.enrolled_at)
     if args.user:
         query = query.where(Card.user_id == admin.find_user(db, args.user).id)
+    if args.pending:
+        query = query.where(Card.pending.is_(True))
     for card in db.scalars(query).unique():
-        state = "revoked" if card.revoked_at else "active"
+        state = "revoked" if card.revoked_at else "pending" if card.pending else "active"
         print(
-            f"{card.card_id}\t{card.user.username}@{card.user.domain}\t"
+            f"card={card.card_key[:12]}\t{card.user.username}@{card.user.domain}\t"
             f"{card.enrolled_at:%Y-%m-%d %H:%M}Z at {card.enrolled_kiosk or '-'}\t{state}"
+        )
+    return 0
+
+
+def _card_id(text: str) -> str:
+    try:
+        return CardFactor(type="card", id=text.strip()).id
+    except ValidationError:
+        raise ApplianceError(
+            f"unable to read card id {text[:80]!r}: use the UID as hex, 8 to 64 digits"
+        ) from None
+
+
+def _session_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
+    if args.action == "end":
+        user = admin.end_session(db, args.session_id, audit)
+        print(f"ended the session of {user.username}@{user.domain}")
+        return 0
+    query = select(DesktopSession).where(DesktopSession.ended_at.is_(None))
+    for session in db.scalars(query.order_by(DesktopSession.started_at)).unique():
+        print(
+            f"{session.id}\t{session.user.username}@{session.user.domain}\t{session.kiosk}\t"
+            f"{session.method}\t{session.started_at:%Y-%m-%d %H:%M}Z"
         )
     return 0
 
@@ -240,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
         if args.demo:
 
             def seed(db: Session, audit: Auditor) -> int:
-                added = seed_demo(db, settings.hash_cost, audit)
+                added = seed_demo(db, settings.hash_cost, settings.keys, audit)
                 print(f"demo users added: {', '.join(added) or 'none (already there)'}")
                 return 0
 
@@ -258,7 +313,11 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "policy":
         return _with_db(settings, lambda db, audit: _policy_cmd(args, db, audit))
     if args.command == "card":
-        return _with_db(settings, lambda db, audit: _card_cmd(args, db, audit))
+        return _with_db(settings, lambda db, audit: _card_cmd(args, settings.keys, db, audit))
+    if args.command == "session":
+        return _with_db(settings, lambda db, audit: _session_cmd(args, db, audit))
+    if args.command == "key":
+        return keyring.command(args.action, settings)
     if args.command == "kiosk":
         return _with_db(settings, lambda db, audit: _kiosk_cmd(args, db, audit))
     if args.command == "audit":

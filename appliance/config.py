@@ -3,7 +3,8 @@
 Layout of a state dir (made by `appliance init`):
 
     appliance.toml   settings (this module reads and writes it)
-    secret.key       32 random bytes: keys the HMAC of card ids in the audit trail
+    secret.key       32 random bytes: keys card lookups and PIN/password verifiers, never in
+                     the database (`appliance.keys`); retired-keys/ holds rotated-out ones
     ca.pem ca.key    the CA kiosks pin; server.pem server.key the HTTPS certificate
     appliance.db     the SQLite database, unless `db_url` names another
 """
@@ -17,9 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from appliance.keys import Keys
+
 DEFAULT_STATE_DIR = "/var/lib/tapkiosk-appliance"
 CONFIG_NAME = "appliance.toml"
 SECRET_NAME = "secret.key"  # noqa: S105 - a file name
+RETIRED_KEYS = "retired-keys"
 
 
 class ApplianceError(Exception):
@@ -62,6 +66,11 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     ldap: tuple[LdapDomain, ...] = ()
     secret: bytes = field(default=b"", repr=False)
+    retired_secrets: tuple[bytes, ...] = field(default=(), repr=False)
+
+    @property
+    def keys(self) -> Keys:
+        return Keys(self.secret, self.retired_secrets)
 
     @property
     def ca_cert(self) -> Path:
@@ -138,6 +147,8 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         )
     secret_path = state_dir / SECRET_NAME
     secret = secret_path.read_bytes() if secret_path.exists() else b""
+    retired_dir = state_dir / RETIRED_KEYS
+    retired = sorted(retired_dir.glob("*.key")) if retired_dir.is_dir() else []
     return Settings(
         state_dir=state_dir,
         db_url=db_url
@@ -155,6 +166,7 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         max_body_bytes=_expect(raw, "max_body_bytes", int, 16 * 1024),
         ldap=tuple(domains),
         secret=secret,
+        retired_secrets=tuple(path.read_bytes() for path in reversed(retired)),
     )
 
 

@@ -75,14 +75,17 @@ def alembic_config() -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`, keeping every row (alembic migrations)."""
+def migrate(engine: Engine, key: bytes, revision: str = "head") -> None:
+    """Bring the schema to `revision`, keeping every row (alembic migrations). `key` is the
+    server's current key (`appliance.keys`): an upgrade rewrites card ids and verifiers
+    under it."""
     from alembic import command
 
     config = alembic_config()
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
+            config.attributes["key"] = key
             command.upgrade(config, revision)
     except SQLAlchemyError as error:
         raise ApplianceError(f"unable to upgrade the database: {error}") from error

@@ -10,6 +10,7 @@ from appliance.admin import NewUser, add_user
 from appliance.audit import Auditor
 from appliance.config import HashCost
 from appliance.directory import find_user
+from appliance.keys import Keys
 
 DOMAIN = "DEMO"
 CLINICAL = ("R8000", "Clinical Practitioner Access Role")
@@ -60,12 +61,12 @@ def demo_users(today: dt.date) -> list[NewUser]:
     ]
 
 
-def seed_demo(db: Session, cost: HashCost, audit: Auditor) -> list[str]:
+def seed_demo(db: Session, cost: HashCost, keys: Keys, audit: Auditor) -> list[str]:
     """Add the demo users that are missing; returns the names added."""
     added = []
     for new in demo_users(dt.datetime.now(dt.UTC).date()):
         if find_user(db, new.username, new.domain) is None:
-            add_user(db, new, cost, audit)
+            add_user(db, new, cost, keys, audit)
             added.append(new.username)
     db.commit()
     return added

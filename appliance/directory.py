@@ -5,22 +5,28 @@ in the config's `[ldap.<DOMAIN>]` table is checked against its directory instead
 user's entry with the domain's search base and filter, then bind as that entry with the
 password (over LDAPS or StartTLS). A directory user seen for the first time is added to the
 database under the `default` policy.
+
+Checks run outside any transaction, after the login has reserved the guess
+(`appliance.attempts`): `Directory.checker` hands the login a check to run.
 """
 
 from __future__ import annotations
 
 import logging
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ldap3
 from ldap3.core.exceptions import LDAPException, LDAPStartTLSError
 from ldap3.utils.conv import escape_filter_chars
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from appliance.config import HashCost, LdapDomain, Settings
+from appliance.db import Database, core
 from appliance.hashing import burn_time, check_verifier
+from appliance.keys import Keys
 from appliance.store import User
 
 log = logging.getLogger(__name__)
@@ -118,39 +124,66 @@ class LdapDirectory:
         return DirectoryEntry(normal_username(username), self.config.domain, display)
 
 
+@dataclass(frozen=True)
+class Proof:
+    """A password check's outcome. `entry`: the directory's account (an LDAP user may not be
+    in the database yet); `renewed`: a local verifier moved to the current key."""
+
+    right: bool
+    entry: DirectoryEntry | None = None
+    renewed: str | None = None
+
+
+WRONG = Proof(False)
+
+
 class Directory:
     """The one place that answers "is this username + password + domain right?"."""
 
     def __init__(self, settings: Settings) -> None:
         self.cost: HashCost = settings.hash_cost
+        self.keys: Keys = settings.keys
         self.ldap = {entry.domain: LdapDirectory(entry) for entry in settings.ldap}
 
     def domains(self) -> list[str]:
         return sorted(self.ldap)
 
-    def check_password(self, db: Session, username: str, domain: str, password: str) -> User | None:
-        """The user if the password is right, else None. Unknown users cost the same time."""
-        directory = self.ldap.get(normal_domain(domain))
+    def checker(
+        self, username: str, domain: str, password: str, verifier: str | None
+    ) -> Callable[[], Proof]:
+        """The check, to run outside any transaction (it hashes, or asks the directory):
+        `verifier` is the local user's, None for an unknown one (who costs the same time)."""
+        directory = self.ldap.get(domain)
         if directory is not None:
-            entry = directory.authenticate(username, password)
-            if entry is None:
-                return None
-            user = find_user(db, entry.username, entry.domain)
-            if user is None:
-                user = User(
-                    username=entry.username,
-                    domain=entry.domain,
-                    display_name=entry.display_name,
-                    disabled=False,
-                    registration_authority=False,
-                    policy_name="default",
-                    failed_attempts=0,
-                )
-                db.add(user)
-                db.flush()
-            return user
-        user = find_user(db, username, domain)
-        if user is None or user.password_verifier is None:
-            burn_time(password, self.cost)
-            return None
-        return user if check_verifier(password, user.password_verifier) else None
+
+            def ask() -> Proof:
+                entry = directory.authenticate(username, password)
+                return WRONG if entry is None else Proof(True, entry)
+
+            return ask
+        if verifier is None:
+
+            def burn() -> Proof:
+                burn_time(password, self.cost)
+                return WRONG
+
+            return burn
+
+        def check() -> Proof:
+            verdict = check_verifier(password, verifier, self.keys)
+            return Proof(verdict.right, None, verdict.renewed)
+
+        return check
+
+    def add_entry(self, db: Database, entry: DirectoryEntry) -> None:
+        """A directory user seen for the first time joins the database (default policy)."""
+        core(db).execute(
+            insert(User).values(
+                username=entry.username,
+                domain=entry.domain,
+                display_name=entry.display_name,
+                disabled=False,
+                registration_authority=False,
+                policy_name="default",
+            )
+        )

@@ -1,9 +1,11 @@
-"""Argon2id verifiers for PINs and local passwords, and the HMAC that hides card ids in logs.
+"""Argon2id verifiers for PINs and local passwords, keyed with the server's secret.
 
-A verifier is stored as `argon2id$<memory_kib>$<iterations>$<lanes>$<salt>$<hash>` (base64), so
-a cost change applies to new verifiers without breaking old ones. cryptography's Argon2id
-releases the GIL, so hashes run in parallel on all cores: on a few threads kept for them,
-whichever thread asks (see `_hash_threads`).
+A verifier is stored as `argon2id-k$<key id>$<memory_kib>$<iterations>$<lanes>$<salt>$<mac>`
+(base64), where `mac` is HMAC-SHA256 of Argon2id's output under the key named (see
+`appliance.keys`): without that key, which the database does not hold, a verifier cannot be
+attacked offline. A cost change applies to new verifiers without breaking old ones.
+cryptography's Argon2id releases the GIL, so hashes run in parallel on all cores: on a few
+threads kept for them, whichever thread asks (see `_hash_threads`).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from appliance.config import HashCost
+from appliance.keys import Keys, key_id
 
 SALT_BYTES = 16
 HASH_BYTES = 32
@@ -134,34 +138,81 @@ def derive_here(secret: str, salt: bytes, cost: HashCost) -> bytes:
     return kdf.derive(secret.encode("utf-8"))
 
 
-def make_verifier(secret: str, cost: HashCost, salt: bytes | None = None) -> str:
+KIND = "argon2id-k"
+
+
+def _mac(key: bytes, derived: bytes) -> bytes:
+    return hmac.new(key, b"verifier\0" + derived, hashlib.sha256).digest()
+
+
+def _format(key: bytes, cost: HashCost, salt: bytes, derived: bytes) -> str:
+    return "$".join(
+        (
+            KIND,
+            key_id(key),
+            str(cost.memory_kib),
+            str(cost.iterations),
+            str(cost.lanes),
+            _b64(salt),
+            _b64(_mac(key, derived)),
+        )
+    )
+
+
+def make_verifier(secret: str, cost: HashCost, keys: Keys, salt: bytes | None = None) -> str:
     salt = salt if salt is not None else os.urandom(SALT_BYTES)
-    digest = _derive(secret, salt, cost)
-    return f"argon2id${cost.memory_kib}${cost.iterations}${cost.lanes}${_b64(salt)}${_b64(digest)}"
+    return _format(keys.current, cost, salt, _derive(secret, salt, cost))
 
 
-def check_verifier(secret: str, verifier: str) -> bool:
-    """True if `secret` matches; compared in constant time. A malformed verifier never matches."""
+@dataclass(frozen=True)
+class Verdict:
+    """A check's outcome; `renewed` is the verifier under the current key when it matched
+    under a retired one (the caller stores it: verifiers move over at their next use)."""
+
+    right: bool
+    renewed: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.right
+
+
+WRONG = Verdict(False)
+
+
+def check_verifier(secret: str, verifier: str, keys: Keys) -> Verdict:
+    """Whether `secret` matches, compared in constant time. A malformed verifier, or one under
+    a key this server does not hold, never matches."""
     try:
-        kind, memory, iterations, lanes, salt, digest = verifier.split("$")
+        kind, name, memory, iterations, lanes, salt, mac = verifier.split("$")
         cost = HashCost(memory_kib=int(memory), iterations=int(iterations), lanes=int(lanes))
-        expected = base64.b64decode(digest)
+        expected = base64.b64decode(mac)
         salt_bytes = base64.b64decode(salt)
     except (ValueError, TypeError):
-        return False
+        return WRONG
+    key = keys.by_id(name)
+    if kind != KIND or key is None:
+        return WRONG
+    derived = _derive(secret, salt_bytes, cost)
+    if not hmac.compare_digest(_mac(key, derived), expected):
+        return WRONG
+    if key == keys.current:
+        return Verdict(True)
+    return Verdict(True, _format(keys.current, cost, salt_bytes, derived))
+
+
+def wrap_legacy(verifier: str, key: bytes) -> str:
+    """An unkeyed verifier of before keys (`argon2id$m$t$p$salt$hash`) under `key`, without
+    the secret: what the upgrade does to every stored verifier."""
+    kind, memory, iterations, lanes, salt, digest = verifier.split("$")
     if kind != "argon2id":
-        return False
-    return hmac.compare_digest(_derive(secret, salt_bytes, cost), expected)
+        raise ValueError("not an unkeyed Argon2id verifier")
+    cost = HashCost(memory_kib=int(memory), iterations=int(iterations), lanes=int(lanes))
+    return _format(key, cost, base64.b64decode(salt), base64.b64decode(digest))
 
 
 def burn_time(secret: str, cost: HashCost) -> None:
     """Do the work of one check and throw it away (for unknown users)."""
     _derive(secret, _DUMMY_SALT, cost)
-
-
-def card_hash(secret_key: bytes, card_id: str) -> str:
-    """A keyed hash of a card id: stable for correlating audit lines, useless to a reader."""
-    return hmac.new(secret_key, card_id.encode("ascii"), hashlib.sha256).hexdigest()[:32]
 
 
 def kiosk_secret_digest(secret: str) -> str:

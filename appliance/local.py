@@ -172,7 +172,7 @@ def start_local_appliance(
 
 
 def seed_demo_users(db: Session, settings: Settings) -> list[str]:
-    return seed_demo(db, settings.hash_cost, Auditor(settings.secret))
+    return seed_demo(db, settings.hash_cost, settings.keys, Auditor(settings.secret))
 
 
 _PR_SET_PDEATHSIG = 1

@@ -1,48 +1,89 @@
 """`POST /v1/auth`: one login walked one factor at a time (see docs/api.md).
 
-Each reply that expects more carries a fresh single-use state token; only its SHA-256 is kept.
-Argon2id checks run before the state is consumed and outside any write transaction, so a slow
-hash never holds the database's write lock.
+Every step gathers its facts (`appliance.facts`), asks the gate (`appliance.gate`) and writes
+what it decided; nothing here decides on its own. A step that checks a secret comes back as
+`Pending`: its state token is taken and its guess reserved (`appliance.attempts`) and
+committed first, then the check (Argon2id, or the LDAP bind) runs outside any transaction,
+then `finish` decides on a fresh connection. The route runs these phases on the event loop or
+a worker thread; the steps are the same whatever the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, select
+from sqlalchemy import bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from appliance import errors
+from appliance import attempts, errors, facts, gate
 from appliance.audit import Auditor
 from appliance.config import Settings
 from appliance.db import Database, core
-from appliance.directory import Directory, find_user
-from appliance.hashing import check_verifier, make_verifier
-from appliance.policy import allows, pin_rule_broken, pin_rules
-from appliance.queries import PIN_STEP, ROLES, TAP
-from appliance.refusals import Refusals, Reply, user_brief
-from appliance.spine import Role, SignedIn, in_grace, ok_reply, open_session
-from appliance.states import StateTokens, Step
-from appliance.store import Card, PinVerifier, Policy, User
+from appliance.desktop import open_desktop
+from appliance.directory import Directory, Proof, normal_domain, normal_username
+from appliance.facts import Found
+from appliance.hashing import Verdict, check_verifier, make_verifier
+from appliance.policy import pin_rule_broken, pin_rules
+from appliance.replies import (
+    BadFactor,
+    Continue,
+    Denied,
+    DesktopSession,
+    Enroll,
+    Locked,
+    Ok,
+    Reply,
+    SessionUser,
+    Spine,
+    UnknownCard,
+    UserBrief,
+)
+from appliance.spine import current_role, iso, notices, open_grace, roles
+from appliance.states import StateTokens, Step, StepName
+from appliance.store import Base
+
+T = TypeVar("T")
+_t = Base.metadata.tables
+_cards, _users, _pins = _t["cards"], _t["users"], _t["pin_verifiers"]
+_MOVE_CARD = (
+    update(_cards)
+    .where(_cards.c.card_key == bindparam("old"))
+    .values(card_key=bindparam("new"), key_id=bindparam("kid"))
+)
+_BIND_CARD = _cards.insert()
+_PASSWORD = (
+    update(_users)
+    .where(_users.c.id == bindparam("user_id"))
+    .values(password_verifier=bindparam("v"))
+)
+
+
+def _set_pin(dialect: Any) -> Any:
+    statement = dialect.insert(_pins)
+    return statement.on_conflict_do_update(
+        index_elements=[_pins.c.user_id],
+        set_={"verifier": statement.excluded.verifier, "set_at": statement.excluded.set_at},
+    )
+
+
+_SET_PIN = {"sqlite": _set_pin(sqlite), "postgresql": _set_pin(postgresql)}
 
 
 @dataclass(frozen=True)
-class PinAttempt:
-    """A PIN step as read before its hash, which runs outside any transaction (and, on
-    SQLite, off the event loop that reads and writes)."""
+class Pending(Generic[T]):
+    """A step waiting on a secret's check: `check` runs with no transaction open (`argon2`:
+    on a hash thread; else it may wait on the network), then `finish` decides."""
 
-    step: Step
-    user: Row[*tuple[Any, ...]]  # queries.PIN_STEP
-    read_at: dt.datetime
-    open: bool  # neither disabled nor locked when read: a refused user's PIN is not hashed
+    check: Callable[[], T]
+    finish: Callable[[Database, T], Reply]
+    argon2: bool = True
 
 
-def pin_is_right(attempt: PinAttempt, value: str) -> bool:
-    return attempt.open and check_verifier(value, attempt.user.verifier)
+Outcome = Reply | Pending[Any]
 
 
 class LoginService:
@@ -50,373 +91,437 @@ class LoginService:
         self, settings: Settings, directory: Directory, clock: Callable[[], dt.datetime]
     ) -> None:
         self.settings = settings
+        self.keys = settings.keys
         self.directory = directory
         self.clock = clock
         self.audit = Auditor(settings.secret)
         self.states = StateTokens(clock)
-        self.refusals = Refusals(self.audit, clock)
-
-    # -- shared pieces ---------------------------------------------------------------------
-
-    def _default_policy(self, db: Session) -> Policy:
-        policy = db.get(Policy, "default")
-        assert policy is not None, "the default policy is created by the first migration"
-        return policy
-
-    def _finish(self, db: Session, kiosk: str, user: User, method: str) -> Reply:
-        """The end of a proven login: PIN enrolment first if owed, else the session."""
-        policy = user.policy
-        if policy.pin_enabled and db.get(PinVerifier, user.id) is None:
-            reply = {
-                "status": "enroll",
-                "need": ["pin"],
-                "pin_rules": pin_rules(policy),
-                "user": user_brief(user),
-            }
-            reply |= self.states.issue(
-                db, kiosk, "enroll_pin", policy.entry_timeout, method=method, user=user
-            )
-            db.commit()
-            return reply
-        now = self.clock()
-        session = open_session(db, user.id, policy.grace_seconds, kiosk, now)
-        self.audit.record(db, "login", at=now, kiosk=kiosk, username=user.username, method=method)
-        db.commit()
-        return ok_reply(session, user, method, now)
 
     # -- first factors ---------------------------------------------------------------------
 
-    def card_continue(self, db: Database, kiosk: str, card_id: str) -> Reply | None:
-        """The everyday tap (a known card asking for its PIN) in one query and two inserts,
-        needing no ORM session; None for anything else (unknown card, refusals, tap-and-go),
-        which `card_otherwise` handles."""
+    def tap(self, db: Database, kiosk: str, card_id: str) -> Reply:
         now = self.clock()
-        row = core(db).execute(TAP, {"card_id": card_id}).first()
-        if row is None or row.revoked_at is not None or row.disabled:
-            return None
-        if row.locked_until is not None and row.locked_until.replace(tzinfo=dt.UTC) > now:
-            return None
-        if "card" not in row.first_factors.split(",") or not row.pin_enabled:
-            return None
-        if row.pin_user is None:
-            return None
-        if row.grace_until is not None and row.grace_until.replace(tzinfo=dt.UTC) > now:
-            return None
+        card_key = self.keys.card_key(card_id)
+        found = facts.by_card(db, self.keys.card_keys(card_id), now)
+        if found is None:
+            return self._unknown_card(db, kiosk, card_key, now)
+        if found.row.card_key != card_key:  # bound under a retired key: move it over
+            moved = {"old": found.row.card_key, "new": card_key, "kid": self.keys.current_id}
+            core(db).execute(_MOVE_CARD, moved)
         self.audit.record(
-            db, "card_seen", at=now, kiosk=kiosk, username=row.username, card_id=card_id
+            db, "card_seen", at=now, kiosk=kiosk, username=found.username, card_key=card_key
         )
-        reply: Reply = {
-            "status": "continue",
-            "need": ["pin"],
-            "user": {"username": row.username, "display_name": row.display_name},
-        }
-        reply |= self.states.issue(
-            db, kiosk, "pin", row.entry_timeout, method="card_pin", user_id=row.id, card_id=card_id
-        )
+        decision = gate.on_tap(found.card, found.user, "off", found.in_grace, now)
+        if isinstance(decision, gate.TapAndGo):
+            assert found.row.grace_until is not None
+            return self._session(db, kiosk, found, "tap_and_go", found.row.grace_until, now)
+        method = "card_pin" if decision == gate.AskFactor("pin") else "card_password"
+        step = Step("pin", method, found.user.id, card_key, frozenset({"card"}), False)
+        return self._render(db, kiosk, found, step, decision, now)
+
+    def _unknown_card(self, db: Database, kiosk: str, card_key: str, now: dt.datetime) -> Reply:
+        default = facts.default_policy(db)
+        self.audit.record(db, "card_unknown", at=now, kiosk=kiosk, card_key=card_key)
+        if default.self_enrollment == "off":
+            db.commit()
+            return UnknownCard(enrollment="disabled")
+        step = Step("enroll_card", "card_password", None, card_key, frozenset(), True)
+        issued = self.states.issue(db, kiosk, step, default.entry_timeout)
         db.commit()
-        return reply
+        return UnknownCard(enrollment="allowed", domains=self.domains(db), **issued)
 
-    def card(self, db: Session, kiosk: str, card_id: str) -> Reply:
-        quick = self.card_continue(db, kiosk, card_id)
-        return quick if quick is not None else self.card_otherwise(db, kiosk, card_id)
-
-    def card_otherwise(self, db: Session, kiosk: str, card_id: str) -> Reply:
-        now = self.clock()
-        card = db.scalars(select(Card).where(Card.card_id == card_id)).one_or_none()
-        if card is None:
-            policy = self._default_policy(db)
-            self.audit.record(db, "card_unknown", at=now, kiosk=kiosk, card_id=card_id)
-            if not policy.self_enrollment:
-                db.commit()
-                return {"status": "unknown_card", "enrollment": "disabled"}
-            reply: Reply = {
-                "status": "unknown_card",
-                "enrollment": "allowed",
-                "domains": self.domains(db),
-            }
-            reply |= self.states.issue(
-                db, kiosk, "enroll_card", policy.entry_timeout, card_id=card_id
-            )
-            db.commit()
-            return reply
-        user = card.user
-        self.audit.record(
-            db, "card_seen", at=now, kiosk=kiosk, username=user.username, card_id=card_id
-        )
-        if card.revoked_at is not None:
-            db.commit()
-            return self.refusals.denied(
-                db, kiosk, user, "card_revoked", "This card has been revoked."
-            )
-        if user.disabled:
-            db.commit()
-            return self.refusals.denied(
-                db, kiosk, user, "user_disabled", "This account is disabled."
-            )
-        locked = self.refusals.locked(db, kiosk, user, now)
-        if locked is not None:
-            db.commit()
-            return locked
-        policy = user.policy
-        if not allows(policy, "card"):
-            db.commit()
-            return self.refusals.denied(
-                db, kiosk, user, "factor_not_allowed", "Your policy does not allow card login."
-            )
-        has_pin = db.get(PinVerifier, user.id) is not None
-        owes_pin = policy.pin_enabled and not has_pin
-        session = None if owes_pin else in_grace(db, user, now)
-        if session is not None:
-            self.audit.record(
-                db, "login", at=now, kiosk=kiosk, username=user.username, method="tap_and_go"
-            )
-            db.commit()
-            return ok_reply(session, user, "tap_and_go", now)
-        # a card alone is one factor: the PIN, or the password when there is no PIN (yet)
-        step = "pin" if policy.pin_enabled and has_pin else "password"
-        method = "card_pin" if step == "pin" else "card_password"
-        reply = {"status": "continue", "need": [step], "user": user_brief(user)}
-        reply |= self.states.issue(
-            db, kiosk, step, policy.entry_timeout, method=method, user=user, card_id=card_id
-        )
-        db.commit()
-        return reply
-
-    def password(self, db: Session, kiosk: str, username: str, password: str, domain: str) -> Reply:
-        now = self.clock()
-        user = self.directory.check_password(db, username, domain, password)
-        if user is None:
-            # A known user's wrong passwords count towards their lockout like wrong PINs do;
-            # the reply stays the same as for an unknown user until the lockout itself.
-            known = find_user(db, username, domain)
-            if known is not None:
-                locked = self.refusals.count_failure(db, known, kiosk, "password")
-            else:
-                self.audit.record(
-                    db, "password_bad", at=now, kiosk=kiosk, username=username.lower()
-                )
-                locked = None
-            db.commit()
-            if locked is not None:
-                return locked
-            return {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
-        gate = self.refusals.gate(db, kiosk, user, now)
-        if gate is not None:
-            db.commit()
-            return gate
-        if not allows(user.policy, "password"):
-            db.commit()
-            return self.refusals.denied(
-                db, kiosk, user, "factor_not_allowed", "Your policy does not allow password login."
-            )
-        self.refusals.reset(db, user.id)
-        return self._finish(db, kiosk, user, "password")
+    def password(
+        self, db: Database, kiosk: str, username: str, password: str, domain: str
+    ) -> Outcome:
+        step = Step("password", "password", None, None, frozenset(), False)
+        return self._password_guess(db, kiosk, step, username, domain, password)
 
     # -- later steps -----------------------------------------------------------------------
 
-    def pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        attempt = self.pin_attempt(db, kiosk, token)
-        if pin_is_right(attempt, value):
-            return self.pin_ok(db, kiosk, token, attempt)
-        return self.pin_wrong(db, kiosk, token, attempt)
-
-    def pin_attempt(self, db: Database, kiosk: str, token: str) -> PinAttempt:
-        """Read what a PIN step needs; writes nothing (unless the state has expired)."""
-        step, user = self.states.peek_joined(db, kiosk, token, "pin", PIN_STEP)
-        if user.id is None or user.verifier is None:
+    def pin(self, db: Database, kiosk: str, token: str, value: str) -> Outcome:
+        step, found, now = self._take(db, kiosk, token, "pin")
+        slot = self._reserve(db, kiosk, found, step, now)
+        if not isinstance(slot, attempts.Slot):
+            return slot
+        verifier = found.row.pin_verifier
+        if verifier is None:  # an administrator reset the PIN meanwhile: start again
             raise errors.state_invalid()
-        now = self.clock()
-        locked = user.locked_until is not None and user.locked_until > now
-        return PinAttempt(step, user, now, open=not user.disabled and not locked)
 
-    def pin_wrong(self, db: Session, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
-        user = db.get(User, attempt.step.user_id)
-        if user is None:
-            raise errors.state_invalid()
-        self.states.consume(db, token)
-        if not attempt.open:
-            # refused as read, so no PIN was checked and nothing may count against the user
-            gate = self.refusals.gate(db, kiosk, user, attempt.read_at)
-            if gate is None:  # an admin unlocked them meanwhile: start again from a tap
-                raise errors.state_invalid()
-            db.commit()
-            return gate
-        locked = self.refusals.count_failure(db, user, kiosk, "pin")
-        if locked is not None:
-            db.commit()
-            return locked
-        return self._again(db, kiosk, user, attempt.step, "bad_pin")
+        def finish(db: Database, verdict: Verdict) -> Reply:
+            if verdict.renewed:
+                core(db).execute(
+                    _SET_PIN[core(db).dialect.name], self._pin_row(found, verdict.renewed)
+                )
+            return self._checked(db, kiosk, step, found, slot, verdict.right, "pin")
 
-    def pin_ok(self, db: Database, kiosk: str, token: str, attempt: PinAttempt) -> Reply:
-        """The everyday end of a login, in Core statements (see appliance.queries): it needs
-        no ORM session."""
-        user, method = attempt.user, attempt.step.method
-        connection = core(db)
-        roles = tuple(
-            Role(row.code, row.name) for row in connection.execute(ROLES, {"user_id": user.id})
-        )
-        now = self.clock()
-        self.states.consume(db, token)
-        self.refusals.reset(db, user.id)
-        session = open_session(db, user.id, user.grace_seconds, kiosk, now)
-        self.audit.record_all(
-            db,
-            [
-                self.audit.event("pin_ok", at=now, kiosk=kiosk, username=user.username),
-                self.audit.event(
-                    "login", at=now, kiosk=kiosk, username=user.username, method=method
-                ),
-            ],
-        )
-        db.commit()
-        signed_in = SignedIn(
-            username=user.username,
-            domain=user.domain,
-            display_name=user.display_name,
-            registration_authority=user.registration_authority,
-            vsc_expires=user.vsc_expires,
-            current_role=user.current_role,
-            roles=roles,
-        )
-        return ok_reply(session, signed_in, method, now)
-
-    def _again(self, db: Session, kiosk: str, user: User, step: Step, reason: str) -> Reply:
-        policy = user.policy
-        reply: Reply = {
-            "status": "bad_factor",
-            "reason": reason,
-            "need": [step.step],
-            "attempts_left": max(policy.max_attempts - user.failed_attempts, 0),
-        }
-        reply |= self.states.issue(
-            db,
-            kiosk,
-            step.step,
-            policy.entry_timeout,
-            method=step.method,
-            user=user,
-            card_id=step.card_id,
-        )
-        db.commit()
-        return reply
+        return Pending(lambda: check_verifier(value, verifier, self.keys), finish)
 
     def card_password(
-        self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
-    ) -> Reply:
-        step = self.states.peek(db, kiosk, token, "password")
-        owner = db.get(User, step.user_id)
-        if owner is None:
-            raise errors.state_invalid()
-        proven = self.directory.check_password(db, username, domain, password)
-        self.states.consume(db, token)
-        now = self.clock()
-        gate = self.refusals.gate(db, kiosk, owner, now)
-        if gate is not None:
-            db.commit()
-            return gate
-        if proven is None or proven.id != owner.id:
-            locked = self.refusals.count_failure(db, owner, kiosk, "password")
-            if locked is not None:
-                db.commit()
-                return locked
-            return self._again(db, kiosk, owner, step, "bad_password")
-        self.refusals.reset(db, owner.id)
-        self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=owner.username)
-        return self._finish(db, kiosk, owner, "card_password")
+        self, db: Database, kiosk: str, token: str, username: str, password: str, domain: str
+    ) -> Outcome:
+        step, found, now = self._take(db, kiosk, token, "password")
+        slot = self._reserve(db, kiosk, found, step, now)
+        if not isinstance(slot, attempts.Slot):
+            return slot
+        # the card named its user: a password typed for another name is a wrong one
+        same = (normal_username(username), normal_domain(domain)) == (found.username, found.domain)
+        check = self.directory.checker(
+            found.username, found.domain, password if same else "", found.row.password_verifier
+        )
+
+        def finish(db: Database, proof: Proof) -> Reply:
+            self._renew_password(db, found, proof)
+            right = same and proof.right
+            return self._checked(db, kiosk, step, found, slot, right, "password")
+
+        return Pending(check, finish, argon2=not self._in_ldap(found.domain))
 
     def enroll_card(
-        self, db: Session, kiosk: str, token: str, username: str, password: str, domain: str
-    ) -> Reply:
-        step = self.states.peek(db, kiosk, token, "enroll_card")
-        assert step.card_id is not None
-        user = self.directory.check_password(db, username, domain, password)
-        self.states.consume(db, token)
+        self, db: Database, kiosk: str, token: str, username: str, password: str, domain: str
+    ) -> Outcome:
+        step = self.states.take(db, kiosk, token, "enroll_card")
+        return self._password_guess(db, kiosk, step, username, domain, password)
+
+    def enroll_pin(self, db: Database, kiosk: str, token: str, value: str) -> Outcome:
+        step, found, now = self._take(db, kiosk, token, "enroll_pin")
+        refused = gate.admit(found.user, None if step.bind_card else found.card, now)
+        if refused is not None:
+            return self._render(db, kiosk, found, step, refused, now)
+        broken = pin_rule_broken(pin_rules(found.row), value)
+        if broken is not None:
+            issued = self.states.issue(db, kiosk, step, found.user.policy.entry_timeout)
+            db.commit()
+            return BadFactor(reason="pin_rules", need=["pin"], message=broken, **issued)
+        db.commit()
+
+        def finish(db: Database, verifier: str) -> Reply:
+            now = self.clock()
+            core(db).execute(_SET_PIN[core(db).dialect.name], self._pin_row(found, verifier))
+            self.audit.record(db, "pin_enrolled", at=now, kiosk=kiosk, username=found.username)
+            with_pin = replace(found, user=replace(found.user, has_pin=True))
+            return self._proven(db, kiosk, step, with_pin, step.proven, now)
+
+        return Pending(lambda: make_verifier(value, self.settings.hash_cost, self.keys), finish)
+
+    # -- shared pieces ---------------------------------------------------------------------
+
+    def _take(
+        self, db: Database, kiosk: str, token: str, wanted: StepName
+    ) -> tuple[Step, Found, dt.datetime]:
+        step = self.states.take(db, kiosk, token, wanted)
         now = self.clock()
-        default = self._default_policy(db)
-        if user is None:
-            failures = step.failures + 1
-            self.audit.record(
-                db,
-                "password_bad",
-                at=now,
-                kiosk=kiosk,
-                username=username.lower(),
-                card_id=step.card_id,
-            )
-            left = max(default.max_attempts - failures, 0)
-            reply: Reply = {
-                "status": "bad_factor",
-                "reason": "bad_password",
-                "need": ["password"],
-                "attempts_left": left,
-            }
-            if left > 0:  # out of tries: no new state, the kiosk starts again from a tap
-                reply |= self.states.issue(
-                    db,
-                    kiosk,
-                    "enroll_card",
-                    default.entry_timeout,
-                    card_id=step.card_id,
-                    failures=failures,
-                )
+        found = None
+        if step.user_id is not None:
+            found = facts.by_user(db, step.user_id, step.card_key, now)
+        if found is None:  # the user was removed meanwhile
             db.commit()
-            return reply
-        gate = self.refusals.gate(db, kiosk, user, now)
-        if gate is not None:
+            raise errors.state_invalid()
+        return step, found, now
+
+    def _reserve(
+        self, db: Database, kiosk: str, found: Found, step: Step, now: dt.datetime
+    ) -> attempts.Slot | Reply:
+        """Before a secret of this user is checked: the gate again (the card may have been
+        revoked, the user disabled or locked since the last step), then the guess's slot."""
+        card = None if step.bind_card else found.card
+        refused = gate.admit(found.user, card, now) or attempts.reserve(
+            db, found.username, found.domain, found.user.policy, now
+        )
+        if not isinstance(refused, attempts.Slot):
+            return self._render(db, kiosk, found, step, refused, now)
+        db.commit()
+        return refused
+
+    def _password_guess(
+        self, db: Database, kiosk: str, step: Step, username: str, domain: str, password: str
+    ) -> Outcome:
+        """A password for a name typed at the kiosk (a first factor, or binding an unknown
+        card): counted against that name whether or not it exists, and answered the same."""
+        now = self.clock()
+        username, domain = normal_username(username), normal_domain(domain)
+        found = facts.by_name(db, username, domain, now)
+        policy = found.user.policy if found else facts.default_policy(db)
+        slot = attempts.reserve(db, username, domain, policy, now)
+        if isinstance(slot, gate.Locked):
+            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=username)
             db.commit()
-            return gate
-        if not (default.self_enrollment and user.policy.self_enrollment):
-            self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=user.username)
-            db.commit()
-            return self.refusals.denied(
+            return Locked(until=iso(slot.until))
+        db.commit()
+        verifier = found.row.password_verifier if found else None
+        check = self.directory.checker(username, domain, password, verifier)
+
+        def finish(db: Database, proof: Proof) -> Reply:
+            now = self.clock()
+            if not proof.right:
+                return self._wrong_password(db, kiosk, step, slot, policy, now)
+            locked = attempts.right(db, slot, policy, now)
+            if locked is not None:  # a lockout began while this guess was checked
+                self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=username)
+                db.commit()
+                return Locked(until=iso(locked.until))
+            proven = found
+            if proven is None and proof.entry is not None:
+                self.directory.add_entry(db, proof.entry)
+                proven = facts.by_name(db, username, domain, now)
+            if proven is None:  # removed while the password was checked
+                db.commit()
+                return BadFactor(reason="bad_password", need=["password"])
+            self._renew_password(db, proven, proof)
+            self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=username)
+            if step.bind_card:
+                return self._enrol_card(db, kiosk, step, proven, now)
+            return self._proven(
                 db,
                 kiosk,
-                user,
-                "factor_not_allowed",
-                "Your policy does not allow enrolling cards at a kiosk.",
+                replace(step, user_id=proven.user.id),
+                proven,
+                frozenset({"password"}),
+                now,
             )
-        if db.scalars(select(Card).where(Card.card_id == step.card_id)).one_or_none() is not None:
-            db.commit()
-            return self.refusals.denied(
-                db, kiosk, user, "card_taken", "This card already belongs to someone."
-            )
-        db.add(Card(card_id=step.card_id, user_id=user.id, enrolled_at=now, enrolled_kiosk=kiosk))
+
+        return Pending(check, finish, argon2=not self._in_ldap(domain))
+
+    def _wrong_password(
+        self,
+        db: Database,
+        kiosk: str,
+        step: Step,
+        slot: attempts.Slot,
+        policy: gate.PolicyFacts,
+        now: dt.datetime,
+    ) -> Reply:
         self.audit.record(
-            db, "card_enrolled", at=now, kiosk=kiosk, username=user.username, card_id=step.card_id
+            db, "password_bad", at=now, kiosk=kiosk, username=slot.username, card_key=step.card_key
         )
-        try:
-            db.flush()
-        except IntegrityError:
-            db.rollback()
-            return self.refusals.denied(
-                db, kiosk, user, "card_taken", "This card already belongs to someone."
-            )
-        self.refusals.reset(db, user.id)
-        return self._finish(db, kiosk, user, "card_password")
+        locked = attempts.wrong(db, slot, policy, now)
+        if locked is not None:
+            self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=slot.username)
+            db.commit()
+            return Locked(until=iso(locked.until))
+        if not step.bind_card:  # a first factor has no state to keep: the kiosk asks again
+            db.commit()
+            return BadFactor(reason="bad_password", need=["password"])
+        issued = self.states.issue(db, kiosk, step, policy.entry_timeout)
+        db.commit()
+        left = max(policy.max_attempts - slot.number, 0)
+        return BadFactor(reason="bad_password", need=["password"], attempts_left=left, **issued)
 
-    def enroll_pin(self, db: Session, kiosk: str, token: str, value: str) -> Reply:
-        step = self.states.peek(db, kiosk, token, "enroll_pin")
-        user = db.get(User, step.user_id)
-        if user is None:
-            raise errors.state_invalid()
-        broken = pin_rule_broken(user.policy, value)
-        verifier = None if broken else make_verifier(value, self.settings.hash_cost)
-        self.states.consume(db, token)
-        if broken is not None:
-            reply = self._again(db, kiosk, user, step, "pin_rules")
-            reply["message"] = broken
-            return reply
-        assert verifier is not None
+    def _enrol_card(
+        self, db: Database, kiosk: str, step: Step, found: Found, now: dt.datetime
+    ) -> Reply:
+        default = facts.default_policy(db)
+        card_key = step.card_key
+        assert card_key is not None
+        taken = facts.card_bound(db, card_key)
+        decision = gate.on_card_enrolment(found.user, default.self_enrollment, taken, now)
+        step = replace(step, user_id=found.user.id, proven=frozenset({"password"}))
+        if isinstance(decision, gate.HoldForApproval):
+            self._bind(db, kiosk, found, card_key, now, pending=True)
+            return self._render(db, kiosk, found, step, gate.Denied("card_pending"), now)
+        if isinstance(decision, gate.Denied):
+            self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=found.username)
+        return self._render(db, kiosk, found, step, decision, now)
+
+    def _checked(
+        self,
+        db: Database,
+        kiosk: str,
+        step: Step,
+        found: Found,
+        slot: attempts.Slot,
+        right: bool,
+        factor: gate.Factor,
+    ) -> Reply:
+        """After a PIN or a card's password was checked against its reserved slot."""
         now = self.clock()
-        existing = db.get(PinVerifier, user.id)
-        if existing is None:
-            db.add(PinVerifier(user_id=user.id, verifier=verifier, set_at=now))
-        else:
-            existing.verifier, existing.set_at = verifier, now
-        self.audit.record(db, "pin_enrolled", at=now, kiosk=kiosk, username=user.username)
-        db.flush()
-        return self._finish(db, kiosk, user, step.method)
+        policy = found.user.policy
+        if not right:
+            self.audit.record(db, f"{factor}_bad", at=now, kiosk=kiosk, username=found.username)
+            locked = attempts.wrong(db, slot, policy, now)
+            if locked is not None:
+                self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=found.username)
+                return self._render(db, kiosk, found, step, locked, now)
+            issued = self.states.issue(db, kiosk, step, policy.entry_timeout)
+            db.commit()
+            return BadFactor(
+                reason="bad_pin" if factor == "pin" else "bad_password",
+                need=["pin" if factor == "pin" else "password"],
+                attempts_left=max(policy.max_attempts - slot.number, 0),
+                **issued,
+            )
+        locked = attempts.right(db, slot, policy, now)
+        if locked is not None:  # a lockout began while this guess was checked
+            return self._render(db, kiosk, found, step, locked, now)
+        self.audit.record(db, f"{factor}_ok", at=now, kiosk=kiosk, username=found.username)
+        unlocked = replace(found, user=replace(found.user, locked_until=None))
+        return self._proven(db, kiosk, step, unlocked, step.proven | {factor}, now)
 
-    def domains(self, db: Session) -> list[str]:
-        local = db.scalars(select(User.domain).distinct()).all()
+    def _proven(
+        self,
+        db: Database,
+        kiosk: str,
+        step: Step,
+        found: Found,
+        proven: frozenset[gate.Factor],
+        now: dt.datetime,
+    ) -> Reply:
+        card = None if step.bind_card else found.card
+        decision = gate.after_proof(found.user, card, proven, now)
+        return self._render(db, kiosk, found, replace(step, proven=proven), decision, now)
+
+    def _render(
+        self,
+        db: Database,
+        kiosk: str,
+        found: Found,
+        step: Step,
+        decision: gate.Decision,
+        now: dt.datetime,
+    ) -> Reply:
+        """Write what the gate decided, commit, and answer it."""
+        user = found.user
+        brief = UserBrief(username=found.username, display_name=found.row.display_name)
+        if isinstance(decision, gate.Denied):
+            self.audit.record(
+                db, "denied", at=now, kiosk=kiosk, username=found.username, reason=decision.reason
+            )
+            db.commit()
+            return Denied(reason=decision.reason, message=gate.MESSAGES[decision.reason])
+        if isinstance(decision, gate.Locked):
+            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=found.username)
+            db.commit()
+            # a name typed at the kiosk is not confirmed by its lockout
+            return Locked(
+                until=iso(decision.until),
+                user=brief if step.card_key and not step.bind_card else None,
+            )
+        if isinstance(decision, gate.AskFactor):
+            self.states.end_users(db, user.id)
+            asked = replace(step, step=decision.need, user_id=user.id)
+            issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
+            db.commit()
+            return Continue(need=[decision.need], user=brief, **issued)
+        if isinstance(decision, gate.EnrolPin):
+            asked = replace(step, step="enroll_pin", user_id=user.id)
+            issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
+            db.commit()
+            return Enroll(need=["pin"], pin_rules=pin_rules(found.row), user=brief, **issued)
+        if isinstance(decision, gate.Grant):
+            return self._grant(db, kiosk, found, step, decision, now)
+        raise AssertionError(f"unable to render {decision!r}")
+
+    def _grant(
+        self,
+        db: Database,
+        kiosk: str,
+        found: Found,
+        step: Step,
+        grant: gate.Grant,
+        now: dt.datetime,
+    ) -> Reply:
+        if step.bind_card:
+            assert step.card_key is not None
+            if not self._bind(db, kiosk, found, step.card_key, now, pending=False):
+                return self._render(db, kiosk, found, step, gate.Denied("card_taken"), now)
+        grace_until = None
+        if grant.grace:
+            policy = found.user.policy
+            grace_until = open_grace(db, found.user.id, policy.grace_seconds, kiosk, now)
+        elif grant.grace_refused:
+            self.audit.record(
+                db,
+                "grace_refused",
+                at=now,
+                kiosk=kiosk,
+                username=found.username,
+                reason="single_factor",
+            )
+        return self._session(db, kiosk, found, step.method, grace_until, now)
+
+    def _session(
+        self,
+        db: Database,
+        kiosk: str,
+        found: Found,
+        method: str,
+        grace_until: dt.datetime | None,
+        now: dt.datetime,
+    ) -> Ok:
+        row = found.row
+        session_id = open_desktop(db, found.user.id, kiosk, method, now)
+        self.audit.record(db, "login", at=now, kiosk=kiosk, username=found.username, method=method)
+        offered = roles(db, found.user.id)
+        db.commit()
+        return Ok(
+            session=DesktopSession(
+                id=session_id,
+                method=method,  # type: ignore[arg-type]
+                user=SessionUser(
+                    username=found.username,
+                    domain=found.domain,
+                    display_name=row.display_name,
+                    registration_authority=row.registration_authority,
+                ),
+                spine=Spine(
+                    grace_until=iso(grace_until) if grace_until else None,
+                    roles=offered,
+                    role=current_role(row.current_role, offered),
+                ),
+            ),
+            notices=notices(row.vsc_expires, now.date()),
+        )
+
+    def _bind(
+        self,
+        db: Database,
+        kiosk: str,
+        found: Found,
+        card_key: str,
+        now: dt.datetime,
+        *,
+        pending: bool,
+    ) -> bool:
+        """Bind the login's card to its user; False if someone bound it first."""
+        connection = core(db)
+        try:
+            with connection.begin_nested():
+                connection.execute(
+                    _BIND_CARD,
+                    {
+                        "card_key": card_key,
+                        "key_id": self.keys.current_id,
+                        "user_id": found.user.id,
+                        "enrolled_at": now,
+                        "enrolled_kiosk": kiosk,
+                        "pending": pending,
+                    },
+                )
+        except IntegrityError:
+            return False
+        self.audit.record(
+            db,
+            "card_enrolled",
+            at=now,
+            kiosk=kiosk,
+            username=found.username,
+            card_key=card_key,
+            pending=pending,
+        )
+        return True
+
+    def _pin_row(self, found: Found, verifier: str) -> dict[str, Any]:
+        return {"user_id": found.user.id, "verifier": verifier, "set_at": self.clock()}
+
+    def _renew_password(self, db: Database, found: Found, proof: Proof) -> None:
+        if proof.renewed:
+            core(db).execute(_PASSWORD, {"uid": found.user.id, "v": proof.renewed})
+
+    def _in_ldap(self, domain: str) -> bool:
+        return normal_domain(domain) in self.directory.ldap
+
+    def domains(self, db: Database) -> list[str]:
+        local = core(db).execute(_DOMAINS).scalars().all()
         return sorted(set(local) | set(self.directory.domains()))
+
+
+_DOMAINS = _users.select().with_only_columns(_users.c.domain).distinct()

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from appliance.config import ApplianceError
+from appliance.replies import PinRules
 from appliance.store import Policy
 
 MAX_GRACE_SECONDS = 12 * 3600
@@ -43,6 +44,13 @@ def _parse_int(key: str, text: str, low: int, high: int) -> int:
     return value
 
 
+def _parse_enrolment(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered == "approval":
+        return lowered
+    return "on" if _parse_bool("self_enrollment", lowered) else "off"
+
+
 def _parse_factors(text: str) -> str:
     factors = [item.strip().lower() for item in text.split(",") if item.strip()]
     unknown = [item for item in factors if item not in FACTORS]
@@ -75,7 +83,8 @@ def _lengths(low: int, high: int, pick: int = 0) -> int:
 SETTABLE = {
     "first_factors": "comma list of card, password",
     "pin": "on|off: the PIN modality",
-    "self_enrollment": "on|off: card self-enrolment at the kiosk",
+    "self_enrollment": "on|off|approval: card self-enrolment at the kiosk (approval: a new"
+    " card waits for `appliance card approve`)",
     "pin_min_length": "4..32",
     "pin_max_length": "4..32",
     "pin_digits_only": "on|off",
@@ -93,7 +102,7 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
     elif key == "pin":
         policy.pin_enabled = _parse_bool(key, text)
     elif key == "self_enrollment":
-        policy.self_enrollment = _parse_bool(key, text)
+        policy.self_enrollment = _parse_enrolment(text)
     elif key == "pin_min_length":
         policy.pin_min_length = _lengths(_parse_int(key, text, 4, 32), policy.pin_max_length)
     elif key == "pin_max_length":
@@ -119,7 +128,7 @@ def new_policy(name: str) -> Policy:
         name=name,
         first_factors="card,password",
         pin_enabled=True,
-        self_enrollment=True,
+        self_enrollment="on",
         pin_min_length=4,
         pin_max_length=8,
         pin_digits_only=True,
@@ -134,24 +143,25 @@ def allows(policy: Policy, factor: str) -> bool:
     return factor in policy.first_factors.split(",")
 
 
-def pin_rules(policy: Policy) -> dict[str, Any]:
-    return {
-        "min_length": policy.pin_min_length,
-        "max_length": policy.pin_max_length,
-        "digits_only": policy.pin_digits_only,
-    }
+def pin_rules(policy: Any) -> PinRules:
+    """The PIN rules of a `Policy`, or of a row with its `pin_*` columns."""
+    return PinRules(
+        min_length=policy.pin_min_length,
+        max_length=policy.pin_max_length,
+        digits_only=policy.pin_digits_only,
+    )
 
 
-def pin_rule_broken(policy: Policy, pin: str) -> str | None:
+def pin_rule_broken(rules: PinRules, pin: str) -> str | None:
     """The sentence naming the rule `pin` breaks, or None if it is acceptable."""
-    if policy.pin_digits_only and not (pin.isascii() and pin.isdigit()):
+    if rules.digits_only and not (pin.isascii() and pin.isdigit()):
         return "The PIN must be digits only."
-    if not policy.pin_digits_only and not pin.isprintable():
+    if not rules.digits_only and not pin.isprintable():
         return "The PIN must be printable characters."
-    if len(pin) < policy.pin_min_length:
-        return f"The PIN must have at least {policy.pin_min_length} digits."
-    if len(pin) > policy.pin_max_length:
-        return f"The PIN must have at most {policy.pin_max_length} digits."
+    if len(pin) < rules.min_length:
+        return f"The PIN must have at least {rules.min_length} digits."
+    if len(pin) > rules.max_length:
+        return f"The PIN must have at most {rules.max_length} digits."
     return None
 
 
@@ -160,7 +170,7 @@ def describe(policy: Policy) -> dict[str, Any]:
         "name": policy.name,
         "first_factors": policy.first_factors,
         "pin": "on" if policy.pin_enabled else "off",
-        "self_enrollment": "on" if policy.self_enrollment else "off",
+        "self_enrollment": policy.self_enrollment,
         "pin_min_length": policy.pin_min_length,
         "pin_max_length": policy.pin_max_length,
         "pin_digits_only": "on" if policy.pin_digits_only else "off",

@@ -56,7 +56,8 @@ class Policy(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     first_factors: Mapped[str] = mapped_column(String(64), default="card,password")
     pin_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    self_enrollment: Mapped[bool] = mapped_column(Boolean, default=True)
+    # off | on | approval (a self-enrolled card waits for an administrator)
+    self_enrollment: Mapped[str] = mapped_column(String(16), default="on")
     pin_min_length: Mapped[int] = mapped_column(Integer, default=4)
     pin_max_length: Mapped[int] = mapped_column(Integer, default=8)
     pin_digits_only: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -78,8 +79,6 @@ class User(Base):
     registration_authority: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_name: Mapped[str] = mapped_column(ForeignKey("policies.name"), default="default")
     password_verifier: Mapped[str | None] = mapped_column(String(256), nullable=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     vsc_expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     current_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
@@ -97,15 +96,36 @@ class PinVerifier(Base):
     set_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class Attempts(Base):
+    """Failed guesses and the lockout of one username in one domain, whether or not such a
+    user exists here (a directory user who never signed in, a made-up name): counting only
+    known users would tell which names exist."""
+
+    __tablename__ = "attempts"
+
+    username: Mapped[str] = mapped_column(String(128), primary_key=True)
+    domain: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class Card(Base):
+    """A card bound to a user, found by the keyed hash of its id (`appliance.keys`): the
+    database never holds a card id."""
+
     __tablename__ = "cards"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    card_id: Mapped[str] = mapped_column(String(64), unique=True)
+    card_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # which server key made card_key (`appliance key status` counts what a retired one keys)
+    key_id: Mapped[str] = mapped_column(String(8))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     enrolled_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     enrolled_kiosk: Mapped[str] = mapped_column(String(128), default="")
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # self-enrolled under a policy that holds new cards for an administrator's approval
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -140,7 +160,25 @@ class SpineRole(Base):
     name: Mapped[str] = mapped_column(String(128))
 
 
+class DesktopSession(Base):
+    """One signed-in session on one kiosk: a fresh id per login, owned by that kiosk."""
+
+    __tablename__ = "desktop_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kiosk: Mapped[str] = mapped_column(String(128), index=True)
+    method: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
 class SpineSession(Base):
+    """A user's Spine session: its grace period lets their card alone sign in again. Only a
+    two-factor login creates or refreshes it."""
+
     __tablename__ = "spine_sessions"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -153,7 +191,8 @@ class SpineSession(Base):
 
 
 class AuthState(Base):
-    """A login in progress, named by a single-use token (only its SHA-256 is kept)."""
+    """A login in progress, named by a single-use token (only its SHA-256 is kept): the step it
+    waits for, the factors proven so far, and the card (keyed hash) it came with."""
 
     __tablename__ = "auth_states"
 
@@ -161,7 +200,10 @@ class AuthState(Base):
     kiosk: Mapped[str] = mapped_column(String(128))
     step: Mapped[str] = mapped_column(String(32))
     method: Mapped[str] = mapped_column(String(32), default="")
-    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    card_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    card_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # comma list of gate.Factor
+    proven: Mapped[str] = mapped_column(String(32), default="")
+    # the card is unknown and is bound to the user when this login ends in a session
+    bind_card: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)

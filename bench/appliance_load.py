@@ -66,7 +66,10 @@ def seed(state_dir: Path, users: int, cards_per_user: int, kiosks: int) -> dict[
     started = time.perf_counter()
     with ThreadPoolExecutor(os.cpu_count() or 2) as pool:  # Argon2id releases the GIL
         verifiers = list(
-            pool.map(lambda _: make_verifier(PIN, settings.hash_cost), range(DISTINCT_VERIFIERS))
+            pool.map(
+                lambda _: make_verifier(PIN, settings.hash_cost, settings.keys),
+                range(DISTINCT_VERIFIERS),
+            )
         )
     now = dt.datetime.now(dt.UTC)
     engine = make_engine(settings.db_url)
@@ -79,7 +82,6 @@ def seed(state_dir: Path, users: int, cards_per_user: int, kiosks: int) -> dict[
                     "id": i + 1, "username": f"user{i:05d}", "domain": "BENCH",
                     "display_name": f"User {i}", "disabled": False,
                     "registration_authority": False, "policy_name": "default",
-                    "failed_attempts": 0,
                 }
                 for i in range(users)
             ],
@@ -95,8 +97,9 @@ def seed(state_dir: Path, users: int, cards_per_user: int, kiosks: int) -> dict[
             insert(Card),
             [
                 {
-                    "card_id": f"04{i:06X}{c:06X}", "user_id": i + 1, "enrolled_at": now,
-                    "enrolled_kiosk": "bench",
+                    "card_key": settings.keys.card_key(f"04{i:06X}{c:06X}"),
+                    "key_id": settings.keys.current_id, "user_id": i + 1, "enrolled_at": now,
+                    "enrolled_kiosk": "bench", "pending": False,
                 }
                 for i in range(users)
                 for c in range(cards_per_user)

@@ -26,8 +26,10 @@ from appliance.hashing import (
     share_cores,
     yield_cores_to_hashes,
 )
+from appliance.keys import Keys
 
 CHEAP = HashCost(memory_kib=1024, iterations=1, lanes=1)
+KEYS = Keys(b"k" * 32)
 spawn = multiprocessing.get_context("spawn")
 
 
@@ -39,13 +41,13 @@ def no_slots_after() -> Iterator[None]:
 
 def _check_in_another_worker(slots: BoundedSemaphore, verifier: str, done: Queue[bool]) -> None:
     share_cores(slots)
-    done.put(check_verifier("1234", verifier))
+    done.put(check_verifier("1234", verifier, KEYS).right)
 
 
 def test_a_hash_in_another_process_waits_for_a_free_slot():
     slots = spawn.BoundedSemaphore(1)
     done: Queue[bool] = spawn.Queue()
-    verifier = make_verifier("1234", CHEAP)
+    verifier = make_verifier("1234", CHEAP, KEYS)
     assert slots.acquire(timeout=5)  # this process hashes: the one slot is taken
     worker = spawn.Process(target=_check_in_another_worker, args=(slots, verifier, done))
     worker.start()
@@ -77,10 +79,12 @@ def test_no_more_hashes_at_once_than_slots(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(hashing, "derive_here", counted)
     share_cores(threading.BoundedSemaphore(1))  # fewer than the hash threads
-    verifier = make_verifier("1234", CHEAP)
+    verifier = make_verifier("1234", CHEAP, KEYS)
     results: list[bool] = []
     threads = [
-        threading.Thread(target=lambda: results.append(check_verifier("1234", verifier)))
+        threading.Thread(
+            target=lambda: results.append(check_verifier("1234", verifier, KEYS).right)
+        )
         for _ in range(12)
     ]
     for thread in threads:
@@ -98,9 +102,9 @@ def test_a_slot_lost_with_a_dead_worker_delays_logins_but_does_not_stop_them(
     slots: Slots = threading.BoundedSemaphore(1)
     assert slots.acquire(True, 1)  # held by a worker that was killed mid-hash
     share_cores(slots)
-    verifier = make_verifier("1234", CHEAP)
-    assert check_verifier("1234", verifier) is True
-    assert check_verifier("4321", verifier) is False
+    verifier = make_verifier("1234", CHEAP, KEYS)
+    assert check_verifier("1234", verifier, KEYS).right is True
+    assert check_verifier("4321", verifier, KEYS).right is False
 
 
 def _minor_page_faults() -> int:
@@ -110,8 +114,10 @@ def _minor_page_faults() -> int:
 def test_hashes_asked_for_on_many_request_threads_reuse_their_memory():
     """The server asks for hashes on dozens of request threads. Each hashing on its own thread
     faulted a fresh 19 MiB in page by page, ~4,900 faults, costing every login ~10% more CPU."""
-    verifier = make_verifier("1234", HashCost())
-    warm_up = [threading.Thread(target=check_verifier, args=("1234", verifier)) for _ in range(4)]
+    verifier = make_verifier("1234", HashCost(), KEYS)
+    warm_up = [
+        threading.Thread(target=check_verifier, args=("1234", verifier, KEYS)) for _ in range(4)
+    ]
     for thread in warm_up:
         thread.start()
     for thread in warm_up:
@@ -121,7 +127,7 @@ def test_hashes_asked_for_on_many_request_threads_reuse_their_memory():
 
     def request() -> None:
         with one_at_a_time:
-            results.append(check_verifier("1234", verifier))
+            results.append(check_verifier("1234", verifier, KEYS).right)
 
     requests = [threading.Thread(target=request) for _ in range(12)]
     faults_before = _minor_page_faults()
@@ -135,12 +141,14 @@ def test_hashes_asked_for_on_many_request_threads_reuse_their_memory():
 
 
 def test_a_check_handed_to_a_hash_thread_hashes_there_even_with_every_hash_thread_busy():
-    verifier = make_verifier("1234", CHEAP)
+    verifier = make_verifier("1234", CHEAP, KEYS)
     checks = [
-        on_hash_thread(functools.partial(check_verifier, pin, verifier))
+        on_hash_thread(functools.partial(check_verifier, pin, verifier, KEYS))
         for pin in ["1234", "4321"] * hashing.HASH_THREADS * 2
     ]
-    assert [check.result(timeout=30) for check in checks] == [True, False] * (len(checks) // 2)
+    assert [bool(check.result(timeout=30)) for check in checks] == [True, False] * (
+        len(checks) // 2
+    )
 
 
 def _scheduling_policies(verdicts: Queue[tuple[int, int, int]]) -> None:

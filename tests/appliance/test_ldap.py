@@ -95,7 +95,25 @@ def test_directory_user_enrols_a_card(kiosk: Kiosk, directory_appliance: LocalAp
     )
     assert enrol["status"] == "enroll"
     assert kiosk.enroll_pin(enrol["state"], "1470")["status"] == "ok"
-    again = kiosk.tap("04D1D2D3D4D5D6")
-    assert again["status"] == "ok"
-    assert again["session"]["method"] == "tap_and_go"
+    again = kiosk.tap("04D1D2D3D4D5D6")  # her card is hers now: card and PIN
+    assert kiosk.pin(again["state"], "1470")["session"]["method"] == "card_pin"
+    assert kiosk.tap("04D1D2D3D4D5D6")["session"]["method"] == "tap_and_go"
     assert "eve@NHS" in directory_appliance.admin("card", "list").stdout
+
+
+def test_wrong_passwords_of_a_directory_user_never_seen_here_lock_them(kiosk: Kiosk):
+    """Counted per username and domain on every path, before the user has a row here."""
+    guesses = [
+        kiosk.password("frank", "guess", domain="NHS"),
+        kiosk.password(
+            "frank",
+            "guess",
+            domain="NHS",
+            state=kiosk.tap("04F0F0F0F00001")["state"],
+            enroll_card=True,
+        ),
+    ]
+    guesses += [kiosk.password("frank", "guess", domain="NHS") for _ in range(3)]
+    assert [reply["status"] for reply in guesses] == ["bad_factor"] * 4 + ["locked"]
+    # the right password waits for the lockout too, and so does a made-up name's
+    assert kiosk.password("frank", "frank-ldap-pass", domain="NHS")["status"] == "locked"

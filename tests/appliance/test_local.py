@@ -17,6 +17,7 @@ from appliance.local import LocalAppliance, start_local_appliance
 from tests.appliance.kiosk_client import Kiosk
 
 ALICE_CARD = "04A1B2C3D4E5F6"
+RAVI_CARD = "04AA0000000002"
 
 
 def test_demo_appliance_answers_over_https_with_pinned_ca(appliance_server: LocalAppliance):
@@ -86,24 +87,32 @@ def test_a_crashed_parent_leaves_no_appliance_serving(tmp_path: Path):
     assert not server.is_running()
 
 
-def test_one_user_at_several_kiosks_at_once_on_two_workers_gets_one_session(tmp_path: Path):
-    # two server processes share the hash slots; the PINs arrive together, so the session
-    # is created by racing requests
+def test_users_finishing_logins_at_once_on_two_workers_share_nothing_but_their_own(
+    tmp_path: Path,
+):
+    # two server processes share the hash slots; the PINs arrive together, so sessions are
+    # created and the users' lockout counts ended by racing requests
     with start_local_appliance(
         tmp_path / "a", seed_demo=True, fast_hashing=True, workers=2
     ) as server:
-        kiosks = [Kiosk(server) for _ in range(6)]
-        taps = [kiosk.tap(ALICE_CARD) for kiosk in kiosks]
-        assert {tap["status"] for tap in taps} == {"continue"}
+        cards = [(ALICE_CARD, "1234"), (RAVI_CARD, "2468")] * 3
+        kiosks = [Kiosk(server) for _ in cards]
+        # one open PIN step per user: a user's new tap ends their older ones
+        taps = [kiosk.tap(card) for kiosk, (card, _) in zip(kiosks, cards, strict=True)]
         barrier = threading.Barrier(len(kiosks))
 
-        def pin(kiosk: Kiosk, tap: dict[str, Any]) -> dict[str, Any]:
+        def pin(kiosk: Kiosk, tap: dict[str, Any], pin: str) -> tuple[int, str]:
             barrier.wait(timeout=30)
-            return kiosk.pin(tap["state"], "1234")
+            reply = kiosk.post(
+                "/v1/auth", {"state": tap["state"], "factor": {"type": "pin", "value": pin}}
+            )
+            return reply.status_code, reply.json().get("status") or reply.json()["code"]
 
         with ThreadPoolExecutor(len(kiosks)) as pool:
-            done = list(pool.map(pin, kiosks, taps))
-        assert [reply["status"] for reply in done] == ["ok"] * len(kiosks)
-        assert len({reply["session"]["id"] for reply in done}) == 1
+            done = list(pool.map(pin, kiosks, taps, [p for _, p in cards]))
+        # the last tap of each user is the one left open
+        assert sorted(done) == [(200, "ok")] * 2 + [(400, "state_invalid")] * 4
+        both = [kiosk.tap(card) for kiosk, (card, _) in zip(kiosks[:2], cards[:2], strict=True)]
+        assert [reply["session"]["method"] for reply in both] == ["tap_and_go"] * 2
         for kiosk in kiosks:
             kiosk.close()

@@ -3,7 +3,9 @@ PIN, is upgraded by the server's own start-up and the user still logs in."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import os
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -12,7 +14,7 @@ from sqlalchemy import text
 
 from appliance.config import HashCost, sqlite_url
 from appliance.db import make_engine, migrate
-from appliance.hashing import make_verifier
+from appliance.hashing import derive_here
 from appliance.local import FAST_ARGON2, start_local_appliance
 from appliance.store import Base
 from tests.appliance.kiosk_client import Kiosk
@@ -20,23 +22,32 @@ from tests.appliance.kiosk_client import Kiosk
 CARD = "04DEADBEEF0001"
 
 
+def unkeyed_verifier(secret: str) -> str:
+    """A verifier as the first revisions stored it: Argon2id's output as it is, no key."""
+    cost, salt = HashCost(**FAST_ARGON2), os.urandom(16)
+    digest = base64.b64encode(derive_here(secret, salt, cost)).decode()
+    salt_text = base64.b64encode(salt).decode()
+    return f"argon2id${cost.memory_kib}${cost.iterations}${cost.lanes}${salt_text}${digest}"
+
+
 def make_old_database(url: str) -> None:
     engine = make_engine(url)
-    migrate(engine, "0001")
+    migrate(engine, b"", "0001")
     now = dt.datetime.now(dt.UTC)
-    pin = make_verifier("8642", HashCost(**FAST_ARGON2))
+    pin = unkeyed_verifier("8642")
     with engine.begin() as db:
         db.execute(
             text(
                 "INSERT INTO users (id, username, domain, display_name, disabled,"
                 " registration_authority, policy_name, password_verifier, failed_attempts)"
-                " VALUES (1, 'olga', 'OLD', 'Olga Old', false, true, 'default', NULL, 0)"
+                " VALUES (1, 'olga', 'OLD', 'Olga Old', false, true, 'default', NULL, 2)"
             )
         )
         db.execute(
             text("INSERT INTO pin_verifiers (user_id, verifier, set_at) VALUES (1, :v, :t)"),
             {"v": pin, "t": now},
         )
+        db.execute(text("UPDATE users SET password_verifier = :p"), {"p": unkeyed_verifier("pw")})
         db.execute(
             text(
                 "INSERT INTO cards (card_id, user_id, enrolled_at, enrolled_kiosk)"
@@ -57,7 +68,7 @@ def test_upgrade_keeps_users_cards_pins_and_policy(tmp_path: Path):
         first = kiosk.tap(CARD)
         assert first["user"] == {"username": "olga", "display_name": "Olga Old"}
         wrong = kiosk.pin(first["state"], "0000")
-        assert wrong["attempts_left"] == 6  # the policy change survived
+        assert wrong["attempts_left"] == 4  # the policy change and her 2 failures survived
         done = kiosk.pin(wrong["state"], "8642")
         assert done["status"] == "ok"
         assert done["session"]["user"]["registration_authority"] is True
@@ -66,15 +77,34 @@ def test_upgrade_keeps_users_cards_pins_and_policy(tmp_path: Path):
             "roles": [],
             "role": None,
         }
+        assert kiosk.password("olga", "pw", "OLD")["status"] == "ok"  # her password too
         kiosk.close()
         cards = server.admin("card", "list").stdout
         assert "olga@OLD" in cards
         assert "ward1" in cards
+    assert_no_card_id_or_unkeyed_verifier(server.db_url)
+
+
+def assert_no_card_id_or_unkeyed_verifier(url: str) -> None:
+    """What a dump of the upgraded database holds: no card id, and only keyed verifiers."""
+    engine = make_engine(url)
+    with engine.connect() as db:
+        rows = [
+            str(value)
+            for table in ("cards", "pin_verifiers", "users", "auth_states", "audit_events")
+            for row in db.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
+            for value in row
+        ]
+        verifiers = db.execute(text("SELECT verifier FROM pin_verifiers")).scalars().all()
+    engine.dispose()
+    assert not [value for value in rows if CARD in value.upper()]
+    assert verifiers
+    assert all(v.startswith("argon2id-k$") for v in verifiers)
 
 
 def test_models_match_the_migrations(tmp_path: Path):
     engine = make_engine(sqlite_url(tmp_path))
-    migrate(engine)
+    migrate(engine, b"k" * 32)
     with engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()

@@ -16,12 +16,12 @@ from appliance.bootstrap import initialise
 from appliance.config import ApplianceError, HashCost
 from appliance.db import make_engine, session_factory
 from appliance.demo import seed_demo
-from appliance.hashing import card_hash, check_verifier, make_verifier
+from appliance.hashing import check_verifier, make_verifier
+from appliance.keys import Keys
 from appliance.local import FAST_ARGON2
-from appliance.policy import apply_setting, new_policy, parse_duration, pin_rule_broken
+from appliance.policy import apply_setting, new_policy, parse_duration, pin_rule_broken, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.spine import notices
-from appliance.store import User
 
 ALICE = "04A1B2C3D4E5F6"
 
@@ -38,7 +38,7 @@ def test_rate_limiter_allows_a_burst_then_the_sustained_rate():
 
 
 def test_pin_rules_name_the_rule_broken():
-    policy = new_policy("p")
+    policy = pin_rules(new_policy("p"))
     assert pin_rule_broken(policy, "1234") is None
     assert pin_rule_broken(policy, "12345678") is None
     assert pin_rule_broken(policy, "123") == "The PIN must have at least 4 digits."
@@ -62,28 +62,49 @@ def test_policy_settings_are_checked():
 
 def test_vsc_notices():
     today = dt.date(2026, 11, 23)
-    user = User(username="u", domain="D", display_name="U")
-    assert notices(user, today) == []
-    user.vsc_expires = today + dt.timedelta(days=31)
-    assert notices(user, today) == []
-    user.vsc_expires = today + dt.timedelta(days=30)
-    assert notices(user, today)[0]["days_left"] == 30
-    user.vsc_expires = today + dt.timedelta(days=1)
-    assert notices(user, today)[0]["message"] == "Your virtual smartcard expires in 1 day."
-    user.vsc_expires = today - dt.timedelta(days=1)
-    assert notices(user, today)[0]["code"] == "vsc_expired"
+    assert notices(None, today) == []
+    assert notices(today + dt.timedelta(days=31), today) == []
+    assert notices(today + dt.timedelta(days=30), today)[0].days_left == 30
+    expiring = notices(today + dt.timedelta(days=1), today)[0]
+    assert expiring.message == "Your virtual smartcard expires in 1 day."
+    assert notices(today - dt.timedelta(days=1), today)[0].code == "vsc_expired"
 
 
-def test_verifiers_salt_each_secret_and_card_hashes_are_keyed():
+K1, K2 = Keys(b"k1" * 16), Keys(b"k2" * 16)
+
+
+def test_verifiers_salt_each_secret_and_card_keys_are_keyed():
     cost = HashCost(**FAST_ARGON2)
-    first, second = make_verifier("1234", cost), make_verifier("1234", cost)
+    first, second = make_verifier("1234", cost, K1), make_verifier("1234", cost, K1)
     assert first != second  # a fresh salt each time
-    assert check_verifier("1234", first)
-    assert not check_verifier("1235", first)
-    assert not check_verifier("1234", "garbage")
-    assert first.startswith("argon2id$1024$1$1$")
-    assert card_hash(b"k1", ALICE) != card_hash(b"k2", ALICE)
-    assert ALICE not in card_hash(b"k1", ALICE)
+    assert check_verifier("1234", first, K1)
+    assert not check_verifier("1235", first, K1)
+    assert not check_verifier("1234", "garbage", K1)
+    assert first.startswith(f"argon2id-k${K1.current_id}$1024$1$1$")
+    assert K1.card_key(ALICE) != K2.card_key(ALICE)
+    assert ALICE not in K1.card_key(ALICE)
+
+
+def test_a_verifier_is_useless_without_its_key():
+    """A database dump alone: the right PIN does not match under any other key."""
+    verifier = make_verifier("1234", HashCost(**FAST_ARGON2), K1)
+    assert not check_verifier("1234", verifier, K2)
+    # a forged key id does not help either: the MAC is over Argon2id's output
+    forged = verifier.replace(K1.current_id, K2.current_id)
+    assert not check_verifier("1234", forged, K2)
+
+
+def test_rotation_keeps_old_verifiers_and_cards_working_and_moves_them():
+    cost = HashCost(**FAST_ARGON2)
+    old = make_verifier("1234", cost, K1)
+    rotated = Keys(K2.current, (K1.current,))
+    verdict = check_verifier("1234", old, rotated)
+    assert verdict.right
+    assert verdict.renewed is not None
+    assert verdict.renewed.split("$")[1] == K2.current_id
+    assert check_verifier("1234", verdict.renewed, Keys(K2.current)).right
+    assert check_verifier("1234", verdict.renewed, rotated).renewed is None
+    assert rotated.card_keys(ALICE) == [K2.card_key(ALICE), K1.card_key(ALICE)]
 
 
 def test_grace_period_measured_on_an_injected_clock(tmp_path: Path):
@@ -91,7 +112,7 @@ def test_grace_period_measured_on_an_injected_clock(tmp_path: Path):
     settings = initialise(tmp_path, extra_config={"argon2": dict(FAST_ARGON2)})
     engine = make_engine(settings.db_url)
     with session_factory(engine)() as db:
-        seed_demo(db, settings.hash_cost, Auditor(settings.secret))
+        seed_demo(db, settings.hash_cost, settings.keys, Auditor(settings.secret))
         secret = add_kiosk(db, "k", Auditor(settings.secret))
         db.commit()
     engine.dispose()

@@ -30,6 +30,7 @@ ROOT_PW = "rig-admin-pass"
 USERS = {
     "dana": ("dana-ldap-pass", "Dana Directory"),
     "eve": ("eve-ldap-pass", "Eve Evans"),
+    "frank": ("frank-ldap-pass", "Frank Field"),
 }
 
 

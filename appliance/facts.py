@@ -1,0 +1,155 @@
+"""What the gate decides from, read in one query per step: a user with their policy, PIN,
+lockout and Spine grace, and (for card steps) the card. Core statements built once: they run
+on every login."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, select
+
+from appliance.db import Database, core
+from appliance.gate import CardFacts, Enrolment, PolicyFacts, UserFacts
+from appliance.store import Base
+
+_t = Base.metadata.tables
+_users, _policies, _pins = _t["users"], _t["policies"], _t["pin_verifiers"]
+_attempts, _spine, _cards = _t["attempts"], _t["spine_sessions"], _t["cards"]
+
+_POLICY_COLUMNS = (
+    _policies.c.first_factors,
+    _policies.c.pin_enabled,
+    _policies.c.self_enrollment,
+    _policies.c.max_attempts,
+    _policies.c.lockout_seconds,
+    _policies.c.entry_timeout,
+    _policies.c.grace_seconds,
+    _policies.c.pin_min_length,
+    _policies.c.pin_max_length,
+    _policies.c.pin_digits_only,
+)
+_USER = (
+    select(
+        _users.c.id,
+        _users.c.username,
+        _users.c.domain,
+        _users.c.display_name,
+        _users.c.disabled,
+        _users.c.registration_authority,
+        _users.c.vsc_expires,
+        _users.c.current_role,
+        _users.c.password_verifier,
+        *_POLICY_COLUMNS,
+        _pins.c.verifier.label("pin_verifier"),
+        _attempts.c.locked_until,
+        _spine.c.grace_until,
+    )
+    .join(_policies, _users.c.policy_name == _policies.c.name)
+    .outerjoin(_pins, _pins.c.user_id == _users.c.id)
+    .outerjoin(
+        _attempts,
+        and_(_attempts.c.username == _users.c.username, _attempts.c.domain == _users.c.domain),
+    )
+    .outerjoin(_spine, _spine.c.user_id == _users.c.id)
+)
+_CARD_COLUMNS = (
+    _cards.c.card_key,
+    _cards.c.user_id.label("card_user_id"),
+    _cards.c.revoked_at,
+    _cards.c.pending,
+)
+# a tap: the card (under any key in use) with its user
+BY_CARD = (
+    _USER.add_columns(*_CARD_COLUMNS)
+    .join(_cards, _cards.c.user_id == _users.c.id)
+    .where(_cards.c.card_key.in_(bindparam("card_keys", expanding=True)))
+)
+# a later step: the user, and the card the login came with if it is bound (to anyone)
+BY_USER = (
+    _USER.add_columns(*_CARD_COLUMNS)
+    .outerjoin(_cards, _cards.c.card_key == bindparam("card_key"))
+    .where(_users.c.id == bindparam("user_id"))
+)
+BY_NAME = _USER.where(
+    _users.c.username == bindparam("username"), _users.c.domain == bindparam("domain")
+)
+DEFAULT_POLICY = select(*_POLICY_COLUMNS).where(_policies.c.name == "default")
+
+
+def policy_facts(row: Any) -> PolicyFacts:
+    return PolicyFacts(
+        first_factors=frozenset(row.first_factors.split(",")),
+        pin_enabled=row.pin_enabled,
+        self_enrollment=_enrolment(row.self_enrollment),
+        max_attempts=row.max_attempts,
+        lockout_seconds=row.lockout_seconds,
+        entry_timeout=row.entry_timeout,
+        grace_seconds=row.grace_seconds,
+    )
+
+
+def _enrolment(text: str) -> Enrolment:
+    return text if text in ("on", "approval") else "off"  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A user as read for a step; `row` also serves the reply (names, roles, VSC)."""
+
+    row: Row[Any]
+    user: UserFacts
+    card: CardFacts | None
+    in_grace: bool
+
+    @property
+    def username(self) -> str:
+        return str(self.row.username)
+
+    @property
+    def domain(self) -> str:
+        return str(self.row.domain)
+
+
+def found(row: Any, now: dt.datetime, *, card_of_user: bool) -> Found:
+    """`card_of_user`: the row's card counts only if bound to this user (a later step's card
+    bound to someone else meanwhile is taken, not theirs)."""
+    user = UserFacts(
+        id=row.id,
+        disabled=row.disabled,
+        has_pin=row.pin_verifier is not None,
+        locked_until=row.locked_until,
+        policy=policy_facts(row),
+    )
+    card = None
+    card_key = getattr(row, "card_key", None)
+    if card_key is not None and (not card_of_user or row.card_user_id == row.id):
+        card = CardFacts(revoked=row.revoked_at is not None, pending=row.pending)
+    in_grace = row.grace_until is not None and row.grace_until > now
+    return Found(row, user, card, in_grace)
+
+
+def by_card(db: Database, card_keys: list[str], now: dt.datetime) -> Found | None:
+    row = core(db).execute(BY_CARD, {"card_keys": card_keys}).first()
+    return None if row is None else found(row, now, card_of_user=True)
+
+
+def by_user(db: Database, user_id: int, card_key: str | None, now: dt.datetime) -> Found | None:
+    row = core(db).execute(BY_USER, {"user_id": user_id, "card_key": card_key}).first()
+    return None if row is None else found(row, now, card_of_user=True)
+
+
+def card_bound(db: Database, card_key: str) -> bool:
+    query = select(_cards.c.id).where(_cards.c.card_key == card_key)
+    return core(db).execute(query).first() is not None
+
+
+def by_name(db: Database, username: str, domain: str, now: dt.datetime) -> Found | None:
+    row = core(db).execute(BY_NAME, {"username": username, "domain": domain}).first()
+    return None if row is None else found(row, now, card_of_user=True)
+
+
+def default_policy(db: Database) -> PolicyFacts:
+    row = core(db).execute(DEFAULT_POLICY).one()
+    return policy_facts(row)

@@ -1,0 +1,215 @@
+"""The one gate every login step passes: what happens next, decided from the facts alone.
+
+Pure: no database, no clock, no hashing. `appliance.login` gathers the facts (user, card,
+policy, lockout, grace, what this login has proven so far), asks here, and writes what was
+decided. Every path to a session (tap, tap-and-go, PIN, password, card enrolment, PIN
+enrolment) ends in `after_proof` or `on_tap`, so a rule lives once, whatever the database.
+
+Two factors are a card that was already bound to the user before this login (possession)
+plus a PIN or password (knowledge). Only such a login creates or refreshes a Spine grace
+session; enrolling a card or setting a PIN proves nothing by itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+Factor = Literal["card", "pin", "password"]
+Enrolment = Literal["off", "on", "approval"]
+Ask = Literal["pin", "password"]
+DeniedReason = Literal[
+    "card_revoked",
+    "card_pending",
+    "card_taken",
+    "user_disabled",
+    "factor_not_allowed",
+    "enrollment_not_allowed",
+]
+
+MESSAGES: dict[DeniedReason, str] = {
+    "card_revoked": "This card has been revoked.",
+    "card_pending": "This card waits for an administrator's approval.",
+    "card_taken": "This card already belongs to someone.",
+    "user_disabled": "This account is disabled.",
+    "factor_not_allowed": "Your policy does not allow this way of signing in.",
+    "enrollment_not_allowed": "Your policy does not allow enrolling a card at a kiosk.",
+}
+_ENROLMENT_ORDER: tuple[Enrolment, ...] = ("off", "approval", "on")
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    first_factors: frozenset[str]
+    pin_enabled: bool
+    self_enrollment: Enrolment
+    max_attempts: int
+    lockout_seconds: int
+    entry_timeout: int
+    grace_seconds: int
+
+
+@dataclass(frozen=True)
+class UserFacts:
+    id: int
+    disabled: bool
+    has_pin: bool
+    locked_until: dt.datetime | None
+    policy: PolicyFacts
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    revoked: bool
+    pending: bool
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Denied:
+    reason: DeniedReason
+
+
+@dataclass(frozen=True)
+class Locked:
+    until: dt.datetime
+
+
+@dataclass(frozen=True)
+class AskFactor:
+    """Ask for the next factor."""
+
+    need: Ask
+
+
+@dataclass(frozen=True)
+class UnknownCard:
+    enrollment: Enrolment
+
+
+@dataclass(frozen=True)
+class EnrolPin:
+    """The PIN modality is on and the user has none: they set one before any session."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A session. `grace`: this login proved two factors, so it opens or refreshes the Spine
+    grace session; `grace_refused`: the user's policy has a grace period that this login may
+    not use (counted for the Spine report)."""
+
+    grace: bool
+    grace_refused: bool
+
+
+@dataclass(frozen=True)
+class HoldForApproval:
+    """Bind the card, held until an administrator approves it; no session now."""
+
+
+@dataclass(frozen=True)
+class TapAndGo:
+    """A known card inside its user's two-factor grace period."""
+
+
+Refusal = Denied | Locked
+Decision = Refusal | AskFactor | UnknownCard | EnrolPin | Grant | TapAndGo | HoldForApproval
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def two_factors(proven: frozenset[Factor]) -> bool:
+    return "card" in proven and bool(proven & {"pin", "password"})
+
+
+def locked(until: dt.datetime | None, now: dt.datetime) -> Locked | None:
+    return Locked(until) if until is not None and until > now else None
+
+
+def admit(user: UserFacts, card: CardFacts | None, now: dt.datetime) -> Refusal | None:
+    """Checked at every step, before any secret is hashed and again before a session: the
+    card still good, the account enabled and not locked."""
+    if card is not None and card.revoked:
+        return Denied("card_revoked")
+    if card is not None and card.pending:
+        return Denied("card_pending")
+    if user.disabled:
+        return Denied("user_disabled")
+    return locked(user.locked_until, now)
+
+
+def on_tap(
+    card: CardFacts | None,
+    user: UserFacts | None,
+    default_enrolment: Enrolment,
+    in_grace: bool,
+    now: dt.datetime,
+) -> Decision:
+    """A card tap: the first factor, or tap-and-go inside a two-factor grace period."""
+    if card is None or user is None:
+        return UnknownCard(default_enrolment)
+    refused = admit(user, card, now)
+    if refused is not None:
+        return refused
+    policy = user.policy
+    if "card" not in policy.first_factors:
+        return Denied("factor_not_allowed")
+    owes_pin = policy.pin_enabled and not user.has_pin
+    if in_grace and not owes_pin:
+        return TapAndGo()
+    # a card alone is one factor: the PIN, or the password while there is no PIN (yet)
+    return AskFactor("pin" if policy.pin_enabled and user.has_pin else "password")
+
+
+def enrolment_mode(default: Enrolment, own: Enrolment) -> Enrolment:
+    """The stricter of the kiosk-wide default and the user's own policy."""
+    return min(default, own, key=_ENROLMENT_ORDER.index)
+
+
+def on_card_enrolment(
+    user: UserFacts, default_enrolment: Enrolment, card_taken: bool, now: dt.datetime
+) -> Decision:
+    """An unknown card's holder proved their password: may they bind it, and what then?"""
+    refused = admit(user, None, now)
+    if refused is not None:
+        return refused
+    policy = user.policy
+    if "password" not in policy.first_factors:
+        # the password is the only proof a self-enrolment has
+        return Denied("factor_not_allowed")
+    mode = enrolment_mode(default_enrolment, policy.self_enrollment)
+    if mode == "off":
+        return Denied("enrollment_not_allowed")
+    if card_taken:
+        return Denied("card_taken")
+    if mode == "approval":
+        return HoldForApproval()
+    if policy.pin_enabled and user.has_pin:
+        return AskFactor("pin")  # binding a card takes both secrets the user has
+    return after_proof(user, None, frozenset({"password"}), now)
+
+
+def after_proof(
+    user: UserFacts, card: CardFacts | None, proven: frozenset[Factor], now: dt.datetime
+) -> Decision:
+    """The end of every login whose factors are proven: checked again (the lockout may have
+    begun while a secret was hashed), PIN enrolment if owed, else the session."""
+    refused = admit(user, card, now)
+    if refused is not None:
+        return refused
+    policy = user.policy
+    if proven == {"password"} and "password" not in policy.first_factors:
+        return Denied("factor_not_allowed")
+    if policy.pin_enabled and not user.has_pin:
+        return EnrolPin()
+    grace = two_factors(proven) and policy.grace_seconds > 0
+    return Grant(grace=grace, grace_refused=not grace and policy.grace_seconds > 0)
+
+
+def lockout_due(slot: int, policy: PolicyFacts) -> bool:
+    """A wrong secret in the last slot the policy allows locks the account."""
+    return slot >= policy.max_attempts
