@@ -98,7 +98,7 @@ def find_card(db: Session, card_id: str, keys: Keys) -> Card | None:
 
 
 def bind_card(db: Session, user: User, card_id: str, keys: Keys, audit: Auditor) -> None:
-    """An administrator registers a card for a user (the way in when self-enrolment is off)."""
+    """An administrator registers a card for a user (the way in when self-enrollment is off)."""
     card_id = card_id.strip().upper()
     if find_card(db, card_id, keys) is not None:
         raise ApplianceError("unable to bind card: it already belongs to someone")

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Row, and_, bindparam, select
 
 from appliance.db import Database, core
-from appliance.gate import CardFacts, Enrolment, PolicyFacts, UserFacts
+from appliance.gate import CardFacts, Enrollment, PolicyFacts, UserFacts
 from appliance.store import Base
 
 _t = Base.metadata.tables
@@ -82,7 +82,7 @@ def policy_facts(row: Any) -> PolicyFacts:
     return PolicyFacts(
         first_factors=frozenset(row.first_factors.split(",")),
         pin_enabled=row.pin_enabled,
-        self_enrollment=_enrolment(row.self_enrollment),
+        self_enrollment=_enrollment(row.self_enrollment),
         max_attempts=row.max_attempts,
         lockout_seconds=row.lockout_seconds,
         entry_timeout=row.entry_timeout,
@@ -90,7 +90,7 @@ def policy_facts(row: Any) -> PolicyFacts:
     )
 
 
-def _enrolment(text: str) -> Enrolment:
+def _enrollment(text: str) -> Enrollment:
     return text if text in ("on", "approval") else "off"  # type: ignore[return-value]
 
 

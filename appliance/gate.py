@@ -2,8 +2,8 @@
 
 Pure: no database, no clock, no hashing. `appliance.login` gathers the facts (user, card,
 policy, lockout, grace, what this login has proven so far), asks here, and writes what was
-decided. Every path to a session (tap, tap-and-go, PIN, password, card enrolment, PIN
-enrolment) ends in `after_proof` or `on_tap`, so a rule lives once, whatever the database.
+decided. Every path to a session (tap, tap-and-go, PIN, password, card enrollment, PIN
+enrollment) ends in `after_proof` or `on_tap`, so a rule lives once, whatever the database.
 
 Two factors are a card that was already bound to the user before this login (possession)
 plus a PIN or password (knowledge). Only such a login creates or refreshes a Spine grace
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Factor = Literal["card", "pin", "password"]
-Enrolment = Literal["off", "on", "approval"]
+Enrollment = Literal["off", "on", "approval"]
 Ask = Literal["pin", "password"]
 DeniedReason = Literal[
     "card_revoked",
@@ -36,14 +36,14 @@ MESSAGES: dict[DeniedReason, str] = {
     "factor_not_allowed": "Your policy does not allow this way of signing in.",
     "enrollment_not_allowed": "Your policy does not allow enrolling a card at a kiosk.",
 }
-_ENROLMENT_ORDER: tuple[Enrolment, ...] = ("off", "approval", "on")
+_ENROLLMENT_ORDER: tuple[Enrollment, ...] = ("off", "approval", "on")
 
 
 @dataclass(frozen=True)
 class PolicyFacts:
     first_factors: frozenset[str]
     pin_enabled: bool
-    self_enrollment: Enrolment
+    self_enrollment: Enrollment
     max_attempts: int
     lockout_seconds: int
     entry_timeout: int
@@ -87,11 +87,11 @@ class AskFactor:
 
 @dataclass(frozen=True)
 class UnknownCard:
-    enrollment: Enrolment
+    enrollment: Enrollment
 
 
 @dataclass(frozen=True)
-class EnrolPin:
+class PinOwed:
     """The PIN modality is on and the user has none: they set one before any session."""
 
 
@@ -116,7 +116,7 @@ class TapAndGo:
 
 
 Refusal = Denied | Locked
-Decision = Refusal | AskFactor | UnknownCard | EnrolPin | Grant | TapAndGo | HoldForApproval
+Decision = Refusal | AskFactor | UnknownCard | PinOwed | Grant | TapAndGo | HoldForApproval
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -145,13 +145,13 @@ def admit(user: UserFacts, card: CardFacts | None, now: dt.datetime) -> Refusal 
 def on_tap(
     card: CardFacts | None,
     user: UserFacts | None,
-    default_enrolment: Enrolment,
+    default_enrollment: Enrollment,
     in_grace: bool,
     now: dt.datetime,
 ) -> Decision:
     """A card tap: the first factor, or tap-and-go inside a two-factor grace period."""
     if card is None or user is None:
-        return UnknownCard(default_enrolment)
+        return UnknownCard(default_enrollment)
     refused = admit(user, card, now)
     if refused is not None:
         return refused
@@ -165,13 +165,13 @@ def on_tap(
     return AskFactor("pin" if policy.pin_enabled and user.has_pin else "password")
 
 
-def enrolment_mode(default: Enrolment, own: Enrolment) -> Enrolment:
+def enrollment_mode(default: Enrollment, own: Enrollment) -> Enrollment:
     """The stricter of the kiosk-wide default and the user's own policy."""
-    return min(default, own, key=_ENROLMENT_ORDER.index)
+    return min(default, own, key=_ENROLLMENT_ORDER.index)
 
 
-def on_card_enrolment(
-    user: UserFacts, default_enrolment: Enrolment, card_taken: bool, now: dt.datetime
+def on_card_enrollment(
+    user: UserFacts, default_enrollment: Enrollment, card_taken: bool, now: dt.datetime
 ) -> Decision:
     """An unknown card's holder proved their password: may they bind it, and what then?"""
     refused = admit(user, None, now)
@@ -179,9 +179,9 @@ def on_card_enrolment(
         return refused
     policy = user.policy
     if "password" not in policy.first_factors:
-        # the password is the only proof a self-enrolment has
+        # the password is the only proof a self-enrollment has
         return Denied("factor_not_allowed")
-    mode = enrolment_mode(default_enrolment, policy.self_enrollment)
+    mode = enrollment_mode(default_enrollment, policy.self_enrollment)
     if mode == "off":
         return Denied("enrollment_not_allowed")
     if card_taken:
@@ -197,7 +197,7 @@ def after_proof(
     user: UserFacts, card: CardFacts | None, proven: frozenset[Factor], now: dt.datetime
 ) -> Decision:
     """The end of every login whose factors are proven: checked again (the lockout may have
-    begun while a secret was hashed), PIN enrolment if owed, else the session."""
+    begun while a secret was hashed), PIN enrollment if owed, else the session."""
     refused = admit(user, card, now)
     if refused is not None:
         return refused
@@ -205,7 +205,7 @@ def after_proof(
     if proven == {"password"} and "password" not in policy.first_factors:
         return Denied("factor_not_allowed")
     if policy.pin_enabled and not user.has_pin:
-        return EnrolPin()
+        return PinOwed()
     grace = two_factors(proven) and policy.grace_seconds > 0
     return Grant(grace=grace, grace_refused=not grace and policy.grace_seconds > 0)
 

@@ -269,7 +269,7 @@ class LoginService:
             self._renew_password(db, proven, proof)
             self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=username)
             if step.bind_card:
-                return self._enrol_card(db, kiosk, step, proven, now)
+                return self._enroll_card(db, kiosk, step, proven, now)
             return self._proven(
                 db,
                 kiosk,
@@ -306,20 +306,20 @@ class LoginService:
         left = max(policy.max_attempts - slot.number, 0)
         return BadFactor(reason="bad_password", need=["password"], attempts_left=left, **issued)
 
-    def _enrol_card(
+    def _enroll_card(
         self, db: Database, kiosk: str, step: Step, found: Found, now: dt.datetime
     ) -> Reply:
         default = facts.default_policy(db)
         card_key = step.card_key
         assert card_key is not None
         taken = facts.card_bound(db, card_key)
-        decision = gate.on_card_enrolment(found.user, default.self_enrollment, taken, now)
+        decision = gate.on_card_enrollment(found.user, default.self_enrollment, taken, now)
         step = replace(step, user_id=found.user.id, proven=frozenset({"password"}))
         if isinstance(decision, gate.HoldForApproval):
             self._bind(db, kiosk, found, card_key, now, pending=True)
             return self._render(db, kiosk, found, step, gate.Denied("card_pending"), now)
         if isinstance(decision, gate.Denied):
-            self.audit.record(db, "enrol_refused", at=now, kiosk=kiosk, username=found.username)
+            self.audit.record(db, "enroll_refused", at=now, kiosk=kiosk, username=found.username)
         return self._render(db, kiosk, found, step, decision, now)
 
     def _checked(
@@ -401,7 +401,7 @@ class LoginService:
             issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
             db.commit()
             return Continue(need=[decision.need], user=brief, **issued)
-        if isinstance(decision, gate.EnrolPin):
+        if isinstance(decision, gate.PinOwed):
             asked = replace(step, step="enroll_pin", user_id=user.id)
             issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
             db.commit()

@@ -44,7 +44,7 @@ def _parse_int(key: str, text: str, low: int, high: int) -> int:
     return value
 
 
-def _parse_enrolment(text: str) -> str:
+def _parse_enrollment(text: str) -> str:
     lowered = text.strip().lower()
     if lowered == "approval":
         return lowered
@@ -83,7 +83,7 @@ def _lengths(low: int, high: int, pick: int = 0) -> int:
 SETTABLE = {
     "first_factors": "comma list of card, password",
     "pin": "on|off: the PIN modality",
-    "self_enrollment": "on|off|approval: card self-enrolment at the kiosk (approval: a new"
+    "self_enrollment": "on|off|approval: card self-enrollment at the kiosk (approval: a new"
     " card waits for `appliance card approve`)",
     "pin_min_length": "4..32",
     "pin_max_length": "4..32",
@@ -102,7 +102,7 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
     elif key == "pin":
         policy.pin_enabled = _parse_bool(key, text)
     elif key == "self_enrollment":
-        policy.self_enrollment = _parse_enrolment(text)
+        policy.self_enrollment = _parse_enrollment(text)
     elif key == "pin_min_length":
         policy.pin_min_length = _lengths(_parse_int(key, text, 4, 32), policy.pin_max_length)
     elif key == "pin_max_length":

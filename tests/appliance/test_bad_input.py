@@ -133,7 +133,7 @@ def test_out_of_order_steps(shared_kiosk: Kiosk):
         "/v1/auth", {"state": "x" * 40, "factor": {"type": "pin", "value": "1"}}
     )
     assert error_of(made_up) == (400, "state_invalid")
-    # a PIN state answered with an enrolment: refused, and the state still works after
+    # a PIN state answered with an enrollment: refused, and the state still works after
     state = shared_kiosk.tap("04A1B2C3D4E5F6")["state"]
     wrong = shared_kiosk.post("/v1/auth", {"state": state, "enroll": {"type": "pin", "value": "1"}})
     assert error_of(wrong) == (400, "invalid_request")

@@ -54,16 +54,16 @@ def test_card_and_pin_login(kiosk: Kiosk):
     assert done["notices"] == []
 
 
-def test_enrol_card_then_pin_then_tap_and_go(kiosk: Kiosk):
+def test_enroll_card_then_pin_then_tap_and_go(kiosk: Kiosk):
     unknown = kiosk.tap(NEW_CARD.lower())  # the appliance upper-cases
     assert unknown["status"] == "unknown_card"
     assert unknown["enrollment"] == "allowed"
     assert unknown["domains"] == ["DEMO"]
-    enrol = kiosk.password("bob", "bob-demo-pass", state=unknown["state"], enroll_card=True)
-    assert enrol["status"] == "enroll"
-    assert enrol["need"] == ["pin"]
-    assert enrol["pin_rules"] == {"min_length": 4, "max_length": 8, "digits_only": True}
-    done = kiosk.enroll_pin(enrol["state"], "5678")
+    enroll = kiosk.password("bob", "bob-demo-pass", state=unknown["state"], enroll_card=True)
+    assert enroll["status"] == "enroll"
+    assert enroll["need"] == ["pin"]
+    assert enroll["pin_rules"] == {"min_length": 4, "max_length": 8, "digits_only": True}
+    done = kiosk.enroll_pin(enroll["state"], "5678")
     assert done["status"] == "ok"
     assert done["session"]["method"] == "card_password"
     # binding a card proved only the password: no grace period from it
@@ -104,7 +104,7 @@ def test_tap_and_go_only_inside_grace(appliance_server: LocalAppliance, kiosk: K
     assert outside["need"] == ["pin"]
 
 
-def test_password_login_forces_pin_enrolment(kiosk: Kiosk):
+def test_password_login_forces_pin_enrollment(kiosk: Kiosk):
     first = kiosk.password("BOB", "bob-demo-pass", domain="demo")
     assert first["status"] == "enroll"
     assert first["user"]["username"] == "bob"
@@ -130,9 +130,9 @@ def test_card_without_pin_asks_password_then_pin_and_warns_of_vsc(kiosk: Kiosk):
     assert wrong["status"] == "bad_factor"
     assert wrong["reason"] == "bad_password"
     assert wrong["attempts_left"] == 4
-    enrol = kiosk.password("carol", "carol-demo-pass", state=wrong["state"])
-    assert enrol["status"] == "enroll"
-    done = kiosk.enroll_pin(enrol["state"], "1357")
+    enroll = kiosk.password("carol", "carol-demo-pass", state=wrong["state"])
+    assert enroll["status"] == "enroll"
+    done = kiosk.enroll_pin(enroll["state"], "1357")
     assert done["status"] == "ok"
     assert done["session"]["method"] == "card_password"
     assert done["notices"] == [
@@ -152,13 +152,13 @@ def test_wrong_first_factor_password_gives_no_hint_whether_the_user_exists(kiosk
     assert wrong_password == no_such_user == wrong_domain == expected
 
 
-def test_self_enrolment_disabled_by_default_policy(appliance_server: LocalAppliance, kiosk: Kiosk):
+def test_self_enrollment_disabled_by_default_policy(appliance_server: LocalAppliance, kiosk: Kiosk):
     admin_ok(appliance_server, "policy", "set", "self_enrollment=off")
     assert kiosk.tap(NEW_CARD) == {"status": "unknown_card", "enrollment": "disabled"}
     assert kiosk.get("/v1/kiosk").json()["card_enrollment"] is False
 
 
-def test_self_enrolment_refused_by_the_users_own_policy(
+def test_self_enrollment_refused_by_the_users_own_policy(
     appliance_server: LocalAppliance, kiosk: Kiosk
 ):
     admin_ok(
@@ -253,7 +253,7 @@ def test_state_token_expires_with_the_entry_timeout(appliance_server: LocalAppli
 
 
 def test_a_card_cannot_become_two_users_card(kiosk: Kiosk):
-    # two kiosks see the same new card; the second enrolment must lose
+    # two kiosks see the same new card; the second enrollment must lose
     first = kiosk.tap(NEW_CARD)
     second = kiosk.tap(NEW_CARD)
     bob = kiosk.password("bob", "bob-demo-pass", state=first["state"], enroll_card=True)
@@ -324,10 +324,10 @@ def test_pin_modality_off_and_expired_vsc(appliance_server: LocalAppliance, kios
 
 def test_audit_keeps_no_secret_or_raw_card_id(appliance_server: LocalAppliance, kiosk: Kiosk):
     kiosk.pin(kiosk.tap(ALICE)["state"], "9876")
-    enrol = kiosk.password(
+    enroll = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    kiosk.enroll_pin(enrol["state"], "5678")
+    kiosk.enroll_pin(enroll["state"], "5678")
     audit = admin_ok(appliance_server, "audit", "-n", "500")
     assert "card_enrolled" in audit
     assert "pin_bad" in audit

@@ -12,10 +12,10 @@ from appliance.gate import (
     AskFactor,
     CardFacts,
     Denied,
-    EnrolPin,
     Grant,
     HoldForApproval,
     Locked,
+    PinOwed,
     PolicyFacts,
     TapAndGo,
     UnknownCard,
@@ -46,7 +46,7 @@ PENDING = CardFacts(revoked=False, pending=True)
 
 
 @pytest.mark.parametrize(
-    ("card", "user", "enrolment", "in_grace", "expected"),
+    ("card", "user", "enrollment", "in_grace", "expected"),
     [
         (None, None, "on", False, UnknownCard("on")),
         (None, None, "off", False, UnknownCard("off")),
@@ -65,8 +65,8 @@ PENDING = CardFacts(revoked=False, pending=True)
          "on", False, Denied("factor_not_allowed")),
     ],
 )  # fmt: skip
-def test_a_tap(card, user, enrolment, in_grace, expected):
-    assert gate.on_tap(card, user, enrolment, in_grace, NOW) == expected
+def test_a_tap(card, user, enrollment, in_grace, expected):
+    assert gate.on_tap(card, user, enrollment, in_grace, NOW) == expected
 
 
 @pytest.mark.parametrize(
@@ -81,8 +81,8 @@ def test_a_tap(card, user, enrolment, in_grace, expected):
         (NO_GRACE, CARD, {"card", "pin"}, Grant(grace=False, grace_refused=False)),
         (NO_GRACE, None, {"password"}, Grant(grace=False, grace_refused=False)),
         # a PIN owed comes before any session, whatever proved the login
-        (NO_PIN, CARD, {"card", "password"}, EnrolPin()),
-        (NO_PIN, None, {"password"}, EnrolPin()),
+        (NO_PIN, CARD, {"card", "password"}, PinOwed()),
+        (NO_PIN, None, {"password"}, PinOwed()),
         (CARD_ONLY, None, {"password"}, Denied("factor_not_allowed")),
         # checked again at the end: what changed while a secret was hashed
         (LOCKED, CARD, {"card", "pin"}, Locked(LATER)),
@@ -98,7 +98,7 @@ def test_after_proof(user, card, proven, expected):
     ("user", "default", "taken", "expected"),
     [
         (USER, "on", False, AskFactor("pin")),  # a user with a PIN gives it too
-        (NO_PIN, "on", False, EnrolPin()),
+        (NO_PIN, "on", False, PinOwed()),
         (PIN_OFF, "on", False, Grant(grace=False, grace_refused=True)),
         (USER, "approval", False, HoldForApproval()),
         (replace(USER, policy=replace(POLICY, self_enrollment="approval")), "on", False,
@@ -112,8 +112,8 @@ def test_after_proof(user, card, proven, expected):
         (DISABLED, "on", False, Denied("user_disabled")),
     ],
 )  # fmt: skip
-def test_a_card_enrolment_after_the_password(user, default, taken, expected):
-    assert gate.on_card_enrolment(user, default, taken, NOW) == expected
+def test_a_card_enrollment_after_the_password(user, default, taken, expected):
+    assert gate.on_card_enrollment(user, default, taken, NOW) == expected
 
 
 def test_the_last_slot_locks():

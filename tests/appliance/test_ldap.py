@@ -87,14 +87,14 @@ def test_search_with_a_service_account(kiosk: Kiosk):
     assert kiosk.password("dana", "dana-ldap-pass", domain="BADSERVICE")["status"] == "bad_factor"
 
 
-def test_directory_user_enrols_a_card(kiosk: Kiosk, directory_appliance: LocalAppliance):
+def test_directory_user_enrolls_a_card(kiosk: Kiosk, directory_appliance: LocalAppliance):
     unknown = kiosk.tap("04D1D2D3D4D5D6")
     assert "NHS" in unknown["domains"]
-    enrol = kiosk.password(
+    enroll = kiosk.password(
         "eve", "eve-ldap-pass", domain="NHS", state=unknown["state"], enroll_card=True
     )
-    assert enrol["status"] == "enroll"
-    assert kiosk.enroll_pin(enrol["state"], "1470")["status"] == "ok"
+    assert enroll["status"] == "enroll"
+    assert kiosk.enroll_pin(enroll["state"], "1470")["status"] == "ok"
     again = kiosk.tap("04D1D2D3D4D5D6")  # her card is hers now: card and PIN
     assert kiosk.pin(again["state"], "1470")["session"]["method"] == "card_pin"
     assert kiosk.tap("04D1D2D3D4D5D6")["session"]["method"] == "tap_and_go"

@@ -12,10 +12,10 @@ from tests.appliance.kiosk_client import Kiosk
 from tests.appliance.test_flows import (  # the flows run again here, against PostgreSQL
     test_a_card_cannot_become_two_users_card,  # noqa: F401
     test_card_and_pin_login,  # noqa: F401
-    test_enrol_card_then_pin_then_tap_and_go,  # noqa: F401
+    test_enroll_card_then_pin_then_tap_and_go,  # noqa: F401
     test_lockout_after_the_limit_and_admin_unlock,  # noqa: F401
     test_one_state_token_raced_from_many_connections_wins_once,  # noqa: F401
-    test_password_login_forces_pin_enrolment,  # noqa: F401
+    test_password_login_forces_pin_enrollment,  # noqa: F401
     test_role_choice_and_kiosk_events,  # noqa: F401
     test_state_token_is_single_use_and_bound_to_its_kiosk,  # noqa: F401
     test_tap_and_go_only_inside_grace,  # noqa: F401
@@ -31,15 +31,15 @@ from tests.appliance.test_trust import (  # every hole of the gate, again on Pos
     test_a_database_dump_holds_no_card_id_and_no_verifier_to_attack,  # noqa: F401
     test_a_new_tap_ends_the_users_older_pin_steps,  # noqa: F401
     test_a_password_login_opens_no_grace_period,  # noqa: F401
-    test_a_policy_without_the_password_cannot_self_enrol_a_card,  # noqa: F401
+    test_a_policy_without_the_password_cannot_self_enroll_a_card,  # noqa: F401
     test_a_state_from_before_a_kiosk_was_revoked_dies_with_it,  # noqa: F401
     test_binding_a_card_takes_the_pin_of_a_user_who_has_one,  # noqa: F401
     test_during_a_lockout_every_guess_gets_the_same_reply,  # noqa: F401
     test_only_the_kiosk_holding_a_session_may_act_on_it,  # noqa: F401
     test_parallel_pins_over_four_kiosks_check_no_more_than_the_policy_allows,  # noqa: F401
     test_revoking_a_card_or_disabling_the_user_ends_the_grace,  # noqa: F401
-    test_self_enrolment_held_for_approval,  # noqa: F401
-    test_wrong_passwords_through_card_enrolment_count,  # noqa: F401
+    test_self_enrollment_held_for_approval,  # noqa: F401
+    test_wrong_passwords_through_card_enrollment_count,  # noqa: F401
 )
 from tests.rig.postgres import Postgres, postgres_server  # noqa: F401
 

@@ -37,19 +37,19 @@ def other_kiosk(server: LocalAppliance, name: str = "ward9") -> Kiosk:
     return Kiosk(server, name, admin_ok(server, "kiosk", "add", name).strip())
 
 
-# -- 1. card enrolment ------------------------------------------------------------------------
+# -- 1. card enrollment ------------------------------------------------------------------------
 
 
 def test_binding_a_card_takes_the_pin_of_a_user_who_has_one(
     appliance_server: LocalAppliance, kiosk: Kiosk
 ):
-    enrol = kiosk.password(
+    enroll = kiosk.password(
         "alice", "alice-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    assert (enrol["status"], enrol["need"]) == ("continue", ["pin"])
+    assert (enroll["status"], enroll["need"]) == ("continue", ["pin"])
     # walking away here binds nothing
     assert card_ref(appliance_server, NEW_CARD) not in admin_ok(appliance_server, "card", "list")
-    wrong = kiosk.pin(enrol["state"], "0000")
+    wrong = kiosk.pin(enroll["state"], "0000")
     assert wrong["reason"] == "bad_pin"
     assert kiosk.tap(NEW_CARD)["status"] == "unknown_card"  # still nobody's
     done = kiosk.pin(wrong["state"], "1234")
@@ -64,7 +64,7 @@ def test_binding_a_card_takes_the_pin_of_a_user_who_has_one(
     )
 
 
-def test_a_policy_without_the_password_cannot_self_enrol_a_card(
+def test_a_policy_without_the_password_cannot_self_enroll_a_card(
     appliance_server: LocalAppliance, kiosk: Kiosk
 ):
     admin_ok(appliance_server, "policy", "set", "--name", "cards", "--create", "first_factors=card")
@@ -80,7 +80,7 @@ def test_a_policy_without_the_password_cannot_self_enrol_a_card(
     assert kiosk.tap(NEW_CARD)["status"] == "unknown_card"
 
 
-def test_self_enrolment_held_for_approval(appliance_server: LocalAppliance, kiosk: Kiosk):
+def test_self_enrollment_held_for_approval(appliance_server: LocalAppliance, kiosk: Kiosk):
     admin_ok(appliance_server, "policy", "set", "self_enrollment=approval")
     held = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
@@ -142,7 +142,7 @@ def test_during_a_lockout_every_guess_gets_the_same_reply(
 # -- 4. guesses count on every path -----------------------------------------------------------
 
 
-def test_wrong_passwords_through_card_enrolment_count(
+def test_wrong_passwords_through_card_enrollment_count(
     appliance_server: LocalAppliance, kiosk: Kiosk
 ):
     """A fresh made-up card every few tries does not reset the count."""
@@ -276,10 +276,10 @@ def test_a_database_dump_holds_no_card_id_and_no_verifier_to_attack(
     appliance_server: LocalAppliance, kiosk: Kiosk
 ):
     kiosk.tap(ALICE)  # a login in progress too
-    enrol = kiosk.password(
+    enroll = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    kiosk.enroll_pin(enrol["state"], "5678")
+    kiosk.enroll_pin(enroll["state"], "5678")
     engine = make_engine(appliance_server.db_url)
     with engine.connect() as db:
         dump = [

@@ -1,5 +1,5 @@
 """The gate: attempts per username and domain, keyed card lookups and verifiers, desktop
-sessions owned by their kiosk, tri-state card self-enrolment.
+sessions owned by their kiosk, tri-state card self-enrollment.
 
 Card ids and verifiers are rewritten under the server's key (`appliance.keys`), which
 `appliance.db.migrate` hands over: the key never enters the database. Logins in progress at
@@ -34,17 +34,17 @@ def _key() -> bytes:
 
 # Tables other tables refer to (policies, users) are altered in place, not recreated as
 # SQLite's batch mode would: dropping them trips the foreign keys. Both databases take these.
-def _enrolment() -> None:
+def _enrollment() -> None:
     op.add_column(
-        "policies", sa.Column("enrolment", sa.String(16), nullable=False, server_default="on")
+        "policies", sa.Column("enrollment", sa.String(16), nullable=False, server_default="on")
     )
     op.execute(
         sa.text(
-            "UPDATE policies SET enrolment = CASE WHEN self_enrollment THEN 'on' ELSE 'off' END"
+            "UPDATE policies SET enrollment = CASE WHEN self_enrollment THEN 'on' ELSE 'off' END"
         )
     )
     op.execute(sa.text("ALTER TABLE policies DROP COLUMN self_enrollment"))
-    op.execute(sa.text("ALTER TABLE policies RENAME COLUMN enrolment TO self_enrollment"))
+    op.execute(sa.text("ALTER TABLE policies RENAME COLUMN enrollment TO self_enrollment"))
 
 
 def _attempts() -> None:
@@ -137,7 +137,7 @@ def _states_and_sessions() -> None:
 
 def upgrade() -> None:
     key = _key()
-    _enrolment()
+    _enrollment()
     _attempts()
     _cards(key)
     _verifiers(key)
