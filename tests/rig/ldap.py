@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.certs import make_ca_and_server_cert
+from appliance.certs import ensure_certificates
 
 SLAPD = "/usr/sbin/slapd"
 SCHEMAS = ("core", "cosine", "inetorgperson")
@@ -85,10 +85,7 @@ def _ldif() -> str:
 
 def start_slapd(root: Path) -> tuple[Slapd, Path]:
     (root / "data").mkdir(parents=True)
-    make_ca_and_server_cert(
-        root / "ca.pem", root / "ca.key", root / "server.pem", root / "server.key",
-        ("localhost", "127.0.0.1"),
-    )  # fmt: skip
+    ensure_certificates(root, ("localhost", "127.0.0.1"))
     (root / "slapd.conf").write_text(_config(root))
     port, tls_port = free_port(), free_port()
     url, ldaps_url = f"ldap://127.0.0.1:{port}", f"ldaps://127.0.0.1:{tls_port}"
