@@ -2,7 +2,9 @@
 
 `slapd_server` (module-scoped) yields an `Slapd` with `url` (ldap://, StartTLS capable),
 `ldaps_url`, `ca_path` (the CA that signed slapd's certificate), `base` and `users`
-({uid: (password, cn)}). Skips with the reason when slapd is not installed.
+({uid: (password, cn)}), and `void`: a suffix that finds no one but lets anyone bind as
+anything under it (slapd's null backend), a directory no password check may trust. Skips
+with the reason when slapd is not installed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ BASE = "dc=example,dc=org"
 PEOPLE = f"ou=people,{BASE}"
 ROOT_DN = f"cn=admin,{BASE}"
 ROOT_PW = "rig-admin-pass"
+VOID = "dc=void"
 USERS = {
     "dana": ("dana-ldap-pass", "Dana Directory"),
     "eve": ("eve-ldap-pass", "Eve Evans"),
@@ -41,6 +44,7 @@ class Slapd:
     base: str
     people: str
     users: dict[str, tuple[str, str]]
+    void: str = VOID
 
 
 def free_port() -> int:
@@ -54,6 +58,7 @@ def _config(root: Path) -> str:
     return f"""{includes}
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload back_null
 pidfile {root}/slapd.pid
 argsfile {root}/slapd.args
 TLSCACertificateFile {root}/ca.pem
@@ -67,6 +72,9 @@ rootpw {ROOT_PW}
 directory {root}/data
 access to attrs=userPassword by anonymous auth by self write by * none
 access to * by * read
+database null
+suffix "{VOID}"
+bind on
 """
 
 
