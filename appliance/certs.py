@@ -24,7 +24,7 @@ from appliance.config import (
     SERVER_CERT_NAME,
     SERVER_KEY_NAME,
     ApplianceError,
-    permission_denied,
+    read_state_file,
 )
 from appliance.private import PRIVATE, PUBLIC, write_file
 
@@ -69,17 +69,6 @@ def ensure_certificates(directory: Path, names: tuple[str, ...]) -> str | None:
     return f"kept the CA; issued a server certificate for {listed} ({reason})"
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except PermissionError:
-        raise permission_denied(path, "read") from None
-    except OSError as error:
-        raise ApplianceError(f"unable to read {path}: {error.strerror}") from error
-
-
 def _load_key(data: bytes) -> IssuerKey | None:
     try:
         key = serialization.load_pem_private_key(data, password=None)
@@ -90,7 +79,7 @@ def _load_key(data: bytes) -> IssuerKey | None:
 
 def _load_ca(ca_cert: Path, ca_key: Path) -> Ca | None:
     """The CA there, or None when there is none at all; half a CA is refused, never replaced."""
-    cert_pem, key_pem = _read(ca_cert), _read(ca_key)
+    cert_pem, key_pem = read_state_file(ca_cert), read_state_file(ca_key)
     if cert_pem is None and key_pem is None:
         return None
     if cert_pem is None:
@@ -115,7 +104,7 @@ def _load_ca(ca_cert: Path, ca_key: Path) -> Ca | None:
 
 def _unfit(server_cert: Path, server_key: Path, ca: Ca, names: tuple[str, ...]) -> str | None:
     """Why the server certificate there will not do, or None when it will."""
-    cert_pem, key_pem = _read(server_cert), _read(server_key)
+    cert_pem, key_pem = read_state_file(server_cert), read_state_file(server_key)
     if cert_pem is None or key_pem is None:
         return "there was none"
     try:

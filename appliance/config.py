@@ -124,15 +124,23 @@ def sqlite_url(state_dir: Path) -> str:
     return f"sqlite:///{(state_dir / DB_NAME).resolve()}"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_state_file(path: Path) -> bytes | None:
+    """A state file's bytes, None if there is none; one clear line if it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return None
     except PermissionError:
         raise permission_denied(path, "read") from None
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
+        raise ApplianceError(f"unable to read {path}: {error.strerror}") from error
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    data = read_state_file(path)
+    try:
+        return tomllib.loads(data.decode()) if data is not None else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ApplianceError(f"unable to read {path}: {error}") from error
 
 
@@ -168,7 +176,7 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
                 search_password=_expect(entry, "search_password", str, ""),
             )
         )
-    secret = _read_secret(state_dir / SECRET_NAME)
+    secret = read_state_file(state_dir / SECRET_NAME) or b""
     return Settings(
         state_dir=state_dir,
         db_url=db_url
@@ -187,17 +195,6 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         ldap=tuple(domains),
         secret=secret,
     )
-
-
-def _read_secret(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-    except PermissionError:
-        raise permission_denied(path, "read") from None
-    except OSError as error:
-        raise ApplianceError(f"unable to read {path}: {error.strerror}") from error
 
 
 def _toml_value(value: Any) -> str:
