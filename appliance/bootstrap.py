@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Callable
 from pathlib import Path
 
-from appliance.certs import DEFAULT_NAMES, make_ca_and_server_cert
+from appliance.certs import DEFAULT_NAMES, ensure_certificates
 from appliance.config import (
+    CONFIG_NAME,
     ApplianceError,
     Settings,
     ensure_secret,
     load_settings,
+    permission_denied,
     read_config_values,
     write_config,
 )
 from appliance.db import make_engine, migrate
 from appliance.hashing import yield_cores_to_hashes
+from appliance.statedir import check_dir, make_state_dir, tighten
+
+
+def _quiet(_line: str) -> None:
+    pass
 
 
 def initialise(
@@ -25,14 +33,18 @@ def initialise(
     db_url: str | None = None,
     names: tuple[str, ...] = (),
     extra_config: dict[str, object] | None = None,
+    say: Callable[[str], None] = _quiet,
 ) -> Settings:
-    """Create what is missing in `state_dir` (config, secret, CA + cert, DB); keep the rest."""
-    try:
-        state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as error:
-        raise ApplianceError(f"unable to create {state_dir}: {error.strerror}") from error
+    """Create what is missing in `state_dir` (config, secret, CA + cert, DB); keep the rest,
+    but tighten modes left too open and reissue a server certificate that will not do (the
+    CA stays: kiosks pin it). `say` gets one line for each of those changes."""
+    make_state_dir(state_dir)
+    check_dir(state_dir)
+    tightened = tighten(state_dir)
+    if tightened:
+        say(tightened)
     values = read_config_values(state_dir)
-    changed = not (state_dir / "appliance.toml").exists()
+    changed = not (state_dir / CONFIG_NAME).exists()
     if db_url:
         values["db_url"] = db_url
         changed = True
@@ -46,14 +58,9 @@ def initialise(
         write_config(state_dir, values)
     ensure_secret(state_dir)
     settings = load_settings(state_dir, db_url)
-    if not settings.server_cert.exists() or not settings.ca_cert.exists():
-        make_ca_and_server_cert(
-            settings.ca_cert,
-            settings.ca_key,
-            settings.server_cert,
-            settings.server_key,
-            settings.server_names or DEFAULT_NAMES,
-        )
+    issued = ensure_certificates(state_dir, settings.server_names or DEFAULT_NAMES)
+    if issued:
+        say(issued)
     engine = make_engine(settings.db_url)
     try:
         migrate(engine, settings.secret)
@@ -69,6 +76,10 @@ def _check_certificate(settings: Settings) -> None:
         raise ApplianceError(
             f"unable to serve: no certificate in {settings.state_dir}; run `appliance init`"
         )
+    # ssl's errors do not say which file it could not open
+    for path in (settings.server_cert, settings.server_key):
+        if path.exists() and not os.access(path, os.R_OK):
+            raise permission_denied(path, "read")
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
             settings.server_cert, settings.server_key
@@ -76,8 +87,8 @@ def _check_certificate(settings: Settings) -> None:
     except (OSError, ssl.SSLError) as error:
         raise ApplianceError(
             f"unable to serve: the server certificate or key in {settings.state_dir} is"
-            f" unreadable ({error.strerror or error}); move server.pem and server.key away"
-            " and run `appliance init` to make new ones"
+            f" unreadable ({error.strerror or error}); run `appliance init` to issue new ones"
+            " from the CA the kiosks pin"
         ) from error
 
 

@@ -17,12 +17,19 @@ from sqlalchemy.orm import Session
 from appliance import admin, keyring
 from appliance.audit import Auditor, format_event, recent
 from appliance.bootstrap import initialise, serve
-from appliance.config import ApplianceError, Settings, default_state_dir, load_settings
+from appliance.config import (
+    ApplianceError,
+    Settings,
+    default_state_dir,
+    load_settings,
+    permission_denied,
+)
 from appliance.db import make_engine, session_factory
 from appliance.demo import seed_demo
 from appliance.keys import Keys
 from appliance.models import CardFactor
 from appliance.policy import SETTABLE, apply_setting, describe, new_policy
+from appliance.statedir import is_initialised
 from appliance.store import Attempts, Card, DesktopSession, Kiosk, PinVerifier, Policy, User
 
 
@@ -291,7 +298,7 @@ def _kiosk_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
 def run(args: argparse.Namespace) -> int:
     state_dir: Path = args.state_dir or default_state_dir()
     if args.command == "init":
-        settings = initialise(state_dir, db_url=args.db, names=tuple(args.name))
+        settings = initialise(state_dir, db_url=args.db, names=tuple(args.name), say=print)
         if args.demo:
 
             def seed(db: Session, audit: Auditor) -> int:
@@ -302,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
             _with_db(settings, seed)
         print(f"ready: {state_dir} (CA to pin: {settings.ca_cert})")
         return 0
-    if not (state_dir / "appliance.toml").exists():
+    if not is_initialised(state_dir):
         raise ApplianceError(f"unable to use {state_dir}: not initialised; run `appliance init`")
     settings = load_settings(state_dir, args.db)
     if args.command == "serve":
@@ -341,6 +348,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as error:
         cause = getattr(error, "orig", None) or error
         print(f"appliance: unable to use the database: {cause}", file=sys.stderr)
+        return 1
+    except PermissionError as error:
+        # a file the checks before the work did not foresee
+        if error.filename:
+            print(f"appliance: {permission_denied(Path(error.filename), 'use')}", file=sys.stderr)
+        else:
+            print(f"appliance: unable to {args.command}: permission denied", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

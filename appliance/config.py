@@ -7,11 +7,14 @@ Layout of a state dir (made by `appliance init`):
                      the database (`appliance.keys`); retired-keys/ holds rotated-out ones
     ca.pem ca.key    the CA kiosks pin; server.pem server.key the HTTPS certificate
     appliance.db     the SQLite database, unless `db_url` names another
+
+All but the certificates are readable by their owner alone (`appliance/statedir.py`).
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import secrets
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -19,15 +22,41 @@ from pathlib import Path
 from typing import Any
 
 from appliance.keys import Keys
+from appliance.private import write_file, write_new
 
 DEFAULT_STATE_DIR = "/var/lib/tapkiosk-appliance"
 CONFIG_NAME = "appliance.toml"
 SECRET_NAME = "secret.key"  # noqa: S105 - a file name
 RETIRED_KEYS = "retired-keys"
+DB_NAME = "appliance.db"
+CA_CERT_NAME, CA_KEY_NAME = "ca.pem", "ca.key"
+SERVER_CERT_NAME, SERVER_KEY_NAME = "server.pem", "server.key"
 
 
 class ApplianceError(Exception):
     """An error the admin or the kiosk can act on; its text reads "unable to <verb>: <cause>"."""
+
+
+def permission_denied(path: Path, verb: str) -> ApplianceError:
+    """The one line for a file the running user may not use: whose it is and what to do."""
+    return ApplianceError(
+        f"unable to {verb} {path}: permission denied ({_owner(path)}; run as that user or root)"
+    )
+
+
+def _owner(path: Path) -> str:
+    # a path under a directory we may not enter cannot be looked at: name the directory's owner
+    for candidate in (path, *path.absolute().parents):
+        try:
+            uid = candidate.stat().st_uid
+        except OSError:
+            continue
+        try:
+            name = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            name = f"uid {uid}"
+        return f"owned by {name}" if candidate == path else f"{candidate} is owned by {name}"
+    return "owner unknown"
 
 
 @dataclass(frozen=True)
@@ -74,19 +103,19 @@ class Settings:
 
     @property
     def ca_cert(self) -> Path:
-        return self.state_dir / "ca.pem"
+        return self.state_dir / CA_CERT_NAME
 
     @property
     def ca_key(self) -> Path:
-        return self.state_dir / "ca.key"
+        return self.state_dir / CA_KEY_NAME
 
     @property
     def server_cert(self) -> Path:
-        return self.state_dir / "server.pem"
+        return self.state_dir / SERVER_CERT_NAME
 
     @property
     def server_key(self) -> Path:
-        return self.state_dir / "server.key"
+        return self.state_dir / SERVER_KEY_NAME
 
     def ldap_for(self, domain: str) -> LdapDomain | None:
         for entry in self.ldap:
@@ -100,16 +129,26 @@ def default_state_dir() -> Path:
 
 
 def sqlite_url(state_dir: Path) -> str:
-    return f"sqlite:///{(state_dir / 'appliance.db').resolve()}"
+    return f"sqlite:///{(state_dir / DB_NAME).resolve()}"
+
+
+def read_state_file(path: Path) -> bytes | None:
+    """A state file's bytes, None if there is none; one clear line if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except PermissionError:
+        raise permission_denied(path, "read") from None
+    except OSError as error:
+        raise ApplianceError(f"unable to read {path}: {error.strerror}") from error
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    data = read_state_file(path)
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        return tomllib.loads(data.decode()) if data is not None else {}
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ApplianceError(f"unable to read {path}: {error}") from error
 
 
@@ -145,8 +184,7 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
                 search_password=_expect(entry, "search_password", str, ""),
             )
         )
-    secret_path = state_dir / SECRET_NAME
-    secret = secret_path.read_bytes() if secret_path.exists() else b""
+    secret = read_state_file(state_dir / SECRET_NAME) or b""
     retired_dir = state_dir / RETIRED_KEYS
     retired = sorted(retired_dir.glob("*.key")) if retired_dir.is_dir() else []
     return Settings(
@@ -166,7 +204,7 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         max_body_bytes=_expect(raw, "max_body_bytes", int, 16 * 1024),
         ldap=tuple(domains),
         secret=secret,
-        retired_secrets=tuple(path.read_bytes() for path in reversed(retired)),
+        retired_secrets=tuple(read_state_file(path) or b"" for path in reversed(retired)),
     )
 
 
@@ -199,7 +237,8 @@ def write_config(state_dir: Path, values: dict[str, Any]) -> None:
                 tables += [f"{k} = {_toml_value(v)}" for k, v in plain.items()]
         else:
             lines.append(f"{key} = {_toml_value(value)}")
-    (state_dir / CONFIG_NAME).write_text("\n".join(lines + tables) + "\n", encoding="utf-8")
+    # it may hold the database's password
+    write_file(state_dir / CONFIG_NAME, ("\n".join(lines + tables) + "\n").encode())
 
 
 def read_config_values(state_dir: Path) -> dict[str, Any]:
@@ -207,11 +246,7 @@ def read_config_values(state_dir: Path) -> dict[str, Any]:
 
 
 def ensure_secret(state_dir: Path) -> None:
-    path = state_dir / SECRET_NAME
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
+    write_new(state_dir / SECRET_NAME, secrets.token_bytes(32))
 
 
 def with_db(settings: Settings, db_url: str) -> Settings:

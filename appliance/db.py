@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance.config import ApplianceError
+from appliance.statedir import prepare_sqlite
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -41,6 +42,7 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
         if url.startswith("sqlite"):
+            prepare_sqlite(url)
             engine = create_engine(
                 url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=20
             )

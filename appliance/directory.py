@@ -13,6 +13,7 @@ Checks run outside any transaction, after the login has reserved the guess
 from __future__ import annotations
 
 import logging
+import secrets
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -108,20 +109,26 @@ class LdapDirectory:
             finder.search(self.config.user_base, search_filter, attributes=[attribute])
             entries = list(finder.entries)
             finder.unbind()
-            if len(entries) != 1:
-                return None
-            dn = entries[0].entry_dn
-            values = entries[0][attribute].values if attribute in entries[0] else []
-            display = str(values[0]) if values else username
-            user_conn = self._connect(dn, password)
-            ok = bool(user_conn.bind())
+            found = len(entries) == 1
+            # Nobody (or several): bind all the same, as no one, so that an unknown name costs
+            # what a wrong password costs and the time does not tell who is in the directory.
+            user_conn = self._connect(entries[0].entry_dn if found else self._no_one(), password)
+            # a directory that lets anyone bind as no one (slapd's null backend does) must
+            # not let anyone in
+            ok = bool(user_conn.bind()) and found
             user_conn.unbind()
         except (LDAPException, OSError) as error:
             log.warning("unable to reach the %s directory: %s", self.config.domain, error)
             return None
         if not ok:
             return None
+        values = entries[0][attribute].values if attribute in entries[0] else []
+        display = str(values[0]) if values else username
         return DirectoryEntry(normal_username(username), self.config.domain, display)
+
+    def _no_one(self) -> str:
+        """A DN under the user base that no entry has (fresh each time, so none can be made)."""
+        return f"cn=tapkiosk-no-one-{secrets.token_hex(16)},{self.config.user_base}"
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import statistics
+import time
 from collections.abc import Iterator
 
+import ldap3
 import pytest
 
 from appliance.local import LocalAppliance
@@ -12,6 +15,7 @@ from tests.rig.appliance import start_demo_appliance
 from tests.rig.ldap import ROOT_DN, ROOT_PW, Slapd, slapd_server  # noqa: F401
 
 pytestmark = pytest.mark.ldap
+REFUSED = {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
 
 
 def ldap_domain(slapd: Slapd, **overrides: object) -> dict[str, object]:
@@ -36,6 +40,9 @@ def directory_appliance(
         "UNTRUSTED": ldap_domain(slapd_server, ca_file=""),  # system CAs do not know slapd's
         "SERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password=ROOT_PW),
         "BADSERVICE": ldap_domain(slapd_server, search_dn=ROOT_DN, search_password="wrong"),
+        # no test logs in here: its users stay unknown to the appliance's database
+        "TIMING": ldap_domain(slapd_server),
+        "VOID": ldap_domain(slapd_server, user_base=slapd_server.void),
     }
     state_dir = tmp_path_factory.mktemp("ldap-appliance")
     # the directory is configured before the server starts
@@ -56,7 +63,9 @@ def kiosk(directory_appliance: LocalAppliance) -> Iterator[Kiosk]:
 
 def test_directory_user_logs_in_over_starttls_and_must_set_a_pin(kiosk: Kiosk):
     domains = kiosk.get("/v1/kiosk").json()["domains"]
-    assert domains == ["BADSERVICE", "DEMO", "NHS", "SECURE", "SERVICE", "UNTRUSTED"]
+    assert domains == [
+        "BADSERVICE", "DEMO", "NHS", "SECURE", "SERVICE", "TIMING", "UNTRUSTED", "VOID",
+    ]  # fmt: skip
     first = kiosk.password("dana", "dana-ldap-pass", domain="NHS")
     assert first["status"] == "enroll"
     assert first["user"] == {"username": "dana", "display_name": "Dana Directory"}
@@ -67,13 +76,12 @@ def test_directory_user_logs_in_over_starttls_and_must_set_a_pin(kiosk: Kiosk):
 
 
 def test_wrong_unknown_and_empty_passwords_are_refused(kiosk: Kiosk):
-    refused = {"status": "bad_factor", "reason": "bad_password", "need": ["password"]}
-    assert kiosk.password("eve", "not-her-password", domain="NHS") == refused
-    assert kiosk.password("nobody", "eve-ldap-pass", domain="NHS") == refused
+    assert kiosk.password("eve", "not-her-password", domain="NHS") == REFUSED
+    assert kiosk.password("nobody", "eve-ldap-pass", domain="NHS") == REFUSED
     # an empty password is an unauthenticated bind that LDAP servers accept
-    assert kiosk.password("eve", "", domain="NHS") == refused
+    assert kiosk.password("eve", "", domain="NHS") == REFUSED
     # LDAP filter injection finds nobody
-    assert kiosk.password("*", "eve-ldap-pass", domain="NHS") == refused
+    assert kiosk.password("*", "eve-ldap-pass", domain="NHS") == REFUSED
 
 
 def test_ldaps_and_an_untrusted_certificate(kiosk: Kiosk):
@@ -117,3 +125,53 @@ def test_wrong_passwords_of_a_directory_user_never_seen_here_lock_them(kiosk: Ki
     assert [reply["status"] for reply in guesses] == ["bad_factor"] * 4 + ["locked"]
     # the right password waits for the lockout too, and so does a made-up name's
     assert kiosk.password("frank", "frank-ldap-pass", domain="NHS")["status"] == "locked"
+
+
+@pytest.mark.slow
+def test_the_time_does_not_tell_who_is_in_the_directory(
+    kiosk: Kiosk, directory_appliance: LocalAppliance
+):
+    """A wrong password takes as long for a name the directory has as for one it has not:
+    before, an unknown name was refused after the search alone, ~1.7x sooner than a known
+    one (whose bind came on top), so anyone at a kiosk could tell who works here."""
+    # room for every guess below before a lockout (which would answer without a check)
+    assert directory_appliance.admin("policy", "set", "max_attempts=100").returncode == 0
+    try:
+        _time_known_and_unknown(kiosk)
+    finally:
+        directory_appliance.admin("policy", "set", "max_attempts=5")
+
+
+def _time_known_and_unknown(kiosk: Kiosk) -> None:
+    def attempt(username: str) -> float:
+        start = time.perf_counter()
+        assert kiosk.password(username, "not-the-password", domain="TIMING") == REFUSED
+        return time.perf_counter() - start
+
+    for _ in range(3):  # the first requests pay for connections and caches
+        attempt("dana")
+        attempt("nobody-here")
+    known: list[float] = []
+    unknown: list[float] = []
+    for round_ in range(30):
+        pair = [(known, "dana"), (unknown, "nobody-here")]
+        # interleaved, each going first in turn: a burst of load on the shared cores or the
+        # order itself weighs on both alike; medians shrug off the odd slow one
+        for times, username in pair if round_ % 2 else reversed(pair):
+            times.append(attempt(username))
+    ratio = statistics.median(known) / statistics.median(unknown)
+    assert 1 / 1.25 < ratio < 1.25, (statistics.median(known), statistics.median(unknown))
+
+
+def test_a_directory_that_lets_anyone_bind_lets_no_one_in(
+    kiosk: Kiosk,
+    slapd_server: Slapd,  # noqa: F811
+):
+    # the appliance binds as no one when the search finds nobody; under `void` that bind works
+    anyone = ldap3.Connection(
+        ldap3.Server(slapd_server.url), f"cn=anyone,{slapd_server.void}", "any password"
+    )
+    assert anyone.bind()
+    anyone.unbind()
+    for username in ("anyone", "dana", "*"):
+        assert kiosk.password(username, "any password", domain="VOID") == REFUSED

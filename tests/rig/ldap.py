@@ -2,7 +2,9 @@
 
 `slapd_server` (module-scoped) yields an `Slapd` with `url` (ldap://, StartTLS capable),
 `ldaps_url`, `ca_path` (the CA that signed slapd's certificate), `base` and `users`
-({uid: (password, cn)}). Skips with the reason when slapd is not installed.
+({uid: (password, cn)}), and `void`: a suffix that finds no one but lets anyone bind as
+anything under it (slapd's null backend), a directory no password check may trust. Skips
+with the reason when slapd is not installed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.certs import make_ca_and_server_cert
+from appliance.certs import ensure_certificates
 
 SLAPD = "/usr/sbin/slapd"
 SCHEMAS = ("core", "cosine", "inetorgperson")
@@ -27,6 +29,7 @@ BASE = "dc=example,dc=org"
 PEOPLE = f"ou=people,{BASE}"
 ROOT_DN = f"cn=admin,{BASE}"
 ROOT_PW = "rig-admin-pass"
+VOID = "dc=void"
 USERS = {
     "dana": ("dana-ldap-pass", "Dana Directory"),
     "eve": ("eve-ldap-pass", "Eve Evans"),
@@ -42,6 +45,7 @@ class Slapd:
     base: str
     people: str
     users: dict[str, tuple[str, str]]
+    void: str = VOID
 
 
 def free_port() -> int:
@@ -55,6 +59,7 @@ def _config(root: Path) -> str:
     return f"""{includes}
 modulepath /usr/lib/ldap
 moduleload back_mdb
+moduleload back_null
 pidfile {root}/slapd.pid
 argsfile {root}/slapd.args
 TLSCACertificateFile {root}/ca.pem
@@ -68,6 +73,9 @@ rootpw {ROOT_PW}
 directory {root}/data
 access to attrs=userPassword by anonymous auth by self write by * none
 access to * by * read
+database null
+suffix "{VOID}"
+bind on
 """
 
 
@@ -86,10 +94,7 @@ def _ldif() -> str:
 
 def start_slapd(root: Path) -> tuple[Slapd, Path]:
     (root / "data").mkdir(parents=True)
-    make_ca_and_server_cert(
-        root / "ca.pem", root / "ca.key", root / "server.pem", root / "server.key",
-        ("localhost", "127.0.0.1"),
-    )  # fmt: skip
+    ensure_certificates(root, ("localhost", "127.0.0.1"))
     (root / "slapd.conf").write_text(_config(root))
     port, tls_port = free_port(), free_port()
     url, ldaps_url = f"ldap://127.0.0.1:{port}", f"ldaps://127.0.0.1:{tls_port}"
