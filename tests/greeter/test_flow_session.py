@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from greeter.flow import samples
@@ -206,10 +208,13 @@ def test_unlock_after_grace_asks_for_the_pin():
     assert flow.view.screen == "session"
 
 
-def test_tap_over_authenticates_the_new_user_then_switches():
+def test_tap_over_locks_then_authenticates_the_new_user_then_switches():
     flow = alice_signed_in()
-    flow.send(samples.tap(samples.BOB_CARD))
-    assert flow.view.screen == "locked"  # the greeter covers alice's session while checking
+    effects = flow.send(samples.tap(samples.BOB_CARD))
+    # alice's session locks before anything is asked
+    assert LockScreen() in effects
+    assert logged(effects, "session") == [{"event": "session", "action": "locked", "user": "alice"}]
+    assert flow.view.screen == "locked"
     flow.reply(samples.need_pin("bob"))
     assert flow.view.screen == "pin"
     assert flow.view.switching
@@ -232,7 +237,19 @@ def test_tap_over_authenticates_the_new_user_then_switches():
     assert logged(effects, "apps_closed") == [
         {"event": "apps_closed", "user": "alice", "graceful": 4, "forced": 1}
     ]
-    assert logged(effects, "session") == [{"event": "session", "action": "switched", "user": "bob"}]
+    # every session change has its line: alice's ended, bob's started
+    assert logged(effects, "session") == [
+        {"event": "session", "action": "ended", "user": "alice"},
+        {"event": "session", "action": "started", "user": "bob"},
+        {"event": "session", "action": "switched", "user": "bob"},
+    ]
+    reports = [e.as_dict() for e in effects if isinstance(e, Report)]
+    assert [(r["event"], r.get("action"), r.get("session")) for r in reports] == [
+        ("apps_closed", None, None),
+        ("session", "ended", "s_alice"),
+        ("session", "started", "s_bob"),
+        ("session", "switched", "s_bob"),
+    ]
     # the next tap by bob locks bob's session
     flow.send(samples.tap(samples.BOB_CARD))
     assert flow.view.screen == "locked"
@@ -258,6 +275,17 @@ def _bob_fails_by(flow: FlowDriver, how: str) -> None:
     elif how == "entry_timeout":
         flow.reply(samples.need_pin("bob"))
         flow.send(TimerFired("entry"))
+    elif how == "wrong_pin_then_cancel":
+        flow.reply(samples.need_pin("bob"))
+        flow.send(PinEntered("0000"))
+        flow.reply(samples.bad_pin())
+        flow.send(Cancelled())
+    elif how == "role_timeout":
+        flow.reply(samples.need_pin("bob"))
+        flow.send(PinEntered("4321"))
+        flow.reply(samples.ok("bob", roles=(samples.CLINICAL, samples.ADMIN), role=None))
+        assert flow.view.screen == "role"
+        flow.send(TimerFired("entry"))
     elif how == "locked_out":
         flow.reply(samples.need_pin("bob"))
         flow.send(PinEntered("0000"))
@@ -276,23 +304,37 @@ def _bob_fails_by(flow: FlowDriver, how: str) -> None:
         raise AssertionError(how)
 
 
-@pytest.mark.parametrize(
-    "how",
-    ["cancel", "entry_timeout", "locked_out", "unreachable", "call_timeout", "not_registered"],
+TAP_OVER_FAILURES = (
+    "cancel",
+    "entry_timeout",
+    "wrong_pin_then_cancel",
+    "role_timeout",
+    "locked_out",
+    "unreachable",
+    "call_timeout",
+    "not_registered",
 )
+
+
+@pytest.mark.parametrize("how", TAP_OVER_FAILURES)
 @pytest.mark.parametrize("locked_before", [True, False])
-def test_failed_tap_over_leaves_the_previous_state_exactly_as_it_was(how, locked_before):
+def test_failed_tap_over_leaves_the_previous_session_locked(how, locked_before):
     flow = alice_signed_in()
     if locked_before:
         flow.send(LockRequested())
     before_desktop = flow.state.desktop
-    before_view = flow.view
+    assert before_desktop is not None
     flow.send(samples.tap(samples.BOB_CARD))
+    lines = logged(flow.effects, "session")
     _bob_fails_by(flow, how)
-    assert flow.state.desktop == before_desktop
-    assert flow.view == before_view
+    # locked at the tap (if it was open), and locked it stays
+    assert flow.state.desktop == replace(before_desktop, locked=True)
+    assert flow.view == locked_session().view
     assert flow.state.phase is None
-    assert not any(isinstance(e, SwitchSession | StartSession) for e in flow.effects)
+    assert not any(isinstance(e, SwitchSession | StartSession | UnlockScreen) for e in flow.effects)
+    assert lines == (
+        [] if locked_before else [{"event": "session", "action": "locked", "user": "alice"}]
+    )
 
 
 def test_session_exit_goes_back_to_idle_and_is_reported():
@@ -350,14 +392,16 @@ def test_unlock_does_not_ask_the_role_or_show_notices_again():
     assert flow.view.screen == "session"
 
 
-def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
+@pytest.mark.parametrize("reply", [samples.need_pin("alice"), samples.ok()])
+def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks(reply):
     flow = FlowDriver()
     flow.send(PasswordLoginRequested(), PasswordSubmitted("alice", "pw", "DEMO"))
     flow.reply(samples.ok())
     flow.send(SessionStarted(samples.session()))
-    flow.send(samples.tap(samples.ALICE_CARD))
-    effects = flow.reply(samples.need_pin("alice"))
-    assert LockScreen() in effects
+    # locked at once, as for anyone's card; her own (PIN asked, or tap-and-go) keeps it locked
+    assert LockScreen() in flow.send(samples.tap(samples.ALICE_CARD))
+    effects = flow.reply(reply)
+    assert not any(isinstance(e, UnlockScreen) for e in effects)
     assert flow.view.screen == "locked"
     # from now on that card is known to be hers
     desktop = flow.state.desktop
@@ -374,6 +418,42 @@ def test_password_login_over_a_locked_session_switches_user():
     assert flow.view.screen == "password"
     effects = flow.reply(samples.ok("bob"))
     assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
+
+
+def test_the_owner_signing_in_with_password_on_the_lock_screen_unlocks():
+    flow = locked_session()
+    assert flow.view.can_password_login
+    flow.send(PasswordLoginRequested())
+    assert flow.view.screen == "password"
+    assert flow.view.switching  # nobody knows yet who is typing
+    flow.send(PasswordSubmitted("alice", "pw", "DEMO"))
+    effects = flow.reply(samples.ok(session_id="s_alice_2", grace_until=""))
+    assert UnlockScreen() in effects
+    assert not any(isinstance(e, SwitchSession | StartSession) for e in effects)
+    assert logged(effects, "session") == [
+        {"event": "session", "action": "unlocked", "user": "alice"}
+    ]
+    assert flow.view.screen == "session"
+
+
+def test_no_password_sign_in_over_a_session_in_plain_view():
+    flow = alice_signed_in()
+    assert not flow.view.can_password_login
+    assert flow.send(PasswordLoginRequested()) == []
+    assert flow.view.screen == "session"
+
+
+def test_a_switch_whose_new_session_fails_logs_the_previous_one_ended():
+    flow = alice_signed_in()
+    flow.send(samples.tap(samples.BOB_CARD))
+    flow.reply(samples.ok("bob"))
+    apps = AppsClosed("alice", graceful=2, forced=0, duration_ms=300)
+    effects = flow.send(SessionStartFailed(samples.session("bob"), "unable to start: x", apps))
+    lines = [e.as_dict() for e in effects if isinstance(e, Log)]
+    assert lines == [
+        {"event": "apps_closed", "user": "alice", "graceful": 2, "forced": 0},
+        {"event": "session", "action": "ended", "user": "alice"},
+    ]
 
 
 def test_role_and_notice_screens_show_the_entry_timeout():
