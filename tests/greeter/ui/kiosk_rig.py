@@ -128,8 +128,10 @@ class KioskRig:
         """`username`'s session command runs, and the greeter has logged it started (the
         command may write its marker before the runner's report reaches the greeter)."""
         self.qtbot.waitUntil(
-            lambda: username in self.sessions_started()
-            and ("started", username) in self.session_actions(),
+            lambda: (
+                username in self.sessions_started()
+                and ("started", username) in self.session_actions()
+            ),
             timeout=int(timeout * 1000),
         )
 
