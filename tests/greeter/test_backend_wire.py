@@ -276,22 +276,6 @@ def test_ok_reply_is_typed(scripted):
     )
 
 
-@pytest.mark.parametrize("grace", [None, "absent"])
-def test_an_ok_with_no_grace_period_parses_as_no_grace(scripted, grace):
-    # a single-factor login gets no tap-and-go grace: `grace_until` is null
-    body = json.loads(json.dumps(OK_BODY))
-    spine = body["session"]["spine"]
-    if grace == "absent":
-        del spine["grace_until"]
-    else:
-        spine["grace_until"] = grace
-    scripted.answer("POST", "/v1/auth", body)
-    reply = scripted.client().auth(CardFactor("04A1B2C3"))
-    assert isinstance(reply, AuthOk)
-    assert reply.session.spine.grace_until == ""
-    assert reply.session.spine.role == "R8000"
-
-
 USER = {"username": "alice", "display_name": "Alice Adams"}
 RULES = {"min_length": 4, "max_length": 8, "digits_only": True}
 

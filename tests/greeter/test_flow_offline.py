@@ -39,8 +39,9 @@ from greeter.flow.model import (
     RoleChosen,
 )
 from greeter.flow.offline import OFFLINE_PIN_TRIES
+from greeter.flow.parse import parse_auth_reply
 from greeter.flow.samples import FlowDriver
-from greeter.flow.wire import RoleChanged
+from greeter.flow.wire import AuthOk, RoleChanged
 
 KEEP_ALICE = KeepOfflineVerifier("s_alice", "1234", samples.GRACE_UNTIL)
 DROP = [DropOfflineVerifier(), CancelTimer("grace")]
@@ -71,6 +72,22 @@ def alice_locked_offline() -> FlowDriver:
     flow.send(LockRequested(), samples.tap(samples.ALICE_CARD))
     flow.fail("unreachable")
     return flow
+
+
+@pytest.mark.parametrize("grace", [None, "absent"])
+def test_an_ok_with_no_grace_period_parses_as_no_grace(grace):
+    # a single-factor login gets no tap-and-go grace: `grace_until` is null
+    spine: dict[str, object] = {"roles": [], "role": None}
+    if grace is None:
+        spine["grace_until"] = None
+    body = {
+        "status": "ok",
+        "session": {"id": "s_1", "user": {"username": "bob"}, "spine": spine},
+        "notices": [],
+    }
+    reply = parse_auth_reply(body)
+    assert isinstance(reply, AuthOk)
+    assert reply.session.spine.grace_until == ""
 
 
 def test_the_pin_of_a_card_login_arms_the_offline_unlock_and_never_shows():
