@@ -14,14 +14,17 @@ from typing import Protocol
 
 from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
 from greeter.cards import CardEvent, CardSource, ReaderStatus
-from greeter.desktop import SessionError, Sessions
+from greeter.desktop import SessionError, Sessions, SwitchFailed
 from greeter.events import EventLog, SecretInLog
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
     ArmTimer,
     CallBackend,
     CancelTimer,
+    CheckOfflinePin,
+    DropOfflineVerifier,
     Effect,
+    KeepOfflineVerifier,
     Log,
     Report,
     StartSession,
@@ -31,13 +34,17 @@ from greeter.flow.inputs import (
     BackendFailed,
     BackendReplied,
     Event,
+    OfflinePinChecked,
+    OfflineVerifierKept,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
     Started,
+    Stopping,
 )
 from greeter.flow.model import View
 from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
+from greeter.offline import OfflineVerifier
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +101,7 @@ class Kiosk:
         backend: BackendClient,
         sessions: Sessions,
         event_log: EventLog,
+        offline: OfflineVerifier | None = None,
     ) -> None:
         self.state: State = initial_state(settings)
         self._view = view(self.state)
@@ -101,9 +109,11 @@ class Kiosk:
         self._backend = backend
         self._sessions = sessions
         self._log = event_log
+        self._offline = offline or OfflineVerifier()
         self._listeners: list[ViewListener] = []
         self._queue: deque[Event] = deque()
         self._dispatching = False
+        self._closing = False
         self._closers: list[Callable[[], None]] = []
         self._sources: list[CardSource] = []
         executor.attach(self.dispatch)
@@ -149,6 +159,11 @@ class Kiosk:
     def close(self) -> None:
         """Shut down: end the session, close the backend and the log. Each step runs even if
         an earlier one failed."""
+        # the session ends with the greeter: its line in the log, and its offline verifier
+        # gone. No screen follows: nobody watches it any more.
+        self._closing = True
+        self.dispatch(Stopping())
+        self._offline.drop()
         sources, self._sources = self._sources, []
         closers = [source.stop for source in sources] + self._closers
         self._closers = []
@@ -182,6 +197,8 @@ class Kiosk:
             return
         for effect in effects:
             self._run(effect)
+        if self._closing:
+            return
         shown = view(self.state)
         if shown == self._view:
             return
@@ -214,6 +231,15 @@ class Kiosk:
         elif isinstance(effect, Report):
             audit = effect.as_dict()
             self._executor.run_in_background(lambda: self._report(audit))
+        elif isinstance(effect, KeepOfflineVerifier):
+            keep = effect
+            ticket = self._offline.reserve()
+            self._executor.run_in_background(lambda: self._keep_verifier(ticket, keep))
+        elif isinstance(effect, DropOfflineVerifier):
+            self._offline.drop()
+        elif isinstance(effect, CheckOfflinePin):
+            check = effect
+            self._executor.run_in_background(lambda: self._check_pin(check))
         # LockScreen / UnlockScreen: the UI covers or uncovers the session from `view.screen`
 
     # --- background work: each turns its own failure into an event ------------------------
@@ -247,8 +273,24 @@ class Kiosk:
             apps = self._sessions.switch(previous, new)
         except SessionError as error:
             log.error("unable to switch to %s: %s", new.user.username, error)
-            return SessionStartFailed(new, str(error))
+            ended = error.apps if isinstance(error, SwitchFailed) else None
+            return SessionStartFailed(new, str(error), ended)
         return SessionSwitched(previous, new, apps)
+
+    def _keep_verifier(self, ticket: int, keep: KeepOfflineVerifier) -> Event:
+        try:
+            seconds = self._offline.keep(ticket, keep.pin, keep.until)
+        except Exception as error:  # no offline unlock then; the kiosk carries on
+            log.error("unable to make the offline verifier: %s", type(error).__name__)
+            seconds = 0.0
+        return OfflineVerifierKept(keep.session_id, seconds)
+
+    def _check_pin(self, check: CheckOfflinePin) -> Event:
+        try:
+            return OfflinePinChecked(check.call_id, self._offline.check(check.pin))
+        except Exception as error:
+            log.error("unable to check the PIN offline: %s", type(error).__name__)
+            return OfflinePinChecked(check.call_id, "none")
 
     def _report(self, audit: dict[str, str | int]) -> None:
         try:

@@ -18,6 +18,15 @@ class SessionError(Exception):
     """A session could not start; `str()` is a plain sentence for the screen."""
 
 
+class SwitchFailed(SessionError):
+    """The new session of a switch could not start, after the previous one ended (`apps`: what
+    closing its apps did)."""
+
+    def __init__(self, message: str, apps: AppsClosed) -> None:
+        super().__init__(message)
+        self.apps = apps
+
+
 class Sessions(Protocol):
     """Starting and switching the user's desktop session (blocking; run in the background)."""
 
@@ -25,7 +34,8 @@ class Sessions(Protocol):
         """Start `session`'s desktop; raises SessionError."""
 
     def switch(self, previous: SessionInfo, new: SessionInfo) -> AppsClosed:
-        """Close `previous`'s apps, end its session, start `new`'s; raises SessionError."""
+        """Close `previous`'s apps, end its session, start `new`'s; raises SwitchFailed when
+        `new` did not start (`previous` has ended then)."""
 
 
 class RunnerSessions:
@@ -70,13 +80,17 @@ class RunnerSessions:
         report = self._session_runner().end()
         with self._lock:
             self._sessions.pop(previous.id, None)
-        self.start(new)
-        return AppsClosed(
+        apps = AppsClosed(
             report.user or previous.user.username,
             report.graceful,
             report.forced,
             report.duration_ms,
         )
+        try:
+            self.start(new)
+        except SessionError as error:
+            raise SwitchFailed(str(error), apps) from None
+        return apps
 
     def stop(self) -> None:
         """Greeter shutdown: end the running session (its apps close as on a switch)."""

@@ -6,7 +6,8 @@ event's fields. IT, tests and benchmarks read it, so the field names are a contr
     {"event": "ready"}
     {"event": "card", "action": "present"|"removed"|"unsupported", "reader", "source", "id_hash"}
     {"event": "screen", "screen": "idle"|"pin"|...}
-    {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user"}
+    {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user",
+     "offline": true (only on an unlock made without the appliance)}
     {"event": "apps_closed", "user", "graceful", "forced"}
 
 Never a PIN, a password or a raw card id: card ids become a keyed HMAC (`id_hash`), and a guard

@@ -1,7 +1,9 @@
-"""Small transitions every step module uses: calling the backend, resting, failing, logging."""
+"""Small transitions every step module uses: calling the backend, resting, failing, unlocking,
+logging."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from greeter.flow.effects import (
@@ -12,6 +14,7 @@ from greeter.flow.effects import (
     Log,
     LogValue,
     Report,
+    UnlockScreen,
 )
 from greeter.flow.model import ErrorKey
 from greeter.flow.state import CardRef, Failure, Login, State, Step
@@ -22,10 +25,16 @@ Result = tuple[State, list[Effect]]
 
 def call(state: State, request: Request) -> Result:
     """Send `request` as the one call in flight; the spinner and the deadline start with it."""
+    return work(state, lambda call_id: CallBackend(call_id, request))
+
+
+def work(state: State, make: Callable[[int], Effect]) -> Result:
+    """Start `make(call_id)` as the one call in flight (a backend call, an offline PIN check):
+    its answer carries `call_id`, and the spinner and the deadline start with it."""
     call_id = state.last_call + 1
     state = replace(state, call=call_id, last_call=call_id, busy=False)
     return state, [
-        CallBackend(call_id, request),
+        make(call_id),
         ArmTimer("busy", state.settings.busy_delay),
         ArmTimer("call", state.settings.call_timeout),
     ]
@@ -40,8 +49,8 @@ def call_done(state: State) -> Result:
 
 def rest(state: State) -> Result:
     """Back to whatever the desktop says (idle, locked, or the session) with nothing running.
-    The desktop itself is not touched: this is how a failed tap-over leaves things as they were.
-    """
+    The desktop itself is not touched: a failed tap-over leaves the session as the tap left it,
+    locked (`login.begin`)."""
     state, effects = call_done(state)
     return replace(state, phase=None), [*effects, CancelTimer("entry"), CancelTimer("error")]
 
@@ -85,11 +94,24 @@ def retry_target(login: Login) -> tuple[CardRef | None, bool]:
     return login.card, login.card is None
 
 
-def session_event(action: str, session: SessionInfo) -> list[Effect]:
-    """A session change, for the event log and the appliance's audit trail."""
+def unlock(state: State, card: CardRef | None, *, offline: bool = False) -> Result:
+    """The locked session's owner is back (`card`: the card they proved it with, if any)."""
+    state, effects = rest(state)
+    desktop = state.desktop
+    if desktop is None:
+        return state, effects
+    state = replace(state, desktop=replace(desktop, locked=False, card=card or desktop.card))
+    unlocked = session_event("unlocked", desktop.session, offline=offline)
+    return state, [*effects, UnlockScreen(), *unlocked]
+
+
+def session_event(action: str, session: SessionInfo, *, offline: bool = False) -> list[Effect]:
+    """A session change, for the event log and the appliance's audit trail. `offline`: it
+    happened without the appliance (said in the log; the wire's audit event has no field)."""
     fields: tuple[tuple[str, LogValue], ...] = (
         ("event", "session"),
         ("action", action),
         ("user", session.user.username),
     )
-    return [Log(fields), Report((*fields, ("session", session.id)))]
+    logged = (*fields, ("offline", True)) if offline else fields
+    return [Log(logged), Report((*fields, ("session", session.id)))]

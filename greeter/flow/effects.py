@@ -6,13 +6,13 @@ replaces the running one, so a stale timer can never fire into a later screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from greeter.flow.wire import Request, SessionInfo
 
 # the timers the flow uses
-TimerName = Literal["busy", "call", "entry", "error", "kiosk"]
+TimerName = Literal["busy", "call", "entry", "error", "kiosk", "grace"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,30 @@ class UnlockScreen:
     """Step aside: the signed-in user is back."""
 
 
+@dataclass(frozen=True)
+class KeepOfflineVerifier:
+    """Make the offline verifier from `pin` (Argon2id, a fresh salt, in memory only), valid
+    until `until` (ISO 8601) by the kiosk's clock, in place of any earlier one; answers
+    OfflineVerifierKept(session_id, seconds left)."""
+
+    session_id: str
+    pin: str = field(repr=False)
+    until: str
+
+
+@dataclass(frozen=True)
+class DropOfflineVerifier:
+    """Wipe the offline verifier: nobody unlocks without the appliance any more."""
+
+
+@dataclass(frozen=True)
+class CheckOfflinePin:
+    """Check `pin` against the offline verifier; answers OfflinePinChecked(call_id, ...)."""
+
+    call_id: int
+    pin: str = field(repr=False)
+
+
 LogValue = str | int
 
 
@@ -91,6 +115,9 @@ Effect = (
     | SwitchSession
     | LockScreen
     | UnlockScreen
+    | KeepOfflineVerifier
+    | DropOfflineVerifier
+    | CheckOfflinePin
     | Log
     | Report
 )

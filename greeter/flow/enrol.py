@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.flow import offline
 from greeter.flow.common import Result, call, fail, to_step
 from greeter.flow.model import CardEnrollmentSubmitted, ErrorKey, NewPinSubmitted, PinRules
 from greeter.flow.state import EnrollCardStep, EnrollPinStep, Login, State
@@ -59,6 +60,7 @@ def submit_new_pin(
     if key:
         step = replace(step, error_key=key, error_message=message)
         return replace(state, phase=replace(login, step=step)), []
+    state = offline.remember_pin(state, login, event.pin)
     return call(state, EnrollPin(step.token, event.pin))
 
 
@@ -66,4 +68,4 @@ def on_rules_rejected(
     state: State, login: Login, step: EnrollPinStep, token: str, message: str
 ) -> Result:
     step = replace(step, token=token, error_key="pin_rules", error_message=message)
-    return to_step(state, login, step, step.expires_in)
+    return to_step(state, replace(login, pin=""), step, step.expires_in)

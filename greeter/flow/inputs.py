@@ -56,14 +56,6 @@ class SessionStarted:
 
 
 @dataclass(frozen=True)
-class SessionStartFailed:
-    """The session could not start (after a start or the start half of a switch)."""
-
-    session: SessionInfo
-    message: str
-
-
-@dataclass(frozen=True)
 class AppsClosed:
     """What closing the previous user's apps did (on a switch or an ended session)."""
 
@@ -71,6 +63,16 @@ class AppsClosed:
     graceful: int
     forced: int
     duration_ms: int
+
+
+@dataclass(frozen=True)
+class SessionStartFailed:
+    """The session could not start (after a start or the start half of a switch). On a switch
+    the previous session had ended first: `apps` is what closing its apps did."""
+
+    session: SessionInfo
+    message: str
+    apps: AppsClosed | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,33 @@ class InactivityTimedOut:
     """No keyboard, pointer or touch input for the configured time (`greeter.session.idle`)."""
 
 
+@dataclass(frozen=True)
+class OfflineVerifierKept:
+    """The shell made the offline verifier for `session_id`; it is good for `seconds_left`
+    more seconds by the kiosk's clock (0 or less: the grace period is over, or no verifier
+    could be made)."""
+
+    session_id: str
+    seconds_left: float
+
+
+OfflineCheck = Literal["right", "wrong", "none"]
+
+
+@dataclass(frozen=True)
+class OfflinePinChecked:
+    """What the offline verifier said to the PIN of check `call_id` ("none": there is no
+    verifier, or its grace period is over)."""
+
+    call_id: int
+    result: OfflineCheck
+
+
+@dataclass(frozen=True)
+class Stopping:
+    """The greeter is shutting down: the running session ends with it."""
+
+
 Event = (
     CardEvent
     | ReaderStatus
@@ -110,4 +139,7 @@ Event = (
     | SessionSwitched
     | SessionExited
     | InactivityTimedOut
+    | OfflineVerifierKept
+    | OfflinePinChecked
+    | Stopping
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.cards import CardEvent
-from greeter.flow import enrol, session
+from greeter.flow import enrol, offline, session
 from greeter.flow.common import Result, call, fail, rest, retry_target, to_step
 from greeter.flow.inputs import BackendFailed
 from greeter.flow.model import PasswordSubmitted, PinEntered
@@ -68,10 +68,22 @@ def on_present(state: State, card: CardRef) -> Result:
 
 
 def start_card_login(state: State, card: CardRef) -> Result:
-    state, effects = rest(state)
-    state = replace(state, phase=Login(card, Checking()))
+    state, effects = begin(state, Login(card, Checking()))
     state, call_effects = call(state, CardFactor(card.card_id))
     return state, [*effects, *call_effects]
+
+
+def begin(state: State, login: Login) -> Result:
+    """Make `login` the current one. A session in plain view is locked first, before anything
+    is asked: whatever then happens to this login (cancel, timeout, a wrong PIN, the appliance
+    down) leaves it locked, and only its owner opens it again."""
+    state, effects = rest(state)
+    desktop = state.desktop
+    if desktop is not None and not desktop.locked:
+        state, locked = session.lock(state)
+        effects = [*effects, *locked]
+        login = replace(login, locked_open_session=True)
+    return replace(state, phase=login), effects
 
 
 def on_removed(state: State, card: CardRef) -> Result:
@@ -92,19 +104,23 @@ def on_removed(state: State, card: CardRef) -> Result:
 
 
 def request_password(state: State) -> Result:
+    """ "Sign in with password" on the idle or the lock screen (where the policy allows it)."""
     if state.kiosk is None or not state.kiosk.password_login:
         return state, []
     if state.phase is not None and not isinstance(state.phase, Failure):
         return state, []
+    if state.desktop is not None and not state.desktop.locked:
+        return state, []  # not offered over a session in plain view
     state, effects = rest(state)
     login = Login(None, PasswordStep(None, None, 0))
     state, step_effects = to_step(state, login, login.step)
     return state, [*effects, *step_effects]
 
 
-def submit_pin(state: State, step: PinStep, event: PinEntered) -> Result:
+def submit_pin(state: State, login: Login, step: PinStep, event: PinEntered) -> Result:
     if not event.pin:
         return state, []
+    state = offline.remember_pin(state, login, event.pin)
     return call(state, PinFactor(step.token, event.pin))
 
 
@@ -121,10 +137,8 @@ def on_auth_reply(state: State, login: Login, reply: AuthReply) -> Result:
     if isinstance(reply, AuthOk):
         return session.on_ok(state, login, reply)
     if isinstance(reply, AuthContinue):
-        desktop = state.desktop
-        if desktop is not None and not desktop.locked and reply.user.username == desktop.username:
-            # the signed-in user tapped a card we did not know was theirs: that means "lock"
-            return session.lock(state, card=login.card)
+        if session.own_tap(state, login, reply.user.username):
+            return session.keep_locked(state, login.card)
         if "pin" in reply.need:
             return to_step(
                 state, login, PinStep(reply.state, reply.user, reply.expires_in), reply.expires_in
@@ -153,7 +167,7 @@ def on_bad_factor(state: State, login: Login, reply: AuthBadFactor) -> Result:
     left = reply.attempts_left
     if reply.reason == "bad_pin" and isinstance(step, PinStep) and reply.state:
         new_pin = replace(step, token=reply.state, attempts_left=left, error_key="bad_pin")
-        return to_step(state, login, new_pin, reply.expires_in)
+        return to_step(state, replace(login, pin=""), new_pin, reply.expires_in)
     if reply.reason == "bad_password" and isinstance(step, PasswordStep):
         # a first-factor password has no state to keep: the token stays None
         token = reply.state if step.token is not None else None
@@ -180,6 +194,10 @@ def bad_reply(state: State, login: Login) -> Result:
 
 
 def on_failed(state: State, login: Login, event: BackendFailed) -> Result:
+    if event.kind in ("unreachable", "timeout"):
+        offline_result = offline.on_unreachable(state, login)
+        if offline_result is not None:
+            return offline_result
     card, password = retry_target(login)
     if event.kind == "rejected":
         if event.code in ("state_expired", "state_invalid"):

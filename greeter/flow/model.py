@@ -54,6 +54,12 @@ ErrorKey = Literal[
     "card_taken",
     "session_failed",
     "rejected",
+    # the appliance cannot be reached: only the locked session's owner may unlock (card + PIN)
+    "offline_owner_only",
+    # the appliance cannot be reached and the owner's offline unlock is not (or no more) there
+    "offline_needs_server",
+    # too many wrong PINs offline: the offline unlock is gone until the appliance is back
+    "offline_pin_limit",
 ]
 ERROR_KEYS: tuple[ErrorKey, ...] = get_args(ErrorKey)
 
@@ -118,6 +124,8 @@ class View:
     locked_user: str = ""
     # a login is running over someone else's session: success switches user
     switching: bool = False
+    # the appliance cannot be reached: the PIN is checked on the kiosk (screen "pin")
+    offline: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +142,7 @@ class PinEntered:
 
 @dataclass(frozen=True)
 class PasswordLoginRequested:
-    """The user chose "sign in with password" on the idle screen."""
+    """The user chose "sign in with password" on the idle or the lock screen."""
 
 
 @dataclass(frozen=True)

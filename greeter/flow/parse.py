@@ -126,6 +126,7 @@ def parse_spine(body: object) -> Spine:
     for index, item in enumerate(f.items("roles", optional=True)):
         role = Fields(item, f"spine.roles[{index}]")
         roles.append(Role(role.text("code"), role.opt_text("name", role.text("code"))))
+    # grace_until null or absent: no grace (a single-factor login), so no offline unlock
     return Spine(f.opt_text("grace_until"), tuple(roles), f.opt_text("role") or None)
 
 

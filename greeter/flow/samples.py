@@ -66,17 +66,22 @@ def user(username: str) -> UserRef:
     return UserRef(username, username.title() + " Example")
 
 
+GRACE_UNTIL = "2026-11-23T20:31:00Z"
+
+
 def session(
     username: str = "alice",
     session_id: str = "",
     roles: tuple[Role, ...] = (CLINICAL,),
     role: str | None = "R8000",
+    grace_until: str = GRACE_UNTIL,
 ) -> SessionInfo:
+    """`grace_until` "": no grace (a single-factor login's `null`)."""
     return SessionInfo(
         id=session_id or f"s_{username}",
         method="card_pin",
         user=SessionUserInfo(username, "DEMO", username.title() + " Example", False),
-        spine=Spine("2026-11-23T20:31:00Z", roles, role),
+        spine=Spine(grace_until, roles, role),
     )
 
 
@@ -86,8 +91,9 @@ def ok(
     roles: tuple[Role, ...] = (CLINICAL,),
     role: str | None = "R8000",
     session_id: str = "",
+    grace_until: str = GRACE_UNTIL,
 ) -> AuthOk:
-    return AuthOk(session(username, session_id, roles, role), notices)
+    return AuthOk(session(username, session_id, roles, role, grace_until), notices)
 
 
 def need_pin(username: str = "alice", state: str = "t1", expires_in: int = 60) -> AuthContinue:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from greeter.flow.common import Result, call, fail, rest, session_event, to_step
+from greeter.flow import offline
+from greeter.flow.common import Result, call, fail, rest, session_event, to_step, unlock
 from greeter.flow.effects import (
     Effect,
     LockScreen,
@@ -14,7 +15,6 @@ from greeter.flow.effects import (
     Report,
     StartSession,
     SwitchSession,
-    UnlockScreen,
 )
 from greeter.flow.inputs import (
     AppsClosed,
@@ -31,10 +31,9 @@ from greeter.flow.wire import AuthOk, ChooseRole, RoleChanged
 def on_ok(state: State, login: Login, ok: AuthOk) -> Result:
     """The appliance issued a session: ask for a role, show notices, then hand over."""
     desktop = state.desktop
+    if own_tap(state, login, ok.session.user.username):
+        return keep_locked(state, login.card)
     if desktop is not None and ok.session.user.username == desktop.username:
-        if not desktop.locked:
-            # the signed-in user tapped a card we did not know was theirs: that means "lock"
-            return lock(state, card=login.card)
         # coming back to their own session: role and notices were settled at sign-in
         return finish(state, login, ok)
     spine = ok.session.spine
@@ -59,6 +58,22 @@ def on_role_changed(state: State, login: Login, step: RoleStep, reply: RoleChang
     return finish(state, login, ok)
 
 
+def own_tap(state: State, login: Login, username: str) -> bool:
+    """Whether `login` is the signed-in user's tap over their own open session, with a card we
+    did not know was theirs: that tap meant "lock", done when it came (`login.begin`)."""
+    desktop = state.desktop
+    return desktop is not None and login.locked_open_session and username == desktop.username
+
+
+def keep_locked(state: State, card: CardRef | None) -> Result:
+    """End an own tap (`own_tap`): the session stays locked, and the card is known to be theirs."""
+    state, effects = rest(state)
+    desktop = state.desktop
+    if desktop is not None and card is not None:
+        state = replace(state, desktop=replace(desktop, card=card))
+    return state, effects
+
+
 def finish(state: State, login: Login, ok: AuthOk) -> Result:
     """The login is complete: unlock for the same user, switch for another, else start."""
     state, effects = rest(state)
@@ -66,13 +81,15 @@ def finish(state: State, login: Login, ok: AuthOk) -> Result:
     session = ok.session
     if desktop is None:
         state = replace(state, phase=Handover(session, login.card, switching=False))
-        return state, [*effects, StartSession(session)]
+        state, armed = offline.after_login(state, login, ok, session.id, new_session=True)
+        return state, [*effects, StartSession(session), *armed]
     if session.user.username == desktop.username:
-        card = login.card or desktop.card
-        state = replace(state, desktop=replace(desktop, locked=False, card=card))
-        return state, [*effects, UnlockScreen(), *session_event("unlocked", desktop.session)]
+        state, unlocked = unlock(state, login.card)
+        state, armed = offline.after_login(state, login, ok, desktop.session.id, new_session=False)
+        return state, [*effects, *unlocked, *armed]
     state = replace(state, phase=Handover(session, login.card, switching=True))
-    return state, [*effects, SwitchSession(desktop.session, session)]
+    state, armed = offline.after_login(state, login, ok, session.id, new_session=True)
+    return state, [*effects, SwitchSession(desktop.session, session), *armed]
 
 
 def lock(state: State, card: CardRef | None = None) -> Result:
@@ -109,7 +126,13 @@ def on_switched(state: State, event: SessionSwitched) -> Result:
     if not isinstance(phase, Handover) or phase.session.id != event.new.id:
         return state, []
     state = replace(state, phase=None, desktop=Desktop(phase.session, phase.card))
-    return state, [*apps_closed_event(event.apps), *session_event("switched", phase.session)]
+    # every session change has its line: the previous one ended, the new one started
+    return state, [
+        *apps_closed_event(event.apps),
+        *session_event("ended", event.previous),
+        *session_event("started", phase.session),
+        *session_event("switched", phase.session),
+    ]
 
 
 def apps_closed_event(apps: AppsClosed | None) -> list[Effect]:
@@ -129,10 +152,15 @@ def on_start_failed(state: State, event: SessionStartFailed) -> Result:
     phase = state.phase
     if not isinstance(phase, Handover) or phase.session.id != event.session.id:
         return state, []
-    if phase.switching:
+    effects: list[Effect] = []
+    if phase.switching and state.desktop is not None:
         # the runner ended the previous session before the new one failed to start
+        ended = state.desktop.session
+        effects = [*apps_closed_event(event.apps), *session_event("ended", ended)]
         state = replace(state, desktop=None)
-    return fail(state, "session_failed", event.message)
+    state, dropped = offline.drop(state)
+    state, failed = fail(state, "session_failed", event.message)
+    return state, [*effects, *dropped, *failed]
 
 
 def on_exited(state: State, event: SessionExited) -> Result:
@@ -145,4 +173,19 @@ def on_exited(state: State, event: SessionExited) -> Result:
         # ending the previous session is part of a switch: SessionSwitched reports that
         return state, closed
     # a login running over the session (tap-over) carries on; success now simply starts
-    return replace(state, desktop=None), [*closed, *session_event("ended", desktop.session)]
+    return end(state, closed)
+
+
+def on_stopping(state: State) -> Result:
+    """The greeter shuts down, and the session with it."""
+    if state.desktop is None:
+        return offline.drop(state)
+    return end(state, [])
+
+
+def end(state: State, closed: list[Effect]) -> Result:
+    """The desktop session is over (logout, crash, shut-down): so is its offline unlock."""
+    desktop = state.desktop
+    assert desktop is not None
+    state, dropped = offline.drop(replace(state, desktop=None))
+    return state, [*closed, *session_event("ended", desktop.session), *dropped]

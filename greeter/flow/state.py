@@ -1,13 +1,19 @@
 """The flow's state: one frozen value, replaced on every event.
 
-Three things are tracked independently, which is what makes tap-over safe:
+Four things are tracked independently, which is what makes tap-over safe:
 - `desktop`: the user session that is running (or None), and whether it is locked;
 - `phase`: what the greeter is doing now (a login, an error screen, handing over to the session
   runner, or nothing);
-- the backend call in flight (`call`), whose late answer is recognised by its id and dropped.
-A login that fails or is cancelled drops `phase` and leaves `desktop` exactly as it was.
+- the backend call (or offline PIN check) in flight (`call`), whose late answer is recognised
+  by its id and dropped;
+- `offline`: whether the signed-in user may unlock their locked session without the appliance.
+A login that starts over a session in plain view locks it first; a login that fails or is
+cancelled drops `phase` and leaves `desktop` as it was then: locked.
 
-No secret is ever kept here: PINs and passwords go from the UI event straight into a request.
+Passwords go from the UI event straight into a request. The one secret kept here is the PIN of
+a card login in progress (`Login.pin`, hidden from repr), from the moment it is sent until the
+login ends: if the login succeeds with a grace period, the shell makes the offline verifier
+from it (`KeepOfflineVerifier`). The verifier itself lives in the shell (`greeter.offline`).
 """
 
 from __future__ import annotations
@@ -109,6 +115,16 @@ class EnrollPinStep:
 
 
 @dataclass(frozen=True)
+class OfflinePinStep:
+    """The appliance cannot be reached and the locked session's owner tapped their card: their
+    PIN is checked against the offline verifier. `attempts_left` before it is dropped."""
+
+    user: UserRef
+    attempts_left: int
+    error_key: ErrorKey = ""
+
+
+@dataclass(frozen=True)
 class RoleStep:
     ok: AuthOk
 
@@ -118,16 +134,39 @@ class NoticeStep:
     ok: AuthOk
 
 
-Step = Checking | PinStep | PasswordStep | EnrollCardStep | EnrollPinStep | RoleStep | NoticeStep
-INPUT_STEPS = (PinStep, PasswordStep, EnrollCardStep, EnrollPinStep, RoleStep, NoticeStep)
+Step = (
+    Checking
+    | PinStep
+    | PasswordStep
+    | EnrollCardStep
+    | EnrollPinStep
+    | OfflinePinStep
+    | RoleStep
+    | NoticeStep
+)
+# the steps that wait for the user: when the entry timer runs out the login is abandoned,
+# except on the notice screen, where it goes on into the session (step.on_timer)
+INPUT_STEPS = (
+    PinStep,
+    PasswordStep,
+    EnrollCardStep,
+    EnrollPinStep,
+    OfflinePinStep,
+    RoleStep,
+    NoticeStep,
+)
 
 
 @dataclass(frozen=True)
 class Login:
-    """A login in progress; `card` None for a password-first login."""
+    """A login in progress; `card` None for a password-first login. `locked_open_session`:
+    the tap found a session in plain view and locked it before asking anything. `pin`: the PIN
+    this card login sent (see the module's docstring)."""
 
     card: CardRef | None
     step: Step
+    locked_open_session: bool = False
+    pin: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -158,13 +197,26 @@ Phase = Login | Failure | Handover | None
 
 
 @dataclass(frozen=True)
+class OfflineUnlock:
+    """The desktop session `session_id` may be unlocked without the appliance by the card
+    `card_id` and its owner's PIN. `ready` once the shell made the verifier and the grace timer
+    runs; `wrong`: wrong PINs in a row so far."""
+
+    session_id: str
+    card_id: str
+    ready: bool = False
+    wrong: int = 0
+
+
+@dataclass(frozen=True)
 class State:
     settings: FlowSettings = field(default_factory=FlowSettings)
     kiosk: KioskInfo | None = None
     readers: tuple[ReaderStatus, ...] = ()
     desktop: Desktop | None = None
     phase: Phase = None
-    # the auth/role call in flight (0: none) and the kiosk-settings call in flight
+    offline: OfflineUnlock | None = None
+    # the auth/role call or offline PIN check in flight (0: none), the kiosk-settings call
     call: int = 0
     kiosk_call: int = 0
     busy: bool = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.cards import CardEvent, ReaderStatus
-from greeter.flow import enrol, login, session
+from greeter.flow import enrol, login, offline, session
 from greeter.flow.common import Result, rest
 from greeter.flow.effects import ArmTimer, CallBackend
 from greeter.flow.inputs import (
@@ -18,11 +18,14 @@ from greeter.flow.inputs import (
     BackendReplied,
     Event,
     InactivityTimedOut,
+    OfflinePinChecked,
+    OfflineVerifierKept,
     SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
     Started,
+    Stopping,
     TimerFired,
 )
 from greeter.flow.model import (
@@ -44,6 +47,7 @@ from greeter.flow.state import (
     Failure,
     Login,
     NoticeStep,
+    OfflinePinStep,
     PasswordStep,
     PinStep,
     RoleStep,
@@ -97,6 +101,12 @@ def step(state: State, event: Event) -> Result:
         return session.on_exited(state, event)
     if isinstance(event, InactivityTimedOut):
         return session.on_inactive(state)
+    if isinstance(event, OfflineVerifierKept):
+        return offline.on_kept(state, event)
+    if isinstance(event, OfflinePinChecked):
+        return on_offline_checked(state, event)
+    if isinstance(event, Stopping):
+        return session.on_stopping(state)
     return on_input(state, event)
 
 
@@ -136,14 +146,28 @@ def on_failed(state: State, event: BackendFailed) -> Result:
     return login.on_failed(state, phase, event)
 
 
+def on_offline_checked(state: State, event: OfflinePinChecked) -> Result:
+    phase = state.phase
+    if event.call_id != state.call or not isinstance(phase, Login):
+        return state, []  # a late answer to an abandoned check
+    if not isinstance(phase.step, OfflinePinStep):
+        return state, []
+    return offline.on_checked(state, phase, event)
+
+
 def on_timer(state: State, event: TimerFired) -> Result:
     phase = state.phase
     if event.name == "busy" and state.call:
         return replace(state, busy=True), []
     if event.name == "call" and state.call and isinstance(phase, Login):
         return login.on_failed(state, phase, BackendFailed(state.call, "timeout"))
+    if event.name == "entry" and isinstance(phase, Login) and isinstance(phase.step, NoticeStep):
+        # the login succeeded; only the reading was left: on into the session
+        return session.finish(state, phase, phase.step.ok)
     if event.name == "entry" and isinstance(phase, Login) and isinstance(phase.step, INPUT_STEPS):
         return rest(state)
+    if event.name == "grace":
+        return offline.drop(state)
     if event.name == "error" and isinstance(phase, Failure):
         return rest(state)
     if event.name == "kiosk" and state.kiosk is None and not state.kiosk_call:
@@ -169,7 +193,9 @@ def on_input(state: State, event: Event) -> Result:
         return state, []  # input with no screen for it, or a second submit while one runs
     current = phase.step
     if isinstance(event, PinEntered) and isinstance(current, PinStep):
-        return login.submit_pin(state, current, event)
+        return login.submit_pin(state, phase, current, event)
+    if isinstance(event, PinEntered) and isinstance(current, OfflinePinStep):
+        return offline.submit_pin(state, phase, event)
     if isinstance(event, PasswordSubmitted) and isinstance(current, PasswordStep):
         return login.submit_password(state, current, event)
     if isinstance(event, CardEnrollmentSubmitted) and isinstance(current, EnrollCardStep):

@@ -14,6 +14,7 @@ from greeter.flow.state import (
     Handover,
     Login,
     NoticeStep,
+    OfflinePinStep,
     PasswordStep,
     PinStep,
     RoleStep,
@@ -31,9 +32,13 @@ def view(state: State) -> View:
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
         readers_ok=readers_ok(state),
         reader_message=reader_message(state),
+        # on the idle and the lock screen (and from an error), never over an open session
         can_password_login=kiosk is not None
         and kiosk.password_login
-        and (state.phase is None or isinstance(state.phase, Failure)),
+        and (
+            isinstance(state.phase, Failure)
+            or (state.phase is None and (desktop is None or desktop.locked))
+        ),
         can_enroll_card=kiosk is not None and kiosk.card_enrollment,
         domains=kiosk.domains if kiosk is not None else (),
         pin_min=rules.min_length,
@@ -102,6 +107,16 @@ def login_view(state: State, login: Login, base: View) -> View:
             error_key=step.error_key,
             entry_timeout=step.expires_in,
         )
+    if isinstance(step, OfflinePinStep):
+        return replace(
+            base,
+            screen="pin",
+            offline=True,
+            user_display_name=step.user.display_name,
+            attempts_left=step.attempts_left,
+            error_key=step.error_key,
+            entry_timeout=entry_timeout(state),
+        )
     if isinstance(step, PasswordStep):
         return replace(
             base,
@@ -160,7 +175,7 @@ def same_user(state: State, login: Login) -> bool:
     step = login.step
     if isinstance(step, RoleStep | NoticeStep):
         return step.ok.session.user.username == desktop.username
-    if isinstance(step, PinStep | EnrollPinStep):
+    if isinstance(step, PinStep | EnrollPinStep | OfflinePinStep):
         return step.user.username == desktop.username
     if isinstance(step, PasswordStep) and step.user is not None:
         return step.user.username == desktop.username

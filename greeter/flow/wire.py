@@ -101,6 +101,7 @@ class SessionUserInfo:
 
 @dataclass(frozen=True)
 class Spine:
+    # ISO 8601 UTC; "" when there is no grace (`null`: a single-factor login gets none)
     grace_until: str
     roles: tuple[Role, ...]
     role: str | None

@@ -84,6 +84,7 @@ FIELDS: tuple[_Field, ...] = (
     _Field("entry_timeout", "entryTimeout", int),
     _Field("locked_user", "lockedUser", str),
     _Field("switching", "switching", bool),
+    _Field("offline", "offline", bool),
 )
 
 

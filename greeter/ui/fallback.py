@@ -97,7 +97,9 @@ Rectangle {
         Text {
             objectName: "fallbackHeadline"
             width: parent.width
-            text: root.headlines[root.screen] || ""
+            text: root.screen === "pin" && greeter.offline
+                  ? "Offline - enter your PIN to unlock your session"
+                  : root.headlines[root.screen] || ""
             color: "white"; font.pixelSize: 52; font.bold: true; wrapMode: Text.WordWrap
         }
         Text {
@@ -131,7 +133,8 @@ Rectangle {
                               || (root.screen === "error" && greeter.canRetry)
                      onClicked: root.submit() }
             Action { text: "Password login"
-                     visible: root.screen === "idle" && greeter.canPasswordLogin
+                     visible: (root.screen === "idle" || root.screen === "locked")
+                              && greeter.canPasswordLogin
                      onClicked: greeter.requestPasswordLogin() }
             Action { text: "Cancel"; objectName: "fallbackCancel"
                      visible: root.screen !== "idle" && root.screen !== "locked"

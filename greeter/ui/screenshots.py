@@ -68,6 +68,12 @@ SHOTS: tuple[Shot, ...] = (
     )),
     Shot("error_not_registered", replace(IDLE, screen="error", error_key="card_not_registered")),
     Shot("locked", replace(IDLE, screen="locked", locked_user="Alice Adams")),
+    Shot("pin_offline", replace(PIN, offline=True, attempts_left=3, locked_user="Alice Adams"),
+         typed="1"),
+    Shot("error_offline", replace(
+        IDLE, screen="error", error_key="offline_owner_only", can_retry=True,
+        locked_user="Alice Adams",
+    )),
     Shot("busy", replace(PIN, busy=True)),
     Shot("idle_sv", IDLE, locale="sv_SE"),
     Shot("pin_sv", replace(PIN, error_key="bad_pin", attempts_left=1), locale="sv_SE"),

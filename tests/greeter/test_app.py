@@ -177,9 +177,13 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
     sessions = [(line["action"], line["user"]) for line in lines if line["event"] == "session"]
     assert sessions == [
         ("started", "alice"),
+        ("locked", "alice"),  # at carol's tap, before anything was asked
+        ("ended", "alice"),
+        ("started", "carol"),
         ("switched", "carol"),
         ("locked", "carol"),
         ("unlocked", "carol"),
+        ("ended", "carol"),  # with the greeter
     ]
     closed = [line for line in lines if line["event"] == "apps_closed"]
     assert closed[0]["user"] == "alice"
@@ -264,7 +268,7 @@ def test_a_session_left_alone_locks_and_keeps_running(tmp_path, appliance, monke
         finally:
             kiosk.close()
     sessions = [line["action"] for line in events(log_path) if line["event"] == "session"]
-    assert sessions == ["started", "locked", "unlocked", "locked"]
+    assert sessions == ["started", "locked", "unlocked", "locked", "ended"]
     assert "locked" in appliance.admin("audit").stdout
 
 

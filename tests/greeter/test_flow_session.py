@@ -1,4 +1,5 @@
-"""Flow tables: session start, lock, unlock, tap-over (switch user) and its failures."""
+"""Flow tables: session start, lock, unlock, exit, and what the session runner reports (tap-over:
+`test_flow_tapover.py`)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,10 @@ from greeter.flow.inputs import (
     SessionExited,
     SessionStarted,
     SessionStartFailed,
-    SessionSwitched,
     TimerFired,
 )
 from greeter.flow.model import (
-    Cancelled,
-    CardEnrollmentSubmitted,
     LockRequested,
-    NewPinSubmitted,
-    PasswordLoginRequested,
-    PasswordSubmitted,
     PinEntered,
 )
 from greeter.flow.samples import FlowDriver
@@ -206,95 +201,6 @@ def test_unlock_after_grace_asks_for_the_pin():
     assert flow.view.screen == "session"
 
 
-def test_tap_over_authenticates_the_new_user_then_switches():
-    flow = alice_signed_in()
-    flow.send(samples.tap(samples.BOB_CARD))
-    assert flow.view.screen == "locked"  # the greeter covers alice's session while checking
-    flow.reply(samples.need_pin("bob"))
-    assert flow.view.screen == "pin"
-    assert flow.view.switching
-    assert flow.view.locked_user == "Alice Example"
-    assert flow.view.user_display_name == "Bob Example"
-    flow.send(PinEntered("4321"))
-    effects = flow.reply(samples.ok("bob"))
-    assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
-    # alice's apps are closing: the greeter stays over her desktop with a spinner
-    assert flow.view.screen == "locked"
-    assert flow.view.busy
-    assert flow.view.switching
-    assert flow.state.desktop is not None
-    assert flow.state.desktop.username == "alice"  # until the runner says it switched
-
-    apps = AppsClosed("alice", graceful=4, forced=1, duration_ms=5120)
-    effects = flow.send(SessionSwitched(samples.session("alice"), samples.session("bob"), apps))
-    assert flow.state.desktop.username == "bob"
-    assert flow.view.screen == "session"
-    assert logged(effects, "apps_closed") == [
-        {"event": "apps_closed", "user": "alice", "graceful": 4, "forced": 1}
-    ]
-    assert logged(effects, "session") == [{"event": "session", "action": "switched", "user": "bob"}]
-    # the next tap by bob locks bob's session
-    flow.send(samples.tap(samples.BOB_CARD))
-    assert flow.view.screen == "locked"
-
-
-def test_tap_over_includes_card_enrolment_for_a_new_user():
-    flow = alice_signed_in()
-    flow.send(LockRequested(), samples.tap(samples.NEW_CARD))
-    flow.reply(samples.unknown_card())
-    flow.send(CardEnrollmentSubmitted("carol", "pw", "DEMO"))
-    flow.reply(samples.enroll("carol"))
-    assert flow.view.screen == "enroll_pin"
-    assert flow.view.switching
-    flow.send(NewPinSubmitted("2468", "2468"))
-    effects = flow.reply(samples.ok("carol"))
-    assert SwitchSession(samples.session("alice"), samples.session("carol")) in effects
-
-
-def _bob_fails_by(flow: FlowDriver, how: str) -> None:
-    if how == "cancel":
-        flow.reply(samples.need_pin("bob"))
-        flow.send(Cancelled())
-    elif how == "entry_timeout":
-        flow.reply(samples.need_pin("bob"))
-        flow.send(TimerFired("entry"))
-    elif how == "locked_out":
-        flow.reply(samples.need_pin("bob"))
-        flow.send(PinEntered("0000"))
-        flow.reply(samples.locked())
-        flow.send(TimerFired("error"))
-    elif how == "unreachable":
-        flow.fail("unreachable")
-        flow.send(Cancelled())
-    elif how == "call_timeout":
-        flow.send(TimerFired("busy"), TimerFired("call"))
-        flow.send(TimerFired("error"))
-    elif how == "not_registered":
-        flow.reply(samples.unknown_card(allowed=False))
-        flow.send(TimerFired("error"))
-    else:
-        raise AssertionError(how)
-
-
-@pytest.mark.parametrize(
-    "how",
-    ["cancel", "entry_timeout", "locked_out", "unreachable", "call_timeout", "not_registered"],
-)
-@pytest.mark.parametrize("locked_before", [True, False])
-def test_failed_tap_over_leaves_the_previous_state_exactly_as_it_was(how, locked_before):
-    flow = alice_signed_in()
-    if locked_before:
-        flow.send(LockRequested())
-    before_desktop = flow.state.desktop
-    before_view = flow.view
-    flow.send(samples.tap(samples.BOB_CARD))
-    _bob_fails_by(flow, how)
-    assert flow.state.desktop == before_desktop
-    assert flow.view == before_view
-    assert flow.state.phase is None
-    assert not any(isinstance(e, SwitchSession | StartSession) for e in flow.effects)
-
-
 def test_session_exit_goes_back_to_idle_and_is_reported():
     flow = alice_signed_in()
     effects = flow.send(SessionExited(samples.session(), 0))
@@ -323,24 +229,6 @@ def test_exit_of_an_unknown_session_is_ignored():
     assert flow.view.screen == "session"
 
 
-def test_a_switch_whose_new_session_fails_leaves_idle_with_an_error():
-    flow = alice_signed_in()
-    flow.send(samples.tap(samples.BOB_CARD))
-    flow.reply(samples.ok("bob"))
-    flow.send(SessionStartFailed(samples.session("bob"), "unable to start the session: x"))
-    assert flow.view.error_key == "session_failed"
-    assert flow.state.desktop is None
-    flow.send(TimerFired("error"))
-    assert flow.view.screen == "idle"
-
-
-def test_taps_during_a_switch_are_ignored():
-    flow = alice_signed_in()
-    flow.send(samples.tap(samples.BOB_CARD))
-    flow.reply(samples.ok("bob"))
-    assert flow.send(samples.tap(samples.NEW_CARD)) == []
-
-
 def test_unlock_does_not_ask_the_role_or_show_notices_again():
     flow = alice_signed_in()
     flow.send(LockRequested(), samples.tap(samples.ALICE_CARD))
@@ -348,32 +236,6 @@ def test_unlock_does_not_ask_the_role_or_show_notices_again():
     effects = flow.reply(samples.ok(roles=two, role=None, notices=(samples.VSC_EXPIRING,)))
     assert UnlockScreen() in effects
     assert flow.view.screen == "session"
-
-
-def test_a_card_not_known_to_be_hers_tapped_by_the_signed_in_user_locks():
-    flow = FlowDriver()
-    flow.send(PasswordLoginRequested(), PasswordSubmitted("alice", "pw", "DEMO"))
-    flow.reply(samples.ok())
-    flow.send(SessionStarted(samples.session()))
-    flow.send(samples.tap(samples.ALICE_CARD))
-    effects = flow.reply(samples.need_pin("alice"))
-    assert LockScreen() in effects
-    assert flow.view.screen == "locked"
-    # from now on that card is known to be hers
-    desktop = flow.state.desktop
-    assert desktop is not None
-    assert desktop.card is not None
-    assert desktop.card.card_id == samples.ALICE_CARD
-
-
-def test_password_login_over_a_locked_session_switches_user():
-    flow = alice_signed_in()
-    flow.send(LockRequested())
-    assert flow.view.can_password_login
-    flow.send(PasswordLoginRequested(), PasswordSubmitted("bob", "pw", "DEMO"))
-    assert flow.view.screen == "password"
-    effects = flow.reply(samples.ok("bob"))
-    assert SwitchSession(samples.session("alice"), samples.session("bob")) in effects
 
 
 def test_role_and_notice_screens_show_the_entry_timeout():

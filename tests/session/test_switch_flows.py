@@ -2,93 +2,62 @@
 greeter's real PC/SC source, the real appliance over HTTPS, the QML screens -- and sessions that
 are real processes with a Spine app that must save its work when the next user taps over.
 
-Demo users (appliance/demo.py): alice (card, PIN 1234, two roles: picks one) and ravi (card,
-PIN 2468, one role) -- ravi is the colleague who taps over.
+Demo users (appliance/demo.py): alice (card, PIN 1234, two roles: picks one), ravi (card,
+PIN 2468, one role) -- the colleague who taps over --, carol (card, no PIN yet, her virtual
+smartcard expires soon: a notice) and bob (no card, no PIN: password).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import psutil
 import pytest
+from PySide6.QtCore import Qt
 
-from greeter import config as greeter_config
-from greeter.ui.main import Greeter
-from greeter.wiring import build_kiosk
-from tests.greeter.ui.conftest import Screen, qt_style
-from tests.greeter.ui.kiosk_rig import KioskRig
+from tests.greeter.ui.conftest import qt_style
+from tests.greeter.ui.kiosk_rig import tap
 from tests.rig.appliance import appliance_server
-from tests.rig.pcsc import IsolatedPcscd, pcscd, pcscd_socket_dir
-from tests.session.flow_rig import write_config
-from tests.session.programs import Programs
+from tests.rig.pcsc import pcscd, pcscd_socket_dir
+from tests.session.flow_rig import (
+    ALICE,
+    CAROL,
+    RAVI,
+    SwitchRig,
+    app_file,
+    build_switch_rig,
+    sign_in_alice,
+    still_running,
+    wait_running,
+)
 
 __all__ = ["appliance_server", "pcscd", "pcscd_socket_dir", "qt_style"]
 
 pytestmark = [pytest.mark.ui, pytest.mark.pcsc, pytest.mark.slow]
 
-ALICE = bytes.fromhex("04A1B2C3D4E5F6")
-RAVI = bytes.fromhex("04AA0000000002")
 
-
-@dataclass
-class SwitchRig(KioskRig):
-    apps: Path  # where the session's programs write their ready/saved files
+# seconds a login screen waits for input, where a test lets it run out
+QUICK_ENTRY_TIMEOUT = 5
 
 
 @pytest.fixture
 def kiosk(pcscd, appliance_server, tmp_path, qtbot, qt_style) -> Iterator[SwitchRig]:
-    apps = tmp_path / "apps"
-    apps.mkdir()
-    programs = Programs(apps)
-    event_log = tmp_path / "events.jsonl"
-    config = greeter_config.load(write_config(tmp_path, appliance_server, programs, event_log))
-    greeter = Greeter(
-        config,
-        lambda executor: build_kiosk(config, executor, event_log_path=str(event_log)),
-        windowed=True,
-    )
-    try:
-        greeter.start()
-        qtbot.waitExposed(greeter.window.view)
-        # (the ui rig's marker file is for its shell-script session; unused here)
-        rig = SwitchRig(greeter, Screen(greeter.window, qtbot), apps / "-", event_log, qtbot, apps)
-        rig.wait_idle_ready()
-        yield rig
-    finally:
-        greeter.close()
+    yield from build_switch_rig(tmp_path, appliance_server, qtbot)
 
 
-def tap(pcscd: IsolatedPcscd, uid: bytes):
-    card = pcscd.card(pcscd.readers[0], uid=uid)
-    card.insert()
-    return card
+@pytest.fixture
+def quick_kiosk(pcscd, appliance_server, tmp_path, qtbot, qt_style) -> Iterator[SwitchRig]:
+    """Screens that give up after QUICK_ENTRY_TIMEOUT seconds (set before the greeter starts:
+    the notice screen takes it from the kiosk settings)."""
+    appliance_server.admin("policy", "set", f"entry_timeout={QUICK_ENTRY_TIMEOUT}s")
+    yield from build_switch_rig(tmp_path, appliance_server, qtbot)
 
 
-def app_file(kiosk: SwitchRig, name: str) -> Path:
-    return kiosk.apps / name
-
-
-def wait_running(kiosk: SwitchRig, name: str) -> dict:
-    path = app_file(kiosk, f"{name}.ready")
-    kiosk.qtbot.waitUntil(path.exists, timeout=15000)
-    return json.loads(path.read_text())
-
-
-def sign_in_alice(kiosk: SwitchRig, pcscd: IsolatedPcscd) -> dict:
-    card = tap(pcscd, ALICE)
-    kiosk.wait_screen("pin")
-    card.remove()
-    kiosk.screen.tap_keys("1234")
-    kiosk.screen.tap("pinOk")
-    kiosk.wait_screen("role")
-    kiosk.screen.tap("role_R8000")
-    kiosk.wait_screen("session")
-    wait_running(kiosk, "alice-desktop")
-    return wait_running(kiosk, "alice-portal")
+def assert_alices_apps_closed_with_her_work_saved(kiosk: SwitchRig, portal: dict) -> None:
+    assert app_file(kiosk, "alice-portal.saved").read_text() == "SIGTERM"
+    assert app_file(kiosk, "alice-desktop.saved").read_text() == "SIGTERM"
+    assert not still_running(portal["pid"])
+    (closed,) = kiosk.events("apps_closed")
+    assert (closed["user"], closed["graceful"], closed["forced"]) == ("alice", 2, 0)
 
 
 def test_ravi_taps_over_alices_apps_close_with_her_work_saved(kiosk, pcscd):
@@ -105,16 +74,16 @@ def test_ravi_taps_over_alices_apps_close_with_her_work_saved(kiosk, pcscd):
     ravi = wait_running(kiosk, "ravi-desktop")
 
     # alice's portal and desktop saved on SIGTERM before they went
-    assert app_file(kiosk, "alice-portal.saved").read_text() == "SIGTERM"
-    assert app_file(kiosk, "alice-desktop.saved").read_text() == "SIGTERM"
-    assert not psutil.pid_exists(portal["pid"]) or (
-        psutil.Process(portal["pid"]).status() == psutil.STATUS_ZOMBIE
-    )
+    assert_alices_apps_closed_with_her_work_saved(kiosk, portal)
     assert ravi["env"]["TAPKIOSK_USER"] == "ravi"
-    (closed,) = kiosk.events("apps_closed")
-    assert (closed["user"], closed["graceful"], closed["forced"]) == ("alice", 2, 0)
-    actions = [(line["action"], line["user"]) for line in kiosk.events("session")]
-    assert actions == [("started", "alice"), ("switched", "ravi")]
+    # every session change has its line: alice's session locked at ravi's tap, then ended
+    assert kiosk.session_actions() == [
+        ("started", "alice"),
+        ("locked", "alice"),
+        ("ended", "alice"),
+        ("started", "ravi"),
+        ("switched", "ravi"),
+    ]
 
 
 def test_a_wrong_pin_on_tap_over_leaves_alices_session_running(kiosk, pcscd):
@@ -128,16 +97,21 @@ def test_a_wrong_pin_on_tap_over_leaves_alices_session_running(kiosk, pcscd):
     kiosk.qtbot.waitUntil(lambda: kiosk.greeter.bridge.view.error_key == "bad_pin", timeout=10000)
 
     # the failed login never reached the session runner: alice's apps run on, unsaved
-    assert psutil.Process(portal["pid"]).status() != psutil.STATUS_ZOMBIE
+    assert still_running(portal["pid"])
     assert not app_file(kiosk, "alice-portal.saved").exists()
     assert kiosk.events("apps_closed") == []
     assert not app_file(kiosk, "ravi-desktop.ready").exists()
-    assert [line["action"] for line in kiosk.events("session")] == ["started"]
+    # locked the moment ravi tapped, and locked it stays
+    assert kiosk.session_actions() == [("started", "alice"), ("locked", "alice")]
+    kiosk.screen.tap("pinCancel")
+    kiosk.wait_screen("locked")
+    assert kiosk.screen.text("lockedUser") == "Alice Adams is signed in."
+    assert still_running(portal["pid"])
 
 
 def test_alice_locks_and_unlocks_by_tap_and_her_apps_keep_running(kiosk, pcscd):
     portal = sign_in_alice(kiosk, pcscd)
-    desktop_pid = json.loads(app_file(kiosk, "alice-desktop.ready").read_text())["pid"]
+    desktop_pid = wait_running(kiosk, "alice-desktop")["pid"]
 
     card = tap(pcscd, ALICE)
     kiosk.wait_screen("locked")
@@ -148,10 +122,88 @@ def test_alice_locks_and_unlocks_by_tap_and_her_apps_keep_running(kiosk, pcscd):
 
     # the same processes, never asked to close
     for pid in (portal["pid"], desktop_pid):
-        assert psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+        assert still_running(pid)
     assert not app_file(kiosk, "alice-portal.saved").exists()
     assert [line["action"] for line in kiosk.events("session")] == [
         "started",
         "locked",
         "unlocked",
+    ]
+
+
+def test_a_notice_left_alone_after_a_switch_goes_on_into_the_new_users_session(quick_kiosk, pcscd):
+    kiosk = quick_kiosk
+    portal = sign_in_alice(kiosk, pcscd)
+    card = tap(pcscd, CAROL)
+    kiosk.wait_screen("password")
+    card.remove()
+    kiosk.screen.type_keys("carol")
+    kiosk.screen.press(Qt.Key.Key_Return)
+    kiosk.screen.type_keys("carol-demo-pass")
+    kiosk.screen.press(Qt.Key.Key_Return)
+    kiosk.wait_screen("enroll_pin")
+    for _ in range(2):
+        kiosk.screen.tap_keys("1357")
+        kiosk.screen.tap("enrollPinOk")
+    kiosk.wait_screen("notice")
+    assert kiosk.screen.text("bannerText") == "Your virtual smartcard expires in 5 days."
+    # carol walks off without reading it: her login succeeded, so her session starts
+    kiosk.wait_screen("session", timeout=QUICK_ENTRY_TIMEOUT + 15)
+    carol = wait_running(kiosk, "carol-desktop")
+    assert carol["env"]["TAPKIOSK_USER"] == "carol"
+    assert_alices_apps_closed_with_her_work_saved(kiosk, portal)
+    assert kiosk.session_actions() == [
+        ("started", "alice"),
+        ("locked", "alice"),
+        ("ended", "alice"),
+        ("started", "carol"),
+        ("switched", "carol"),
+    ]
+
+
+def lock_and_sign_in_with_password(kiosk: SwitchRig, pcscd, username: str, password: str) -> None:
+    card = tap(pcscd, ALICE)
+    kiosk.wait_screen("locked")
+    card.remove()
+    # alice forgot her badge: the lock screen offers the password
+    assert kiosk.screen.text("passwordLoginButton") == "Sign in with password"
+    kiosk.screen.tap("passwordLoginButton")
+    kiosk.wait_screen("password")
+    kiosk.screen.type_keys(username)
+    kiosk.screen.press(Qt.Key.Key_Return)
+    kiosk.screen.type_keys(password)
+    kiosk.screen.press(Qt.Key.Key_Return)
+
+
+def test_the_owner_signing_in_with_password_on_the_lock_screen_unlocks(kiosk, pcscd):
+    portal = sign_in_alice(kiosk, pcscd)
+    lock_and_sign_in_with_password(kiosk, pcscd, "alice", "alice-demo-pass")
+    kiosk.wait_screen("session")
+    # her own session, the same processes, never asked to close
+    assert still_running(portal["pid"])
+    assert not app_file(kiosk, "alice-portal.saved").exists()
+    assert kiosk.session_actions() == [
+        ("started", "alice"),
+        ("locked", "alice"),
+        ("unlocked", "alice"),
+    ]
+
+
+def test_someone_else_signing_in_with_password_on_the_lock_screen_switches(kiosk, pcscd):
+    portal = sign_in_alice(kiosk, pcscd)
+    lock_and_sign_in_with_password(kiosk, pcscd, "bob", "bob-demo-pass")
+    # the same rules as everywhere: bob has no PIN yet, so he sets one
+    kiosk.wait_screen("enroll_pin")
+    for _ in range(2):
+        kiosk.screen.tap_keys("2580")
+        kiosk.screen.tap("enrollPinOk")
+    kiosk.wait_screen("session", timeout=15)
+    assert wait_running(kiosk, "bob-desktop")["env"]["TAPKIOSK_USER"] == "bob"
+    assert_alices_apps_closed_with_her_work_saved(kiosk, portal)
+    assert kiosk.session_actions() == [
+        ("started", "alice"),
+        ("locked", "alice"),
+        ("ended", "alice"),
+        ("started", "bob"),
+        ("switched", "bob"),
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytestqt.exceptions import TimeoutError
 
 from appliance.local import LocalAppliance
@@ -23,6 +24,8 @@ from greeter import config as greeter_config
 from greeter.ui.main import Greeter
 from greeter.wiring import build_kiosk
 from tests.greeter.ui.conftest import Screen
+from tests.rig.pcsc import IsolatedPcscd
+from tests.rig.vpcd import VirtualCard
 
 # a contact smartcard's ATR (tests.rig.vpcd.CONTACT_ATR); the profile below reads its UID with
 # GET DATA like a contactless card, so alice's card id can sit in a contact slot too
@@ -45,6 +48,7 @@ def write_config(
     pcsc: bool,
     error_seconds: float = 5,
     virtual_socket: Path | None = None,
+    timeout: float = 5,
 ) -> Path:
     secret_file = directory / "kiosk.secret"
     secret_file.write_text(kiosk_secret)
@@ -65,7 +69,7 @@ busy_delay = 0.3
 url = "{url}"
 ca = "{ca}"
 kiosk_secret_file = "{secret_file}"
-timeout = 5
+timeout = {timeout}
 connect_timeout = 2
 
 [cards]
@@ -121,8 +125,14 @@ class KioskRig:
         return self.marker.read_text().split()
 
     def wait_session_for(self, username: str, timeout: float = 10.0) -> None:
+        """`username`'s session command runs, and the greeter has logged it started (the
+        command may write its marker before the runner's report reaches the greeter)."""
         self.qtbot.waitUntil(
-            lambda: username in self.sessions_started(), timeout=int(timeout * 1000)
+            lambda: (
+                username in self.sessions_started()
+                and ("started", username) in self.session_actions()
+            ),
+            timeout=int(timeout * 1000),
         )
 
     def events(self, kind: str | None = None) -> list[dict[str, Any]]:
@@ -130,6 +140,32 @@ class KioskRig:
             return []
         lines = [json.loads(line) for line in self.event_log.read_text().splitlines() if line]
         return [line for line in lines if kind is None or line["event"] == kind]
+
+    def session_actions(self) -> list[tuple[str, str]]:
+        """The event log's session changes as (action, user)."""
+        return [(line["action"], line["user"]) for line in self.events("session")]
+
+
+def tap(pcscd: IsolatedPcscd, uid: bytes, slot: int = 0) -> VirtualCard:
+    """Put a contactless card on the reader; the caller takes it away."""
+    card = pcscd.card(pcscd.readers[slot], uid=uid)
+    card.insert()
+    return card
+
+
+def sign_in(
+    kiosk: KioskRig, pcscd: IsolatedPcscd, uid: bytes, pin: str, role: str | None = None
+) -> None:
+    """Card, PIN and (for a user with several roles) `role`: the greeter steps aside."""
+    card = tap(pcscd, uid)
+    kiosk.wait_screen("pin")
+    card.remove()
+    kiosk.screen.tap_keys(pin)
+    kiosk.screen.tap("pinOk")
+    if role is not None:
+        kiosk.wait_screen("role")
+        kiosk.screen.tap(f"role_{role}")
+    kiosk.wait_screen("session")
 
 
 def build_rig(
@@ -140,6 +176,7 @@ def build_rig(
     pcsc: bool,
     url: str | None = None,
     demo: bool = False,
+    timeout: float = 5,
 ) -> Iterator[KioskRig]:
     marker = tmp_path / "sessions.txt"
     event_log = tmp_path / "events.jsonl"
@@ -152,6 +189,7 @@ def build_rig(
         marker=marker,
         event_log=event_log,
         pcsc=pcsc,
+        timeout=timeout,
     )
     config = greeter_config.load(path)
     greeter = Greeter(
@@ -172,7 +210,9 @@ def build_rig(
 
 class TcpRelay:
     """A loopback TCP relay in front of the appliance that can be taken down and brought back
-    on the same port: "the network to the appliance failed" without touching the appliance."""
+    on the same port: "the network to the appliance failed" without touching the appliance.
+    While `stalled`, bytes are swallowed both ways, open connections included: a slow
+    appliance that never answers."""
 
     def __init__(self, target_port: int) -> None:
         self._target = ("127.0.0.1", target_port)
@@ -183,6 +223,7 @@ class TcpRelay:
         self._server: socket.socket | None = None
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
+        self.stalled = False
 
     def up(self) -> None:
         server = socket.socket()
@@ -222,14 +263,38 @@ class TcpRelay:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with suppress(OSError):
             while data := source.recv(65536):
-                sink.sendall(data)
+                if not self.stalled:
+                    sink.sendall(data)
         with suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
 
 
 def appliance_port(appliance: LocalAppliance) -> int:
     return int(appliance.url.rsplit(":", 1)[1])
+
+
+@pytest.fixture
+def relay(appliance_server: LocalAppliance) -> Iterator[TcpRelay]:
+    """A relay in front of the test's appliance (import it into a test module to use it)."""
+    relay = TcpRelay(appliance_port(appliance_server))
+    relay.up()
+    yield relay
+    relay.down()
+
+
+@pytest.fixture
+def kiosk_via_relay(
+    pcscd: IsolatedPcscd,
+    appliance_server: LocalAppliance,
+    relay: TcpRelay,
+    tmp_path: Path,
+    qtbot: Any,
+    qt_style: None,
+) -> Iterator[KioskRig]:
+    """The greeter reaching the appliance through `relay`; a slow appliance is given up on after
+    2 s (the kiosk's configured read timeout)."""
+    url = f"https://127.0.0.1:{relay.port}"
+    yield from build_rig(tmp_path, appliance_server, qtbot, pcsc=True, url=url, timeout=2)

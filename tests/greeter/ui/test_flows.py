@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.greeter.ui.kiosk_rig import KioskRig, TcpRelay, appliance_port, build_rig
+from tests.greeter.ui.kiosk_rig import KioskRig, build_rig, kiosk_via_relay, relay, tap
 from tests.rig.pcsc import IsolatedPcscd
 from tests.rig.vpcd import CONTACT_ATR
+
+__all__ = ["kiosk_via_relay", "relay"]
 
 pytestmark = [pytest.mark.ui, pytest.mark.pcsc, pytest.mark.slow]
 
@@ -21,13 +23,6 @@ CAROL = bytes.fromhex("04C0FFEE000001")
 @pytest.fixture
 def kiosk(pcscd, appliance_server, tmp_path, qtbot, qt_style):
     yield from build_rig(tmp_path, appliance_server, qtbot, pcsc=True)
-
-
-def tap(pcscd: IsolatedPcscd, uid: bytes, slot: int = 0):
-    """Put a contactless card on the reader; the caller takes it away."""
-    card = pcscd.card(pcscd.readers[slot], uid=uid)
-    card.insert()
-    return card
 
 
 def sign_in_alice(kiosk: KioskRig, pcscd: IsolatedPcscd) -> None:
@@ -178,20 +173,6 @@ def test_a_contact_card_pulled_during_the_pin_goes_back_to_idle(kiosk, pcscd):
     card.remove()
     kiosk.wait_screen("idle")
     assert kiosk.sessions_started() == []
-
-
-@pytest.fixture
-def relay(appliance_server):
-    relay = TcpRelay(appliance_port(appliance_server))
-    relay.up()
-    yield relay
-    relay.down()
-
-
-@pytest.fixture
-def kiosk_via_relay(pcscd, appliance_server, relay, tmp_path, qtbot, qt_style):
-    url = f"https://127.0.0.1:{relay.port}"
-    yield from build_rig(tmp_path, appliance_server, qtbot, pcsc=True, url=url)
 
 
 def test_appliance_down_shows_an_error_and_retry_works_once_it_is_back(

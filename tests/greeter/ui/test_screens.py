@@ -205,6 +205,28 @@ def test_locked_screen_names_who_is_signed_in(make_screen):
     assert screen.text("lockedUser") == "Alice Adams is signed in."
 
 
+def test_locked_screen_offers_the_password_where_allowed(make_screen, recorder):
+    locked = replace(IDLE, screen="locked", locked_user="Alice Adams")
+    bridge, screen = make_screen(locked)
+    assert not screen.has("passwordLoginButton")
+    bridge.show(replace(locked, can_password_login=True))
+    screen.settle()
+    assert screen.text("passwordLoginButton") == "Sign in with password"
+    screen.tap("passwordLoginButton")
+    assert recorder.events == [PasswordLoginRequested()]
+
+
+def test_offline_pin_says_the_kiosk_is_offline(make_screen, recorder):
+    bridge, screen = make_screen(PIN)
+    assert not screen.has("pinOffline")
+    bridge.show(replace(PIN, offline=True, attempts_left=3))
+    screen.settle()
+    assert screen.text("pinOffline").startswith("This kiosk is offline: ")
+    screen.tap_keys("1234")
+    screen.tap("pinOk")
+    assert recorder.events == [PinEntered("1234")]
+
+
 def test_busy_covers_the_screen_with_a_spinner(make_screen, recorder):
     bridge, screen = make_screen(PIN)
     bridge.show(replace(PIN, busy=True))

@@ -38,6 +38,12 @@ def test_the_kiosk_speaks_swedish_when_configured(make_screen, swedish):
     bridge.show(replace(IDLE, screen="pin", error_key="bad_pin", attempts_left=2))
     screen.settle()
     assert screen.text("bannerText") == "Fel PIN-kod. 2 försök kvar."
+    bridge.show(replace(IDLE, screen="pin", offline=True))
+    screen.settle()
+    assert screen.text("pinOffline").startswith("Datorn är offline: ")
+    bridge.show(replace(IDLE, screen="locked", can_password_login=True))
+    screen.settle()
+    assert screen.text("passwordLoginButton") == "Logga in med lösenord"
     bridge.show(replace(IDLE, screen="password"))
     screen.settle()
     # the on-screen keyboard has å, ä and ö in Swedish

@@ -55,6 +55,12 @@ QtObject {
             return qsTr("Unable to start your desktop. Please try again; if it keeps happening, call IT.");
         case "rejected":
             return qsTr("The login server refused the request. Please call IT.");
+        case "offline_owner_only":
+            return qsTr("This kiosk is offline. Until the login server is back, only the signed-in user can unlock it, with their card and PIN.");
+        case "offline_needs_server":
+            return qsTr("This kiosk is offline. Your session can be unlocked once the login server is back.");
+        case "offline_pin_limit":
+            return qsTr("Too many wrong PINs. This kiosk is offline, so your session can be unlocked once the login server is back.");
         default:
             return qsTr("Something went wrong. Please try again.");
         }

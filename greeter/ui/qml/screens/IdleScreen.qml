@@ -54,13 +54,9 @@ Item {
             detail: screen.greeter.errorMessage
         }
 
-        BigButton {
-            objectName: "passwordLoginButton"
+        PasswordLoginButton {
             anchors.horizontalCenter: parent.horizontalCenter
-            visible: screen.greeter.canPasswordLogin
-            width: Math.max(implicitWidth, 520)
-            text: qsTr("Log in with username and password")
-            onClicked: screen.greeter.requestPasswordLogin()
+            greeter: screen.greeter
         }
     }
 }

@@ -60,5 +60,10 @@ Item {
                                      screen.greeter.lockedUntil)
             detail: screen.greeter.errorMessage
         }
+        // a forgotten badge must not lock its owner out: the password, where policy allows
+        PasswordLoginButton {
+            anchors.horizontalCenter: parent.horizontalCenter
+            greeter: screen.greeter
+        }
     }
 }

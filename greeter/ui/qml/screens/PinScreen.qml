@@ -2,6 +2,7 @@ import QtQuick
 import "../components"
 
 // The second factor after a tap: the PIN on a big keypad (a physical keyboard works too).
+// Offline, the same screen unlocks the owner's own locked session.
 FocusScope {
     id: screen
     required property var greeter
@@ -66,6 +67,20 @@ FocusScope {
                 text: qsTr("Enter your PIN")
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontLarge
+            }
+            // the appliance cannot be reached: the kiosk checks the PIN itself, for the
+            // locked session's owner only
+            Text {
+                objectName: "pinOffline"
+                width: parent.width
+                visible: screen.greeter.offline
+                wrapMode: Text.WordWrap
+                text: qsTr("This kiosk is offline: the login server cannot be reached. You can still unlock your own session with your PIN.")
+                color: Theme.primary
+                font.pixelSize: Theme.fontBody
+                font.bold: true
+                Accessible.role: Accessible.AlertMessage
+                Accessible.name: text
             }
             Text {
                 objectName: "pinSwitching"
