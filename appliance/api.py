@@ -25,7 +25,7 @@ from appliance.db import Database, core, make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
-from appliance.login import LoginService, Outcome, Pending
+from appliance.login import LoginService, Outcome, Pending, Tx
 from appliance.models import AuthRequest, KioskEvent, RoleRequest
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
@@ -180,7 +180,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                 forget_stale(db, clock())
                 db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
                 db.commit()
-            return dispatch(db, name, request)
+            return dispatch(login.tx(db), name, request)
 
         if inline_db and _quick(request):
             # On SQLite a tap and a PIN step are a few quick local queries: they run on the
@@ -191,7 +191,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             if isinstance(outcome, Pending):
                 checked = await asyncio.wrap_future(on_hash_thread(outcome.check))
                 with engine.connect() as connection:
-                    outcome = outcome.finish(connection, checked)
+                    outcome = outcome.finish(login.tx(connection), checked)
             return JSONResponse(outcome.wire())
 
         # a password may wait on LDAP, and a database server on the network: a worker thread
@@ -201,12 +201,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             if isinstance(outcome, Pending):
                 checked = outcome.check()
                 with engine.connect() as connection:
-                    outcome = outcome.finish(connection, checked)
+                    outcome = outcome.finish(login.tx(connection), checked)
             return outcome
 
         return JSONResponse((await run_in_threadpool(whole)).wire())
 
-    def dispatch(db: Database, name: str, request: AuthRequest) -> Outcome:
+    def dispatch(db: Tx, name: str, request: AuthRequest) -> Outcome:
         factor, enroll, state = request.factor, request.enroll, request.state
         if state is None:
             if enroll is not None or factor is None:

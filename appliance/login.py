@@ -73,13 +73,32 @@ def _set_pin(dialect: Any) -> Any:
 _SET_PIN = {"sqlite": _set_pin(sqlite), "postgresql": _set_pin(postgresql)}
 
 
+class Tx:
+    """One request's connection, and the audit lines its decisions made: written in one
+    statement at each commit, so a decision and its record land together."""
+
+    def __init__(self, db: Database, audit: Auditor, clock: Callable[[], dt.datetime]) -> None:
+        self.db, self.audit, self.clock = db, audit, clock
+        self.lines: list[dict[str, Any]] = []
+
+    def note(self, event: str, **fields: Any) -> None:
+        fields.setdefault("at", self.clock())
+        self.lines.append(self.audit.event(event, **fields))
+
+    def commit(self) -> None:
+        if self.lines:
+            self.audit.record_all(self.db, self.lines)
+            self.lines = []
+        self.db.commit()
+
+
 @dataclass(frozen=True)
 class Pending(Generic[T]):
     """A step waiting on a secret's check: `check` runs with no transaction open (`argon2`:
     on a hash thread; else it may wait on the network), then `finish` decides."""
 
     check: Callable[[], T]
-    finish: Callable[[Database, T], Reply]
+    finish: Callable[[Tx, T], Reply]
     argon2: bool = True
 
 
@@ -97,70 +116,70 @@ class LoginService:
         self.audit = Auditor(settings.secret)
         self.states = StateTokens(clock)
 
+    def tx(self, db: Database) -> Tx:
+        return Tx(db, self.audit, self.clock)
+
     # -- first factors ---------------------------------------------------------------------
 
-    def tap(self, db: Database, kiosk: str, card_id: str) -> Reply:
+    def tap(self, tx: Tx, kiosk: str, card_id: str) -> Reply:
         now = self.clock()
-        card_key = self.keys.card_key(card_id)
-        found = facts.by_card(db, self.keys.card_keys(card_id), now)
+        card_keys = self.keys.card_keys(card_id)
+        card_key = card_keys[0]
+        found = facts.by_card(tx.db, card_keys, now)
         if found is None:
-            return self._unknown_card(db, kiosk, card_key, now)
+            return self._unknown_card(tx, kiosk, card_key, now)
         if found.row.card_key != card_key:  # bound under a retired key: move it over
             moved = {"old": found.row.card_key, "new": card_key, "kid": self.keys.current_id}
-            core(db).execute(_MOVE_CARD, moved)
-        self.audit.record(
-            db, "card_seen", at=now, kiosk=kiosk, username=found.username, card_key=card_key
-        )
+            core(tx.db).execute(_MOVE_CARD, moved)
+        tx.note("card_seen", at=now, kiosk=kiosk, username=found.username, card_key=card_key)
         decision = gate.on_tap(found.card, found.user, "off", found.in_grace, now)
         if isinstance(decision, gate.TapAndGo):
             assert found.row.grace_until is not None
-            return self._session(db, kiosk, found, "tap_and_go", found.row.grace_until, now)
+            return self._session(tx, kiosk, found, "tap_and_go", found.row.grace_until, now)
         method = "card_pin" if decision == gate.AskFactor("pin") else "card_password"
         step = Step("pin", method, found.user.id, card_key, frozenset({"card"}), False)
-        return self._render(db, kiosk, found, step, decision, now)
+        return self._render(tx, kiosk, found, step, decision, now)
 
-    def _unknown_card(self, db: Database, kiosk: str, card_key: str, now: dt.datetime) -> Reply:
-        default = facts.default_policy(db)
-        self.audit.record(db, "card_unknown", at=now, kiosk=kiosk, card_key=card_key)
+    def _unknown_card(self, tx: Tx, kiosk: str, card_key: str, now: dt.datetime) -> Reply:
+        default = facts.default_policy(tx.db)
+        tx.note("card_unknown", at=now, kiosk=kiosk, card_key=card_key)
         if default.self_enrollment == "off":
-            db.commit()
+            tx.commit()
             return UnknownCard(enrollment="disabled")
         step = Step("enroll_card", "card_password", None, card_key, frozenset(), True)
-        issued = self.states.issue(db, kiosk, step, default.entry_timeout)
-        db.commit()
-        return UnknownCard(enrollment="allowed", domains=self.domains(db), **issued)
+        issued = self.states.issue(tx.db, kiosk, step, default.entry_timeout)
+        tx.commit()
+        return UnknownCard(enrollment="allowed", domains=self.domains(tx.db), **issued)
 
-    def password(
-        self, db: Database, kiosk: str, username: str, password: str, domain: str
-    ) -> Outcome:
+    def password(self, tx: Tx, kiosk: str, username: str, password: str, domain: str) -> Outcome:
         step = Step("password", "password", None, None, frozenset(), False)
-        return self._password_guess(db, kiosk, step, username, domain, password)
+        return self._password_guess(tx, kiosk, step, username, domain, password)
 
     # -- later steps -----------------------------------------------------------------------
 
-    def pin(self, db: Database, kiosk: str, token: str, value: str) -> Outcome:
-        step, found, now = self._take(db, kiosk, token, "pin")
-        slot = self._reserve(db, kiosk, found, step, now)
+    def pin(self, tx: Tx, kiosk: str, token: str, value: str) -> Outcome:
+        step, found, now = self._take(tx, kiosk, token, "pin")
+        slot = self._reserve(tx, kiosk, found, step, now)
         if not isinstance(slot, attempts.Slot):
             return slot
         verifier = found.row.pin_verifier
         if verifier is None:  # an administrator reset the PIN meanwhile: start again
             raise errors.state_invalid()
 
-        def finish(db: Database, verdict: Verdict) -> Reply:
+        def finish(tx: Tx, verdict: Verdict) -> Reply:
             if verdict.renewed:
-                core(db).execute(
-                    _SET_PIN[core(db).dialect.name], self._pin_row(found, verdict.renewed)
+                core(tx.db).execute(
+                    _SET_PIN[core(tx.db).dialect.name], self._pin_row(found, verdict.renewed)
                 )
-            return self._checked(db, kiosk, step, found, slot, verdict.right, "pin")
+            return self._checked(tx, kiosk, step, found, slot, verdict.right, "pin")
 
         return Pending(lambda: check_verifier(value, verifier, self.keys), finish)
 
     def card_password(
-        self, db: Database, kiosk: str, token: str, username: str, password: str, domain: str
+        self, tx: Tx, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Outcome:
-        step, found, now = self._take(db, kiosk, token, "password")
-        slot = self._reserve(db, kiosk, found, step, now)
+        step, found, now = self._take(tx, kiosk, token, "password")
+        slot = self._reserve(tx, kiosk, found, step, now)
         if not isinstance(slot, attempts.Slot):
             return slot
         # the card named its user: a password typed for another name is a wrong one
@@ -169,109 +188,109 @@ class LoginService:
             found.username, found.domain, password if same else "", found.row.password_verifier
         )
 
-        def finish(db: Database, proof: Proof) -> Reply:
-            self._renew_password(db, found, proof)
+        def finish(tx: Tx, proof: Proof) -> Reply:
+            self._renew_password(tx, found, proof)
             right = same and proof.right
-            return self._checked(db, kiosk, step, found, slot, right, "password")
+            return self._checked(tx, kiosk, step, found, slot, right, "password")
 
         return Pending(check, finish, argon2=not self._in_ldap(found.domain))
 
     def enroll_card(
-        self, db: Database, kiosk: str, token: str, username: str, password: str, domain: str
+        self, tx: Tx, kiosk: str, token: str, username: str, password: str, domain: str
     ) -> Outcome:
-        step = self.states.take(db, kiosk, token, "enroll_card")
-        return self._password_guess(db, kiosk, step, username, domain, password)
+        step = self.states.take(tx.db, kiosk, token, "enroll_card")
+        return self._password_guess(tx, kiosk, step, username, domain, password)
 
-    def enroll_pin(self, db: Database, kiosk: str, token: str, value: str) -> Outcome:
-        step, found, now = self._take(db, kiosk, token, "enroll_pin")
+    def enroll_pin(self, tx: Tx, kiosk: str, token: str, value: str) -> Outcome:
+        step, found, now = self._take(tx, kiosk, token, "enroll_pin")
         refused = gate.admit(found.user, None if step.bind_card else found.card, now)
         if refused is not None:
-            return self._render(db, kiosk, found, step, refused, now)
+            return self._render(tx, kiosk, found, step, refused, now)
         broken = pin_rule_broken(pin_rules(found.row), value)
         if broken is not None:
-            issued = self.states.issue(db, kiosk, step, found.user.policy.entry_timeout)
-            db.commit()
+            issued = self.states.issue(tx.db, kiosk, step, found.user.policy.entry_timeout)
+            tx.commit()
             return BadFactor(reason="pin_rules", need=["pin"], message=broken, **issued)
-        db.commit()
+        tx.commit()
 
-        def finish(db: Database, verifier: str) -> Reply:
+        def finish(tx: Tx, verifier: str) -> Reply:
             now = self.clock()
-            core(db).execute(_SET_PIN[core(db).dialect.name], self._pin_row(found, verifier))
-            self.audit.record(db, "pin_enrolled", at=now, kiosk=kiosk, username=found.username)
+            core(tx.db).execute(_SET_PIN[core(tx.db).dialect.name], self._pin_row(found, verifier))
+            tx.note("pin_enrolled", at=now, kiosk=kiosk, username=found.username)
             with_pin = replace(found, user=replace(found.user, has_pin=True))
-            return self._proven(db, kiosk, step, with_pin, step.proven, now)
+            return self._proven(tx, kiosk, step, with_pin, step.proven, now)
 
         return Pending(lambda: make_verifier(value, self.settings.hash_cost, self.keys), finish)
 
     # -- shared pieces ---------------------------------------------------------------------
 
     def _take(
-        self, db: Database, kiosk: str, token: str, wanted: StepName
+        self, tx: Tx, kiosk: str, token: str, wanted: StepName
     ) -> tuple[Step, Found, dt.datetime]:
-        step = self.states.take(db, kiosk, token, wanted)
+        step = self.states.take(tx.db, kiosk, token, wanted)
         now = self.clock()
         found = None
         if step.user_id is not None:
-            found = facts.by_user(db, step.user_id, step.card_key, now)
+            found = facts.by_user(tx.db, step.user_id, step.card_key, now)
         if found is None:  # the user was removed meanwhile
-            db.commit()
+            tx.commit()
             raise errors.state_invalid()
         return step, found, now
 
     def _reserve(
-        self, db: Database, kiosk: str, found: Found, step: Step, now: dt.datetime
+        self, tx: Tx, kiosk: str, found: Found, step: Step, now: dt.datetime
     ) -> attempts.Slot | Reply:
         """Before a secret of this user is checked: the gate again (the card may have been
         revoked, the user disabled or locked since the last step), then the guess's slot."""
         card = None if step.bind_card else found.card
         refused = gate.admit(found.user, card, now) or attempts.reserve(
-            db, found.username, found.domain, found.user.policy, now
+            tx.db, found.username, found.domain, found.user.policy, now
         )
         if not isinstance(refused, attempts.Slot):
-            return self._render(db, kiosk, found, step, refused, now)
-        db.commit()
+            return self._render(tx, kiosk, found, step, refused, now)
+        tx.commit()
         return refused
 
     def _password_guess(
-        self, db: Database, kiosk: str, step: Step, username: str, domain: str, password: str
+        self, tx: Tx, kiosk: str, step: Step, username: str, domain: str, password: str
     ) -> Outcome:
         """A password for a name typed at the kiosk (a first factor, or binding an unknown
         card): counted against that name whether or not it exists, and answered the same."""
         now = self.clock()
         username, domain = normal_username(username), normal_domain(domain)
-        found = facts.by_name(db, username, domain, now)
-        policy = found.user.policy if found else facts.default_policy(db)
-        slot = attempts.reserve(db, username, domain, policy, now)
+        found = facts.by_name(tx.db, username, domain, now)
+        policy = found.user.policy if found else facts.default_policy(tx.db)
+        slot = attempts.reserve(tx.db, username, domain, policy, now)
         if isinstance(slot, gate.Locked):
-            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=username)
-            db.commit()
+            tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
+            tx.commit()
             return Locked(until=iso(slot.until))
-        db.commit()
+        tx.commit()
         verifier = found.row.password_verifier if found else None
         check = self.directory.checker(username, domain, password, verifier)
 
-        def finish(db: Database, proof: Proof) -> Reply:
+        def finish(tx: Tx, proof: Proof) -> Reply:
             now = self.clock()
             if not proof.right:
-                return self._wrong_password(db, kiosk, step, slot, policy, now)
-            locked = attempts.right(db, slot, policy, now)
+                return self._wrong_password(tx, kiosk, step, slot, policy, now)
+            locked = attempts.right(tx.db, slot, policy, now)
             if locked is not None:  # a lockout began while this guess was checked
-                self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=username)
-                db.commit()
+                tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
+                tx.commit()
                 return Locked(until=iso(locked.until))
             proven = found
             if proven is None and proof.entry is not None:
-                self.directory.add_entry(db, proof.entry)
-                proven = facts.by_name(db, username, domain, now)
+                self.directory.add_entry(tx.db, proof.entry)
+                proven = facts.by_name(tx.db, username, domain, now)
             if proven is None:  # removed while the password was checked
-                db.commit()
+                tx.commit()
                 return BadFactor(reason="bad_password", need=["password"])
-            self._renew_password(db, proven, proof)
-            self.audit.record(db, "password_ok", at=now, kiosk=kiosk, username=username)
+            self._renew_password(tx, proven, proof)
+            tx.note("password_ok", at=now, kiosk=kiosk, username=username)
             if step.bind_card:
-                return self._enroll_card(db, kiosk, step, proven, now)
+                return self._enroll_card(tx, kiosk, step, proven, now)
             return self._proven(
-                db,
+                tx,
                 kiosk,
                 replace(step, user_id=proven.user.id),
                 proven,
@@ -283,48 +302,44 @@ class LoginService:
 
     def _wrong_password(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         step: Step,
         slot: attempts.Slot,
         policy: gate.PolicyFacts,
         now: dt.datetime,
     ) -> Reply:
-        self.audit.record(
-            db, "password_bad", at=now, kiosk=kiosk, username=slot.username, card_key=step.card_key
-        )
-        locked = attempts.wrong(db, slot, policy, now)
+        tx.note("password_bad", at=now, kiosk=kiosk, username=slot.username, card_key=step.card_key)
+        locked = attempts.wrong(tx.db, slot, policy, now)
         if locked is not None:
-            self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=slot.username)
-            db.commit()
+            tx.note("lockout", at=now, kiosk=kiosk, username=slot.username)
+            tx.commit()
             return Locked(until=iso(locked.until))
         if not step.bind_card:  # a first factor has no state to keep: the kiosk asks again
-            db.commit()
+            tx.commit()
             return BadFactor(reason="bad_password", need=["password"])
-        issued = self.states.issue(db, kiosk, step, policy.entry_timeout)
-        db.commit()
+        issued = self.states.issue(tx.db, kiosk, step, policy.entry_timeout)
+        tx.commit()
         left = max(policy.max_attempts - slot.number, 0)
         return BadFactor(reason="bad_password", need=["password"], attempts_left=left, **issued)
 
-    def _enroll_card(
-        self, db: Database, kiosk: str, step: Step, found: Found, now: dt.datetime
-    ) -> Reply:
-        default = facts.default_policy(db)
+    def _enroll_card(self, tx: Tx, kiosk: str, step: Step, found: Found, now: dt.datetime) -> Reply:
+        default = facts.default_policy(tx.db)
         card_key = step.card_key
         assert card_key is not None
-        taken = facts.card_bound(db, card_key)
+        taken = facts.card_bound(tx.db, card_key)
         decision = gate.on_card_enrollment(found.user, default.self_enrollment, taken, now)
         step = replace(step, user_id=found.user.id, proven=frozenset({"password"}))
         if isinstance(decision, gate.HoldForApproval):
-            self._bind(db, kiosk, found, card_key, now, pending=True)
-            return self._render(db, kiosk, found, step, gate.Denied("card_pending"), now)
+            self._bind(tx, kiosk, found, card_key, now, pending=True)
+            return self._render(tx, kiosk, found, step, gate.Denied("card_pending"), now)
         if isinstance(decision, gate.Denied):
-            self.audit.record(db, "enroll_refused", at=now, kiosk=kiosk, username=found.username)
-        return self._render(db, kiosk, found, step, decision, now)
+            tx.note("enroll_refused", at=now, kiosk=kiosk, username=found.username)
+        return self._render(tx, kiosk, found, step, decision, now)
 
     def _checked(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         step: Step,
         found: Found,
@@ -336,29 +351,29 @@ class LoginService:
         now = self.clock()
         policy = found.user.policy
         if not right:
-            self.audit.record(db, f"{factor}_bad", at=now, kiosk=kiosk, username=found.username)
-            locked = attempts.wrong(db, slot, policy, now)
+            tx.note(f"{factor}_bad", at=now, kiosk=kiosk, username=found.username)
+            locked = attempts.wrong(tx.db, slot, policy, now)
             if locked is not None:
-                self.audit.record(db, "lockout", at=now, kiosk=kiosk, username=found.username)
-                return self._render(db, kiosk, found, step, locked, now)
-            issued = self.states.issue(db, kiosk, step, policy.entry_timeout)
-            db.commit()
+                tx.note("lockout", at=now, kiosk=kiosk, username=found.username)
+                return self._render(tx, kiosk, found, step, locked, now)
+            issued = self.states.issue(tx.db, kiosk, step, policy.entry_timeout)
+            tx.commit()
             return BadFactor(
                 reason="bad_pin" if factor == "pin" else "bad_password",
                 need=["pin" if factor == "pin" else "password"],
                 attempts_left=max(policy.max_attempts - slot.number, 0),
                 **issued,
             )
-        locked = attempts.right(db, slot, policy, now)
+        locked = attempts.right(tx.db, slot, policy, now)
         if locked is not None:  # a lockout began while this guess was checked
-            return self._render(db, kiosk, found, step, locked, now)
-        self.audit.record(db, f"{factor}_ok", at=now, kiosk=kiosk, username=found.username)
+            return self._render(tx, kiosk, found, step, locked, now)
+        tx.note(f"{factor}_ok", at=now, kiosk=kiosk, username=found.username)
         unlocked = replace(found, user=replace(found.user, locked_until=None))
-        return self._proven(db, kiosk, step, unlocked, step.proven | {factor}, now)
+        return self._proven(tx, kiosk, step, unlocked, step.proven | {factor}, now)
 
     def _proven(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         step: Step,
         found: Found,
@@ -367,11 +382,11 @@ class LoginService:
     ) -> Reply:
         card = None if step.bind_card else found.card
         decision = gate.after_proof(found.user, card, proven, now)
-        return self._render(db, kiosk, found, replace(step, proven=proven), decision, now)
+        return self._render(tx, kiosk, found, replace(step, proven=proven), decision, now)
 
     def _render(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         found: Found,
         step: Step,
@@ -382,37 +397,34 @@ class LoginService:
         user = found.user
         brief = UserBrief(username=found.username, display_name=found.row.display_name)
         if isinstance(decision, gate.Denied):
-            self.audit.record(
-                db, "denied", at=now, kiosk=kiosk, username=found.username, reason=decision.reason
-            )
-            db.commit()
+            tx.note("denied", at=now, kiosk=kiosk, username=found.username, reason=decision.reason)
+            tx.commit()
             return Denied(reason=decision.reason, message=gate.MESSAGES[decision.reason])
         if isinstance(decision, gate.Locked):
-            self.audit.record(db, "refused_locked", at=now, kiosk=kiosk, username=found.username)
-            db.commit()
+            tx.note("refused_locked", at=now, kiosk=kiosk, username=found.username)
+            tx.commit()
             # a name typed at the kiosk is not confirmed by its lockout
             return Locked(
                 until=iso(decision.until),
                 user=brief if step.card_key and not step.bind_card else None,
             )
         if isinstance(decision, gate.AskFactor):
-            self.states.end_users(db, user.id)
             asked = replace(step, step=decision.need, user_id=user.id)
-            issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
-            db.commit()
+            issued = self.states.issue(tx.db, kiosk, asked, user.policy.entry_timeout)
+            tx.commit()
             return Continue(need=[decision.need], user=brief, **issued)
         if isinstance(decision, gate.PinOwed):
             asked = replace(step, step="enroll_pin", user_id=user.id)
-            issued = self.states.issue(db, kiosk, asked, user.policy.entry_timeout)
-            db.commit()
+            issued = self.states.issue(tx.db, kiosk, asked, user.policy.entry_timeout)
+            tx.commit()
             return Enroll(need=["pin"], pin_rules=pin_rules(found.row), user=brief, **issued)
         if isinstance(decision, gate.Grant):
-            return self._grant(db, kiosk, found, step, decision, now)
+            return self._grant(tx, kiosk, found, step, decision, now)
         raise AssertionError(f"unable to render {decision!r}")
 
     def _grant(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         found: Found,
         step: Step,
@@ -421,26 +433,25 @@ class LoginService:
     ) -> Reply:
         if step.bind_card:
             assert step.card_key is not None
-            if not self._bind(db, kiosk, found, step.card_key, now, pending=False):
-                return self._render(db, kiosk, found, step, gate.Denied("card_taken"), now)
+            if not self._bind(tx, kiosk, found, step.card_key, now, pending=False):
+                return self._render(tx, kiosk, found, step, gate.Denied("card_taken"), now)
         grace_until = None
         if grant.grace:
             policy = found.user.policy
-            grace_until = open_grace(db, found.user.id, policy.grace_seconds, kiosk, now)
+            grace_until = open_grace(tx.db, found.user.id, policy.grace_seconds, kiosk, now)
         elif grant.grace_refused:
-            self.audit.record(
-                db,
+            tx.note(
                 "grace_refused",
                 at=now,
                 kiosk=kiosk,
                 username=found.username,
                 reason="single_factor",
             )
-        return self._session(db, kiosk, found, step.method, grace_until, now)
+        return self._session(tx, kiosk, found, step.method, grace_until, now)
 
     def _session(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         found: Found,
         method: str,
@@ -448,10 +459,10 @@ class LoginService:
         now: dt.datetime,
     ) -> Ok:
         row = found.row
-        session_id = open_desktop(db, found.user.id, kiosk, method, now)
-        self.audit.record(db, "login", at=now, kiosk=kiosk, username=found.username, method=method)
-        offered = roles(db, found.user.id)
-        db.commit()
+        session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
+        tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
+        offered = roles(tx.db, found.user.id)
+        tx.commit()
         return Ok(
             session=DesktopSession(
                 id=session_id,
@@ -473,7 +484,7 @@ class LoginService:
 
     def _bind(
         self,
-        db: Database,
+        tx: Tx,
         kiosk: str,
         found: Found,
         card_key: str,
@@ -482,7 +493,7 @@ class LoginService:
         pending: bool,
     ) -> bool:
         """Bind the login's card to its user; False if someone bound it first."""
-        connection = core(db)
+        connection = core(tx.db)
         try:
             with connection.begin_nested():
                 connection.execute(
@@ -498,8 +509,7 @@ class LoginService:
                 )
         except IntegrityError:
             return False
-        self.audit.record(
-            db,
+        tx.note(
             "card_enrolled",
             at=now,
             kiosk=kiosk,
@@ -512,9 +522,9 @@ class LoginService:
     def _pin_row(self, found: Found, verifier: str) -> dict[str, Any]:
         return {"user_id": found.user.id, "verifier": verifier, "set_at": self.clock()}
 
-    def _renew_password(self, db: Database, found: Found, proof: Proof) -> None:
+    def _renew_password(self, tx: Tx, found: Found, proof: Proof) -> None:
         if proof.renewed:
-            core(db).execute(_PASSWORD, {"uid": found.user.id, "v": proof.renewed})
+            core(tx.db).execute(_PASSWORD, {"uid": found.user.id, "v": proof.renewed})
 
     def _in_ldap(self, domain: str) -> bool:
         return normal_domain(domain) in self.directory.ldap

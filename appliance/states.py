@@ -4,6 +4,9 @@ The token goes to the kiosk; the database keeps only its SHA-256, the step the l
 for, the factors proven so far and the card it came with (keyed). A step takes its token
 before any secret is hashed: deleting the row is what uses it, so two requests racing with
 one token cannot both be checked, whichever server process they reach.
+
+A user has at most one login in progress (a unique `user_id`): a new one replaces the old in
+the same statement, so nobody holds several PIN steps of one user to guess at in parallel.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import Row, bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance import errors
 from appliance.db import Database, core
@@ -24,11 +28,23 @@ from appliance.store import AuthState, Base
 
 StepName = Literal["pin", "password", "enroll_card", "enroll_pin"]
 _states = Base.metadata.tables[AuthState.__tablename__]
-_INSERT = insert(_states)
-_FIND = select(_states).where(_states.c.token_sha256 == bindparam("digest"))
-_USE = delete(_states).where(_states.c.token_sha256 == bindparam("digest"))
-_END_USERS = delete(_states).where(_states.c.user_id == bindparam("user_id"))
-_END_KIOSKS = delete(_states).where(_states.c.kiosk == bindparam("kiosk"))
+# taking a token reads and deletes it at once; another kiosk's token is not touched
+_TAKE = (
+    delete(_states)
+    .where(_states.c.token_sha256 == bindparam("digest"), _states.c.kiosk == bindparam("name"))
+    .returning(*_states.c)
+)
+_END_KIOSKS = delete(_states).where(_states.c.kiosk == bindparam("name"))
+
+
+def _issue(dialect: Any) -> Any:
+    statement = dialect.insert(_states)
+    columns = ("token_sha256", "kiosk", "step", "method", "card_key", "proven", "bind_card")
+    replaced = {name: statement.excluded[name] for name in (*columns, "expires_at")}
+    return statement.on_conflict_do_update(index_elements=[_states.c.user_id], set_=replaced)
+
+
+_ISSUE = {"sqlite": _issue(sqlite), "postgresql": _issue(postgresql)}
 
 
 @dataclass(frozen=True)
@@ -53,8 +69,9 @@ class StateTokens:
 
     def issue(self, db: Database, kiosk: str, step: Step, timeout: int) -> dict[str, Any]:
         token = secrets.token_urlsafe(32)
-        core(db).execute(
-            _INSERT,
+        connection = core(db)
+        connection.execute(
+            _ISSUE[connection.dialect.name],
             {
                 "token_sha256": token_digest(token),
                 "kiosk": kiosk,
@@ -69,36 +86,24 @@ class StateTokens:
         )
         return {"state": token, "expires_in": timeout}
 
-    def end_users(self, db: Database, user_id: int) -> None:
-        """A new login of this user began: the logins it left half-finished end, so one user
-        never has several PIN or password steps open to guess at."""
-        core(db).execute(_END_USERS, {"user_id": user_id})
-
     def end_kiosks(self, db: Database, kiosk: str) -> None:
         """A revoked kiosk's logins in progress end: re-adding the name starts afresh."""
-        core(db).execute(_END_KIOSKS, {"kiosk": kiosk})
+        core(db).execute(_END_KIOSKS, {"name": kiosk})
 
     def take(self, db: Database, kiosk: str, token: str, wanted: StepName) -> Step:
-        """Use the token (single use), before any secret is checked against it."""
-        row = self._read(db, kiosk, token, wanted)
-        result = core(db).execute(_USE, {"digest": token_digest(token)})
-        if result.rowcount != 1:  # another request took it first
-            db.rollback()
+        """Use the token (single use), before any secret is checked against it. A token
+        sent for the wrong step is used up too: the kiosk starts again from a tap."""
+        row = core(db).execute(_TAKE, {"digest": token_digest(token), "name": kiosk}).first()
+        if row is None:  # unknown, another kiosk's, or another request took it first
             raise errors.state_invalid()
-        return _step(row)
-
-    def _read(self, db: Database, kiosk: str, token: str, wanted: StepName) -> Row[Any]:
-        digest = token_digest(token)
-        row = core(db).execute(_FIND, {"digest": digest}).first()
-        if row is None or row.kiosk != kiosk:
-            raise errors.state_invalid()
+        # the caller commits the taking with its reserved guess, before any secret is checked
         if row.expires_at <= self.clock():
-            core(db).execute(_USE, {"digest": digest})
             db.commit()
             raise errors.state_expired()
         if row.step != wanted:
+            db.commit()
             raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
-        return row
+        return _step(row)
 
 
 def _step(row: Row[Any]) -> Step:

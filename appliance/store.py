@@ -200,7 +200,8 @@ class AuthState(Base):
     kiosk: Mapped[str] = mapped_column(String(128))
     step: Mapped[str] = mapped_column(String(32))
     method: Mapped[str] = mapped_column(String(32), default="")
-    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # one login in progress per user: a new one replaces the old (appliance.states)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
     card_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # comma list of gate.Factor
     proven: Mapped[str] = mapped_column(String(32), default="")

@@ -216,7 +216,10 @@ async def run_phase(
     deadline = time.perf_counter() + seconds
 
     async def kiosk_loop(client: KioskClient, seed_value: int) -> None:
+        # each kiosk signs in its own share of the users: one person is at one kiosk at a
+        # time (a user's new tap ends their login in progress elsewhere)
         rng = random.Random(seed_value)
+        share = range(seed_value % len(clients), args.users, len(clients))
         interval = len(clients) / paced_total_rate if paced_total_rate else 0.0
         next_at = time.perf_counter() + rng.random() * interval
         try:
@@ -224,7 +227,7 @@ async def run_phase(
                 if interval:
                     await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
                     next_at += interval
-                user = rng.randrange(args.users)
+                user = rng.choice(share)
                 card = f"04{user:06X}{rng.randrange(args.cards_per_user):06X}"
                 reply, tap_time = await client.auth({"factor": {"type": "card", "id": card}})
                 samples.taps.append(tap_time)

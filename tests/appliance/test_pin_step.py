@@ -40,10 +40,10 @@ class Rig:
 
     def run(self, step: Any) -> Any:
         with self.engine.connect() as connection:
-            return step(connection)
+            return step(self.login.tx(connection))
 
     def finish(self, pending: Pending[Any], checked: Any) -> Any:
-        return self.run(lambda connection: pending.finish(connection, checked))
+        return self.run(lambda tx: pending.finish(tx, checked))
 
     def tap(self) -> str:
         return self.run(lambda c: self.login.tap(c, "k", ALICE_CARD)).state
@@ -125,7 +125,7 @@ def test_the_token_is_taken_before_the_hash(rig: Rig):
 
 def reservations_race(rig: Rig, guesses: int) -> list[object]:
     """`guesses` threads reserve a guess at one name at the same moment."""
-    policy = rig.run(default_policy)
+    policy = rig.run(lambda tx: default_policy(tx.db))
     barrier = threading.Barrier(guesses)
     results: list[object] = []
 

@@ -114,14 +114,13 @@ def _states_and_sessions() -> None:
         sa.Column("kiosk", sa.String(128), nullable=False),
         sa.Column("step", sa.String(32), nullable=False),
         sa.Column("method", sa.String(32), nullable=False),
-        sa.Column("user_id", sa.Integer, nullable=True),
+        sa.Column("user_id", sa.Integer, nullable=True, unique=True),
         sa.Column("card_key", sa.String(64), nullable=True),
         sa.Column("proven", sa.String(32), nullable=False),
         sa.Column("bind_card", sa.Boolean, nullable=False),
         sa.Column("expires_at", TS, nullable=False),
     )
     op.create_index("ix_auth_states_expires_at", "auth_states", ["expires_at"])
-    op.create_index("ix_auth_states_user_id", "auth_states", ["user_id"])
     op.create_table(
         "desktop_sessions",
         sa.Column("id", sa.String(64), primary_key=True),
