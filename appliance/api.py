@@ -5,14 +5,17 @@ import datetime as dt
 import functools
 import hmac
 import logging
+import os
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,7 +29,15 @@ from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
 from appliance.login import LoginService, Reply, pin_is_right
-from appliance.models import AuthRequest, CardFactor, KioskEvent, PinFactor, RoleRequest
+from appliance.models import (
+    AuthRequest,
+    CardFactor,
+    KioskEvent,
+    PinFactor,
+    RoleRequest,
+    SessionId,
+    column_length,
+)
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.spine import spine_payload
@@ -80,13 +91,49 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def database_down(_request: Request, error: OperationalError) -> JSONResponse:
-        log.error("unable to reach the database: %s", error.orig)
+        log.error("unable to reach the database: %s", database_fault(error, first_line=True))
         return _error(503, "unavailable", "The appliance cannot reach its database; try again.")
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(_request: Request, error: SQLAlchemyError) -> JSONResponse:
+        # Handled here rather than as a bug: Starlette hands a bug on to uvicorn, whose
+        # traceback would print the driver's text with the request's values in it.
+        if isinstance(error, DataError) or type(error) is StatementError:
+            # a value the edge let through that the database refuses (PostgreSQL: a string
+            # that outgrew its column once lower-cased, say): the request's fault
+            log.warning("unable to store a request: %s", database_fault(error))
+            message = "unable to store the request: a value is too long or malformed."
+            return _error(400, "invalid_request", message)
+        log.error("unable to answer a request: %s", database_fault(error))
+        return _error(500, "internal_error", "The appliance failed; the fault is logged.")
 
     @app.exception_handler(Exception)
     async def bug(_request: Request, error: Exception) -> JSONResponse:
         log.error("unable to answer a request: %s: %s", type(error).__name__, error)
         return _error(500, "internal_error", "The appliance failed; the fault is logged.")
+
+
+def database_fault(error: SQLAlchemyError, *, first_line: bool = False) -> str:
+    """A database error for the log, without its parameters: the driver's class and SQLSTATE,
+    the statement, and where in the appliance it failed. The driver's text is left out (or, for
+    `first_line`, all but its first line: PostgreSQL's DETAIL and CONTEXT lines quote values)."""
+    cause = getattr(error, "orig", None) or error.__cause__ or error
+    parts = [type(cause).__name__]
+    if sqlstate := getattr(cause, "sqlstate", None):
+        parts.append(f"SQLSTATE {sqlstate}")
+    if first_line:
+        parts.append(str(cause).strip().partition("\n")[0])
+    if statement := getattr(error, "statement", None):
+        parts.append("in " + " ".join(str(statement).split())[:200])
+    ours = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if f"{os.sep}appliance{os.sep}" in frame.filename
+    ]
+    if ours:
+        where = ours[-1]
+        parts.append(f"at {Path(where.filename).name}:{where.lineno} ({where.name})")
+    return "; ".join(parts)
 
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
@@ -132,7 +179,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     # Credentials are plain header parameters and each route opens its own session: a sync
     # dependency would cost a thread hop per request (two for a generator).
-    XKiosk = Annotated[str | None, Header(max_length=128)]
+    XKiosk = Annotated[str | None, Header(max_length=column_length(Kiosk.name))]
     Authorization = Annotated[str | None, Header(max_length=512)]
 
     @app.get("/healthz", include_in_schema=False)
@@ -250,7 +297,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     @app.post("/v1/sessions/{session_id}/logout", status_code=204)
     def logout(
-        session_id: str, x_kiosk: XKiosk = None, authorization: Authorization = None
+        session_id: SessionId, x_kiosk: XKiosk = None, authorization: Authorization = None
     ) -> Response:
         with sessions() as db:
             name = authorised(db, x_kiosk, authorization)
@@ -263,7 +310,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     @app.post("/v1/sessions/{session_id}/role")
     def choose_role(
-        session_id: str,
+        session_id: SessionId,
         body: Annotated[RoleRequest, Body()],
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
@@ -291,9 +338,6 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
 def app_from_environment() -> FastAPI:
     """The uvicorn factory: `appliance serve` passes the state dir and DB through the env."""
-    import os
-    from pathlib import Path
-
     from appliance.config import load_settings
 
     state_dir = Path(os.environ["APPLIANCE_STATE_DIR"])

@@ -121,10 +121,12 @@ def start_local_appliance(
     fast_hashing: bool = False,
     rate_limit: tuple[float, int] | None = None,
     workers: int = 1,
+    log_path: Path | None = None,
 ) -> LocalAppliance:
     """Init `state_dir` if needed, optionally seed the demo users, and serve it on loopback.
 
-    `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst).
+    `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst);
+    `log_path` takes the server's output (else it shares the caller's).
     """
     extra: dict[str, Any] = {}
     if fast_hashing:
@@ -148,7 +150,15 @@ def start_local_appliance(
         "--host", host, "--port", str(port), "--workers", str(workers),
         "--ready-fd", str(write_end),
     ]  # fmt: skip
-    process = subprocess.Popen(command, pass_fds=(write_end,), preexec_fn=_die_with_parent)
+    with contextlib.ExitStack() as files:
+        log = files.enter_context(log_path.open("ab")) if log_path is not None else None
+        process = subprocess.Popen(
+            command,
+            pass_fds=(write_end,),
+            preexec_fn=_die_with_parent,
+            stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None,
+        )
     os.close(write_end)
     try:
         bound = _read_port(read_end, process)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
+from appliance.api import database_fault
+from appliance.db import make_engine
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
 from tests.rig.appliance import start_demo_appliance
+from tests.rig.postgres import postgres_server  # noqa: F401
+
+# in every value below: the server's log must never show it
+MARK = "zq7"
 
 
 @pytest.fixture
@@ -123,3 +132,128 @@ def test_rate_limit_per_kiosk(tmp_path: Path):
         assert other.get("/v1/kiosk").status_code == 200
         kiosk.close()
         other.close()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def logged_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalAppliance]:
+    """A demo appliance on each database, its output in `state_dir/server.log`."""
+    db_url = None
+    if request.param == "postgres":
+        db_url = request.getfixturevalue("postgres_server").new_database()
+    state_dir = tmp_path_factory.mktemp(request.param)
+    with start_demo_appliance(
+        state_dir, db_url=db_url, log_path=state_dir / "server.log"
+    ) as server:
+        yield server
+
+
+def server_log(server: LocalAppliance) -> str:
+    return (server.state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+
+
+def password_factor(
+    username: str = "bob",
+    domain: str = "DEMO",
+    password: str = "pw",  # noqa: S107
+) -> object:
+    factor = {"type": "password", "username": username, "password": password, "domain": domain}
+    return {"factor": factor}
+
+
+def session_event(user: str = "alice", session: str | None = None) -> object:
+    event = {"event": "session", "action": "started", "user": user}
+    return event | ({"session": session} if session is not None else {})
+
+
+LONG = MARK + "x" * 300  # longer than any name's column
+ROUTES_AND_BODIES = [
+    ("/v1/auth", password_factor(username=f"{MARK}\x00bob"), "NUL in a username"),
+    ("/v1/auth", password_factor(domain=f"{MARK}\x00DEMO"), "NUL in a domain"),
+    ("/v1/auth", password_factor(username=LONG), "username past its column"),
+    ("/v1/auth", password_factor(domain=LONG), "domain past its column"),
+    ("/v1/auth", password_factor(username=f"{MARK}\nbob"), "line break in a username"),
+    ("/v1/auth", password_factor(username=f"{MARK}\x1b[2Jbob"), "ANSI escape in a username"),
+    ("/v1/auth", password_factor(username=f"{MARK}\u2028bob"), "line separator in a username"),
+    ("/v1/auth", password_factor(username=f"{MARK}\u202ebob"), "direction override"),
+    ("/v1/auth", password_factor(password=f"{MARK}\x00pw"), "NUL in a password"),
+    ("/v1/auth", password_factor(password=LONG), "password past its bound"),
+    ("/v1/auth", {"state": "s" * 40, "factor": {"type": "pin", "value": f"{MARK}\x00"}}, "PIN"),
+    ("/v1/auth", {"state": f"{MARK}\x00", "factor": {"type": "pin", "value": "1"}}, "state"),
+    ("/v1/events", session_event(user=f"{MARK}\x00alice"), "NUL in an event user"),
+    ("/v1/events", session_event(user=LONG), "event user past its column"),
+    ("/v1/events", session_event(user=f"{MARK}\nalice"), "line break in an event user"),
+    ("/v1/events", session_event(session=f"{MARK}\x00"), "NUL in an event session"),
+    ("/v1/events", session_event(session=LONG), "event session past its column"),
+    (f"/v1/sessions/{MARK}%00/logout", {}, "NUL in a session path"),
+    (f"/v1/sessions/{LONG}/logout", {}, "session path past its column"),
+    (f"/v1/sessions/{MARK}%0A/role", {"role": "R8000"}, "line break in a session path"),
+    ("/v1/sessions/s_x/role", {"role": f"{MARK}\x00"}, "NUL in a role"),
+]
+
+
+@pytest.mark.parametrize(("path", "body", "why"), ROUTES_AND_BODIES)
+def test_bad_text_is_invalid_request_and_never_logged(
+    logged_server: LocalAppliance, path: str, body: object, why: str
+):
+    kiosk = Kiosk(logged_server)
+    try:
+        reply = kiosk.post(path, body)
+    finally:
+        kiosk.close()
+    assert reply.status_code in (400, 422), (why, reply.text)
+    assert error_of(reply)[1] == "invalid_request", why
+    assert MARK not in reply.text, why  # nor echoed back
+    assert_log_clean(logged_server)
+
+
+def assert_log_clean(server: LocalAppliance) -> None:
+    log = server_log(server)
+    assert MARK not in log
+    assert "[parameters:" not in log
+    assert "Traceback" not in log
+
+
+def test_values_that_outgrow_their_column_once_lowered(logged_server: LocalAppliance):
+    """The edge passes a name of 101 characters; lower-cased, "İ" becomes two, and the audit
+    row's username (128) overflows. PostgreSQL refuses it: that is the request's fault, not a
+    server error, and the log shows neither the value nor a traceback."""
+    grown = MARK + "İ" * 98
+    assert len(grown) <= 128 < len(grown.lower())
+    on_postgres = logged_server.db_url.startswith("postgresql")
+    kiosk = Kiosk(logged_server)
+    try:
+        login = kiosk.post("/v1/auth", password_factor(username=grown))
+        event = kiosk.post("/v1/events", session_event(user=grown))
+    finally:
+        kiosk.close()
+    if on_postgres:
+        assert error_of(login) == (400, "invalid_request")
+        assert error_of(event) == (400, "invalid_request")
+        assert "unable to store a request: StringDataRightTruncation" in server_log(logged_server)
+    else:  # SQLite keeps text of any length
+        assert login.json()["status"] == "bad_factor"
+        assert event.status_code == 204
+    assert_log_clean(logged_server)
+
+
+def test_a_database_error_is_logged_without_the_values_in_it(logged_server: LocalAppliance):
+    """A fault that is not the request's (here a duplicate key) is a 500, logged with the
+    statement and SQLSTATE but not the driver's text: PostgreSQL's DETAIL quotes the row."""
+    engine = make_engine(logged_server.db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE fault_probe (name VARCHAR(64) UNIQUE)"))
+            connection.execute(text("INSERT INTO fault_probe VALUES (:name)"), {"name": MARK})
+        with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
+            connection.execute(text("INSERT INTO fault_probe VALUES (:name)"), {"name": MARK})
+    finally:
+        engine.dispose()
+    assert "[parameters:" not in str(caught.value)  # the engine hides them from any printer
+    logged = database_fault(caught.value)
+    assert MARK not in logged
+    assert "INSERT INTO fault_probe" in logged
+    assert logged.startswith(("UniqueViolation; SQLSTATE 23505", "IntegrityError"))

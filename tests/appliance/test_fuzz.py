@@ -1,5 +1,6 @@
-"""Schemathesis fuzzes the generated OpenAPI schema against the live HTTPS server: no input
-may cause a server error, and every error is the JSON `{code, message}` of docs/api.md."""
+"""Schemathesis fuzzes the generated OpenAPI schema against the live HTTPS server, on SQLite and
+on PostgreSQL: no input may cause a server error, every error is the JSON `{code, message}` of
+docs/api.md, and the server's log never shows a statement's parameters or a traceback."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from appliance.api import create_app
 from appliance.config import Settings
 from appliance.local import LocalAppliance
 from tests.rig.appliance import start_demo_appliance
+from tests.rig.postgres import postgres_server  # noqa: F401
 
 # The schema is what the app generates; building the app opens no database.
 SCHEMA = schemathesis.openapi.from_dict(
@@ -22,12 +24,27 @@ SCHEMA = schemathesis.openapi.from_dict(
 )
 
 
-@pytest.fixture(scope="module")
-def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAppliance]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def fuzz_target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalAppliance]:
+    db_url = None
+    if request.param == "postgres":
+        db_url = request.getfixturevalue("postgres_server").new_database()
+    state_dir = tmp_path_factory.mktemp(f"fuzz-{request.param}")
     with start_demo_appliance(
-        tmp_path_factory.mktemp("fuzz"), rate_limit=(1e6, 10**6), kiosk_name="fuzz-kiosk"
+        state_dir,
+        db_url=db_url,
+        rate_limit=(1e6, 10**6),
+        kiosk_name="fuzz-kiosk",
+        log_path=state_dir / "server.log",
     ) as server:
         yield server
+    log = (state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "[parameters:" not in log
+    assert "Traceback" not in log
 
 
 @pytest.fixture(scope="module")
