@@ -42,6 +42,7 @@ from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.spine import spine_payload
 from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
+from appliance.throttle import FailedAuthThrottle
 
 log = logging.getLogger(__name__)
 CLEANUP_EVERY = 256
@@ -59,7 +60,7 @@ def utc_now() -> dt.datetime:
 def _error(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+    return errors.as_response(ApiError(status, code, message, headers))
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -73,7 +74,7 @@ def _validation_message(error: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return _error(error.status, error.code, error.message, error.headers)
+        return errors.as_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -152,6 +153,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         description="The kiosks' backend: see docs/api.md.",
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # outermost: a throttled address's request is not even read
+    app.add_middleware(
+        FailedAuthThrottle,
+        burst=settings.failed_auth_burst,
+        per_minute=settings.failed_auth_per_minute,
+    )
     install_error_handlers(app)
 
     def authorised(db: Database, x_kiosk: str | None, authorization: str | None) -> str:
@@ -169,12 +176,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             raise unauthorized
         wait = limiter.take(x_kiosk)
         if wait > 0:
-            raise ApiError(
-                429,
-                "rate_limited",
-                "This kiosk sent too many requests; slow down.",
-                {"Retry-After": str(max(1, round(wait + 0.5)))},
-            )
+            raise errors.rate_limited("This kiosk sent too many requests; slow down.", wait)
         return x_kiosk
 
     # Credentials are plain header parameters and each route opens its own session: a sync
