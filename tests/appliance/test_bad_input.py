@@ -14,8 +14,7 @@ from appliance.api import database_fault
 from appliance.db import make_engine
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.postgres import postgres_server  # noqa: F401
+from tests.rig.appliance import DATABASES, server_log, start_demo_appliance, start_on_database
 
 # in every value below: the server's log must never show it
 MARK = "zq7"
@@ -134,25 +133,12 @@ def test_rate_limit_per_kiosk(tmp_path: Path):
         other.close()
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def logged_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalAppliance]:
-    """A demo appliance on each database, its output in `state_dir/server.log`."""
-    db_url = None
-    if request.param == "postgres":
-        db_url = request.getfixturevalue("postgres_server").new_database()
-    state_dir = tmp_path_factory.mktemp(request.param)
-    with start_demo_appliance(
-        state_dir, db_url=db_url, log_path=state_dir / "server.log"
-    ) as server:
+    with start_on_database(request, tmp_path_factory.mktemp(request.param)) as server:
         yield server
-
-
-def server_log(server: LocalAppliance) -> str:
-    return (server.state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
 
 
 def password_factor(

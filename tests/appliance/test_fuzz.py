@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, settings
 from appliance.api import create_app
 from appliance.config import Settings
 from appliance.local import LocalAppliance
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.postgres import postgres_server  # noqa: F401
+from tests.rig.appliance import DATABASES, server_log, start_on_database
 
 # The schema is what the app generates; building the app opens no database.
 SCHEMA = schemathesis.openapi.from_dict(
@@ -24,25 +23,16 @@ SCHEMA = schemathesis.openapi.from_dict(
 )
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def fuzz_target(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LocalAppliance]:
-    db_url = None
-    if request.param == "postgres":
-        db_url = request.getfixturevalue("postgres_server").new_database()
     state_dir = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    with start_demo_appliance(
-        state_dir,
-        db_url=db_url,
-        rate_limit=(1e6, 10**6),
-        kiosk_name="fuzz-kiosk",
-        log_path=state_dir / "server.log",
+    with start_on_database(
+        request, state_dir, rate_limit=(1e6, 10**6), kiosk_name="fuzz-kiosk"
     ) as server:
         yield server
-    log = (state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+        log = server_log(server)
     assert "[parameters:" not in log
     assert "Traceback" not in log
 

@@ -33,6 +33,26 @@ def start_demo_appliance(state_dir: Path, **options: Any) -> LocalAppliance:
     return start_local_appliance(state_dir, seed_demo=True, fast_hashing=True, **options)
 
 
+# params of a fixture that starts an appliance on each database (see `start_on_database`)
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+LOG_NAME = "server.log"
+
+
+def start_on_database(
+    request: pytest.FixtureRequest, state_dir: Path, **options: Any
+) -> LocalAppliance:
+    """A demo appliance on the database `request.param` names (in a fixture parametrised with
+    DATABASES; PostgreSQL needs the `postgres_server` fixture in reach), its output kept for
+    `server_log`."""
+    if request.param == "postgres":
+        options["db_url"] = request.getfixturevalue("postgres_server").new_database()
+    return start_demo_appliance(state_dir, log_path=state_dir / LOG_NAME, **options)
+
+
+def server_log(server: LocalAppliance) -> str:
+    return (server.state_dir / LOG_NAME).read_text(encoding="utf-8", errors="replace")
+
+
 @pytest.fixture
 def appliance_server(tmp_path: Path) -> Iterator[LocalAppliance]:
     with start_demo_appliance(tmp_path / "appliance") as server:
