@@ -12,7 +12,10 @@ head through in one read:
   each read after the one it began in), which bounds what the parser holds of a header it has
   not handed over yet.
 
-A refused head behind pipelined requests is answered after their replies.
+A chunked body's trailers are a head of their own, which the parser keeps as it keeps a header:
+the bytes of a message after its head that are not body (trailers, chunk framing) are bounded
+by the same 16 KiB, counted by the reads after the one its head ended in; past it the connection
+is closed. A refused head behind pipelined requests is answered after their replies.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 # h11's own default (uvicorn's `h11_max_incomplete_event_size`)
 MAX_HEAD_BYTES = 16 * 1024
 TOO_LARGE = "Request head too large."
+TRAILER_TOO_LARGE = "Request trailer too large: connection closed."
 # what a header line holds besides its name and value: ": " and CRLF
 _HEADER_FRAMING = 4
 
@@ -40,6 +44,11 @@ class BoundedHttpTools(HttpToolsProtocol):
     _refused = False
     # a 400 held back until the requests read before the bad one have had their replies
     _deferred: str | None = None
+    # the current message's bytes after its head that were not body, in the reads after the
+    # one its head ended in; None outside a message's body
+    _not_body: int | None = None
+    _head_ended_in_read = False
+    _body_in_read = 0
 
     def _count(self, size: int) -> None:
         if self._head_bytes is None:
@@ -64,7 +73,17 @@ class BoundedHttpTools(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._head_bytes = None
+        self._not_body = 0
+        self._head_ended_in_read = True
         super().on_headers_complete()
+
+    def on_body(self, body: bytes) -> None:
+        self._body_in_read += len(body)
+        super().on_body(body)
+
+    def on_message_complete(self) -> None:
+        self._not_body = None
+        super().on_message_complete()
 
     def send_400_response(self, msg: str) -> None:
         # uvicorn answers any parser error, ours included, with its own words
@@ -88,13 +107,21 @@ class BoundedHttpTools(HttpToolsProtocol):
         super().send_400_response(self._deferred)
 
     def data_received(self, data: bytes) -> None:
-        self._began_in_read = False
+        self._began_in_read = self._head_ended_in_read = False
+        self._body_in_read = 0
         super().data_received(data)
-        if self._head_bytes is None or self._began_in_read or self.transport.is_closing():
+        if self.transport.is_closing():
             return
-        # the head was open before this read and still is: all of the read is head
-        self._later_reads += len(data)
-        if self._later_reads > MAX_HEAD_BYTES:
-            self._refused = True
-            self.logger.warning(TOO_LARGE)
-            self.send_400_response(TOO_LARGE)
+        if self._head_bytes is not None and not self._began_in_read:
+            # the head was open before this read and still is: all of the read is head
+            self._later_reads += len(data)
+            if self._later_reads > MAX_HEAD_BYTES:
+                self._refused = True
+                self.logger.warning(TOO_LARGE)
+                self.send_400_response(TOO_LARGE)
+        elif self._not_body is not None and not self._head_ended_in_read:
+            self._not_body += len(data) - self._body_in_read
+            if self._not_body > MAX_HEAD_BYTES:
+                # the request is under way (its app waits for the body's end): no reply fits
+                self.logger.warning(TRAILER_TOO_LARGE)
+                self.transport.close()

@@ -106,8 +106,8 @@ def _answered(tls: ssl.SSLSocket) -> bool:
         tls.setblocking(True)
 
 
-def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kiosk):
-    server = shared_kiosk.server
+def endless(server: LocalAppliance, start: bytes) -> None:
+    """Send `start`, then one endless line: the server must stop it without keeping it."""
     host, port = server.url.removeprefix("https://").split(":")
     context = ssl.create_default_context(cafile=str(server.ca_path))
     serving = psutil.Process(server.process.pid)
@@ -117,7 +117,7 @@ def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kios
         socket.create_connection((host, int(port)), timeout=10) as raw,
         context.wrap_socket(raw, server_hostname=host) as tls,
     ):
-        tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: appliance\r\nX-Filler: ")
+        tls.sendall(start)
         # the socket buffers hold a few MiB: past them, only a server that reads goes on
         while sent < 32 * 1024 * 1024 and not refused:
             try:
@@ -126,9 +126,43 @@ def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kios
                 refused = True
             sent += 65536
             refused = refused or _answered(tls)
-    assert refused, f"the server took {sent} bytes of one header without a word"
+    assert refused, f"the server took {sent} bytes of one line without a word"
     assert serving.memory_info().rss - memory_before < 8 * 1024 * 1024
+
+
+def test_a_header_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kiosk):
+    endless(shared_kiosk.server, b"GET /healthz HTTP/1.1\r\nHost: appliance\r\nX-Filler: ")
     assert shared_kiosk.get("/v1/kiosk").status_code == 200  # and it still serves
+
+
+CHUNKED = b"POST /v1/events HTTP/1.1\r\nHost: appliance\r\nTransfer-Encoding: chunked\r\n"
+
+
+def test_a_trailer_past_16_kib_is_refused_not_read_into_memory(shared_kiosk: Kiosk):
+    endless(shared_kiosk.server, CHUNKED + b"\r\n1\r\n{\r\n0\r\nX-Trailer: ")
+    assert shared_kiosk.get("/v1/kiosk").status_code == 200
+
+
+def test_chunked_bodies_with_trailers_are_served(shared_kiosk: Kiosk):
+    server = shared_kiosk.server
+    credentials = b"".join(
+        f"{name}: {value}\r\n".encode() for name, value in server.kiosk_headers().items()
+    )
+    event = b'{"event": "session", "action": "started", "user": "alice"}'
+    body = event + b" " * (12 * 1024 - len(event))
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(body[at : at + 1024]), body[at : at + 1024])
+        for at in range(0, len(body), 1024)
+    )
+    request = (
+        CHUNKED
+        + credentials
+        + b"Content-Type: application/json\r\nConnection: close\r\n\r\n"
+        + chunks
+    )
+    trailer = b"0\r\nX-Trailer: " + b"t" * 8 * 1024 + b"\r\n\r\n"
+    # the trailer on its own, after a pause: it is counted as it arrives
+    assert statuses(server, request, trailer, pause=0.2) == [204]
 
 
 def test_heads_under_16_kib_are_served_on_a_kept_connection(shared_kiosk: Kiosk):
