@@ -5,10 +5,9 @@ import datetime as dt
 import functools
 import hmac
 import logging
-import os
+import pathlib
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header, Request, Response
@@ -45,6 +44,7 @@ from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 from appliance.throttle import FailedAuthThrottle
 
 log = logging.getLogger(__name__)
+_PACKAGE = str(pathlib.Path(__file__).parent)
 CLEANUP_EVERY = 256
 _kiosks = Kiosk.__table__
 # built once: every request checks its kiosk
@@ -129,11 +129,11 @@ def database_fault(error: SQLAlchemyError, *, first_line: bool = False) -> str:
     ours = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if f"{os.sep}appliance{os.sep}" in frame.filename
+        if frame.filename.startswith(_PACKAGE)
     ]
     if ours:
         where = ours[-1]
-        parts.append(f"at {Path(where.filename).name}:{where.lineno} ({where.name})")
+        parts.append(f"at {pathlib.Path(where.filename).name}:{where.lineno} ({where.name})")
     return "; ".join(parts)
 
 
@@ -340,6 +340,9 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
 def app_from_environment() -> FastAPI:
     """The uvicorn factory: `appliance serve` passes the state dir and DB through the env."""
+    import os
+    from pathlib import Path
+
     from appliance.config import load_settings
 
     state_dir = Path(os.environ["APPLIANCE_STATE_DIR"])

@@ -65,7 +65,10 @@ def _limits(pattern: str, max_length: int, min_length: int = 1) -> Any:
 Username = Annotated[str, _limits(_NAME_PATTERN, column_length(User.username)), _printable]
 Domain = Annotated[str, _limits(_NAME_PATTERN, column_length(User.domain)), _printable]
 RoleCode = Annotated[str, _limits(_NAME_PATTERN, column_length(SpineRole.code)), _printable]
-SessionId = Annotated[str, _limits(_NAME_PATTERN, column_length(SpineSession.id)), _printable]
+# what the appliance issues: "s_" and URL-safe base64
+SessionId = Annotated[
+    str, Field(min_length=1, max_length=column_length(SpineSession.id), pattern=r"^[A-Za-z0-9_-]+$")
+]
 # a kiosk may report that nobody was signed in
 EventUser = Annotated[
     str, _limits(_NAME_PATTERN, column_length(AuditEvent.username), min_length=0), _printable
