@@ -4,14 +4,16 @@ import asyncio
 import datetime as dt
 import hmac
 import logging
+import pathlib
+import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Header, Path, Request, Response
+from fastapi import Body, FastAPI, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Row, bindparam, delete, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, SQLAlchemyError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -26,14 +28,16 @@ from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
 from appliance.login import LoginService, Outcome, Pending, Tx
-from appliance.models import AuthRequest, KioskEvent, RoleRequest
+from appliance.models import AuthRequest, KioskEvent, RoleRequest, SessionId, column_length
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.replies import AuthReply, Reply, Spine
 from appliance.spine import end_grace, iso, roles
 from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
+from appliance.throttle import FailedAuthThrottle
 
 log = logging.getLogger(__name__)
+_PACKAGE = str(pathlib.Path(__file__).parent)
 CLEANUP_EVERY = 256
 _kiosks = Kiosk.__table__
 # built once: every request checks its kiosk
@@ -49,7 +53,7 @@ def utc_now() -> dt.datetime:
 def _error(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
+    return errors.as_response(ApiError(status, code, message, headers))
 
 
 def _validation_message(error: RequestValidationError) -> str:
@@ -63,7 +67,7 @@ def _validation_message(error: RequestValidationError) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return _error(error.status, error.code, error.message, error.headers)
+        return errors.as_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -81,8 +85,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def database_down(_request: Request, error: OperationalError) -> JSONResponse:
-        log.error("unable to reach the database: %s", error.orig)
+        log.error("unable to reach the database: %s", database_fault(error, first_line=True))
         return _error(503, "unavailable", "The appliance cannot reach its database; try again.")
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(_request: Request, error: SQLAlchemyError) -> JSONResponse:
+        # Handled here rather than as a bug: Starlette hands a bug on to uvicorn, whose
+        # traceback would print the driver's text with the request's values in it.
+        if isinstance(error, DataError) or type(error) is StatementError:
+            # a value the edge let through that the database refuses (PostgreSQL: a string
+            # that outgrew its column once lower-cased, say): the request's fault
+            log.warning("unable to store a request: %s", database_fault(error))
+            message = "unable to store the request: a value is too long or malformed."
+            return _error(400, "invalid_request", message)
+        log.error("unable to answer a request: %s", database_fault(error))
+        return _error(500, "internal_error", "The appliance failed; the fault is logged.")
 
     @app.exception_handler(Exception)
     async def bug(_request: Request, error: Exception) -> JSONResponse:
@@ -96,6 +113,29 @@ def _quick(request: AuthRequest) -> bool:
     if request.enroll is not None or factor is None:
         return False
     return factor.type == "card" if request.state is None else factor.type == "pin"
+
+
+def database_fault(error: SQLAlchemyError, *, first_line: bool = False) -> str:
+    """A database error for the log, without its parameters: the driver's class and SQLSTATE,
+    the statement, and where in the appliance it failed. The driver's text is left out (or, for
+    `first_line`, all but its first line: PostgreSQL's DETAIL and CONTEXT lines quote values)."""
+    cause = getattr(error, "orig", None) or error.__cause__ or error
+    parts = [type(cause).__name__]
+    if sqlstate := getattr(cause, "sqlstate", None):
+        parts.append(f"SQLSTATE {sqlstate}")
+    if first_line:
+        parts.append(str(cause).strip().partition("\n")[0])
+    if statement := getattr(error, "statement", None):
+        parts.append("in " + " ".join(str(statement).split())[:200])
+    ours = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(_PACKAGE)
+    ]
+    if ours:
+        where = ours[-1]
+        parts.append(f"at {pathlib.Path(where.filename).name}:{where.lineno} ({where.name})")
+    return "; ".join(parts)
 
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
@@ -114,6 +154,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         description="The kiosks' backend: see docs/api.md.",
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # outermost: a throttled address's request is not even read
+    app.add_middleware(
+        FailedAuthThrottle,
+        burst=settings.failed_auth_burst,
+        per_minute=settings.failed_auth_per_minute,
+    )
     install_error_handlers(app)
 
     def authorised(db: Database, x_kiosk: str | None, authorization: str | None) -> str:
@@ -131,18 +177,12 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             raise unauthorized
         wait = limiter.take(x_kiosk)
         if wait > 0:
-            raise ApiError(
-                429,
-                "rate_limited",
-                "This kiosk sent too many requests; slow down.",
-                {"Retry-After": str(max(1, round(wait + 0.5)))},
-            )
+            raise errors.rate_limited("This kiosk sent too many requests; slow down.", wait)
         return x_kiosk
 
     # Credentials are plain header parameters and each route opens its own session: a sync
     # dependency would cost a thread hop per request (two for a generator).
-    XKiosk = Annotated[str | None, Header(max_length=128)]
-    SessionId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+    XKiosk = Annotated[str | None, Header(max_length=column_length(Kiosk.name))]
     Authorization = Annotated[str | None, Header(max_length=512)]
 
     @app.get("/healthz", include_in_schema=False)

@@ -69,15 +69,69 @@ def recent(db: Session, *, limit: int, username: str | None = None) -> list[Audi
     return list(reversed(db.scalars(query).all()))
 
 
+# how much of a card's HMAC the audit shows: enough to tell cards apart
+CARD_PREFIX = 12
+
+
+def _escape(char: str) -> str:
+    if char in "\t\n\r\\":
+        return char.encode("unicode_escape").decode("ascii")
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def visible(text: str, *, spaces: bool = True) -> str:
+    """`text` with every character that is not plainly visible written as an escape (`\\n`,
+    `\\x1b`, `\\u2028`): controls, line and paragraph separators, format marks, lone
+    surrogates, the backslash itself and, unless `spaces`, whitespace. Whatever a row holds, it
+    can neither break its line nor pass for another field."""
+    return "".join(
+        char if char.isprintable() and char != "\\" and (spaces or char != " ") else _escape(char)
+        for char in text
+    )
+
+
+def _detail(text: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        detail = json.loads(text)
+    except ValueError:
+        detail = None
+    # the appliance writes JSON objects; anything else is shown, not lost
+    return detail if isinstance(detail, dict) else {"text": text}
+
+
+def event_record(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as plain values (`appliance audit --json` prints one a line)."""
+    return {
+        "at": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "event": event.event,
+        "kiosk": event.kiosk,
+        "user": event.username,
+        "card": event.card_hash[:CARD_PREFIX] or None,
+        "detail": _detail(event.detail),
+    }
+
+
+def format_json(event: AuditEvent) -> str:
+    # ASCII only: every control, separator and non-ASCII character is a JSON escape
+    return json.dumps(event_record(event), ensure_ascii=True)
+
+
 def format_event(event: AuditEvent) -> str:
+    """One line: time, event, kiosk=, user=, card= (if any) and the detail (JSON)."""
+    record = event_record(event)
     parts = [
-        event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        event.event,
-        f"kiosk={event.kiosk or '-'}",
-        f"user={event.username or '-'}",
+        record["at"],
+        visible(record["event"], spaces=False),
+        f"kiosk={visible(record['kiosk'], spaces=False) or '-'}",
+        f"user={visible(record['user'], spaces=False) or '-'}",
     ]
-    if event.card_hash:
-        parts.append(f"card={event.card_hash[:12]}")
+    if record["card"]:
+        parts.append(f"card={visible(record['card'], spaces=False)}")
     if event.detail:
-        parts.append(event.detail)
+        parts.append(visible(event.detail))
     return " ".join(parts)

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from appliance import admin, keyring
-from appliance.audit import Auditor, format_event, recent
+from appliance.audit import Auditor, format_event, format_json, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import (
     ApplianceError,
@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the latest audit events")
     audit.add_argument("--user", default=None)
     audit.add_argument("-n", "--lines", type=int, default=50)
+    audit.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object a line: at, event, kiosk, user, card, detail",
+    )
     return parser
 
 
@@ -330,8 +335,9 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "audit":
 
         def show(db: Session, _audit: Auditor) -> int:
+            render = format_json if args.json else format_event
             for event in recent(db, limit=args.lines, username=args.user):
-                print(format_event(event))
+                print(render(event))
             return 0
 
         return _with_db(settings, show)

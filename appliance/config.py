@@ -92,6 +92,9 @@ class Settings:
     hash_cost: HashCost = HashCost()
     rate_per_second: float = 20.0
     rate_burst: int = 40
+    # wrong kiosk credentials from one address: a burst, then so many a minute
+    failed_auth_burst: int = 10
+    failed_auth_per_minute: float = 6.0
     max_body_bytes: int = 16 * 1024
     ldap: tuple[LdapDomain, ...] = ()
     secret: bytes = field(default=b"", repr=False)
@@ -184,6 +187,16 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
                 search_password=_expect(entry, "search_password", str, ""),
             )
         )
+    failed_burst = _expect(rate_table, "failed_auth_burst", int, Settings.failed_auth_burst)
+    failed_rate = float(
+        _expect(rate_table, "failed_auth_per_minute", (int, float), Settings.failed_auth_per_minute)
+    )
+    if failed_burst < 1 or failed_rate <= 0:
+        # a bucket that never holds a token would refuse every kiosk
+        raise ApplianceError(
+            "unable to read config: rate_limit.failed_auth_burst and failed_auth_per_minute"
+            " must be above 0"
+        )
     secret = read_state_file(state_dir / SECRET_NAME) or b""
     retired_dir = state_dir / RETIRED_KEYS
     retired = sorted(retired_dir.glob("*.key")) if retired_dir.is_dir() else []
@@ -201,6 +214,8 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         ),
         rate_per_second=float(_expect(rate_table, "per_second", (int, float), 20.0)),
         rate_burst=_expect(rate_table, "burst", int, 40),
+        failed_auth_burst=failed_burst,
+        failed_auth_per_minute=failed_rate,
         max_body_bytes=_expect(raw, "max_body_bytes", int, 16 * 1024),
         ldap=tuple(domains),
         secret=secret,

@@ -40,15 +40,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
+    # an error's text never carries the statement's parameters: they hold what kiosks sent
     try:
         if url.startswith("sqlite"):
             prepare_sqlite(url)
             engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": 10}, pool_size=20
+                url,
+                connect_args={"check_same_thread": False, "timeout": 10},
+                pool_size=20,
+                hide_parameters=True,
             )
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
-            engine = create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+            engine = create_engine(
+                url, pool_size=20, max_overflow=20, pool_pre_ping=True, hide_parameters=True
+            )
     except (SQLAlchemyError, ImportError, ValueError) as error:
         raise ApplianceError(f"unable to open database {url!r}: {error}") from error
     return engine

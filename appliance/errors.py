@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.responses import JSONResponse
+
 
 class ApiError(Exception):
     def __init__(
@@ -12,6 +14,16 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
+
+
+def as_response(error: ApiError) -> JSONResponse:
+    body = {"code": error.code, "message": error.message}
+    return JSONResponse(body, status_code=error.status, headers=error.headers)
+
+
+def rate_limited(message: str, wait: float) -> ApiError:
+    """429 with the whole seconds to wait (at least one) in `Retry-After`."""
+    return ApiError(429, "rate_limited", message, {"Retry-After": str(max(1, round(wait + 0.5)))})
 
 
 def invalid_request(message: str) -> ApiError:

@@ -120,17 +120,29 @@ def start_local_appliance(
     db_url: str | None = None,
     fast_hashing: bool = False,
     rate_limit: tuple[float, int] | None = None,
+    failed_auth: tuple[int, float] | None = None,
     workers: int = 1,
+    log_path: Path | None = None,
 ) -> LocalAppliance:
     """Init `state_dir` if needed, optionally seed the demo users, and serve it on loopback.
 
-    `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst).
+    `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst)
+    per kiosk, `failed_auth` (burst, per minute) of wrong credentials per address; `log_path`
+    takes the server's output (else it shares the caller's).
     """
     extra: dict[str, Any] = {}
     if fast_hashing:
         extra["argon2"] = dict(FAST_ARGON2)
+    limits: dict[str, Any] = {}
     if rate_limit is not None:
-        extra["rate_limit"] = {"per_second": float(rate_limit[0]), "burst": int(rate_limit[1])}
+        limits |= {"per_second": float(rate_limit[0]), "burst": int(rate_limit[1])}
+    if failed_auth is not None:
+        limits |= {
+            "failed_auth_burst": int(failed_auth[0]),
+            "failed_auth_per_minute": float(failed_auth[1]),
+        }
+    if limits:
+        extra["rate_limit"] = limits
     settings = initialise(state_dir, db_url=db_url, extra_config=extra)
     engine = make_engine(settings.db_url)
     try:
@@ -148,7 +160,15 @@ def start_local_appliance(
         "--host", host, "--port", str(port), "--workers", str(workers),
         "--ready-fd", str(write_end),
     ]  # fmt: skip
-    process = subprocess.Popen(command, pass_fds=(write_end,), preexec_fn=_die_with_parent)
+    with contextlib.ExitStack() as files:
+        log = files.enter_context(log_path.open("ab")) if log_path is not None else None
+        process = subprocess.Popen(
+            command,
+            pass_fds=(write_end,),
+            preexec_fn=_die_with_parent,
+            stdout=log,
+            stderr=subprocess.STDOUT if log is not None else None,
+        )
     os.close(write_end)
     try:
         bound = _read_port(read_end, process)

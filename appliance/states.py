@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, delete
+from sqlalchemy import Row, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance import errors
@@ -28,12 +28,11 @@ from appliance.store import AuthState, Base
 
 StepName = Literal["pin", "password", "enroll_card", "enroll_pin"]
 _states = Base.metadata.tables[AuthState.__tablename__]
-# taking a token reads and deletes it at once; another kiosk's token is not touched
-_TAKE = (
-    delete(_states)
-    .where(_states.c.token_sha256 == bindparam("digest"), _states.c.kiosk == bindparam("name"))
-    .returning(*_states.c)
-)
+_THIS = (_states.c.token_sha256 == bindparam("digest"), _states.c.kiosk == bindparam("name"))
+# taking a token reads and deletes it at once; another kiosk's token, or one sent for another
+# step, is not touched
+_TAKE = delete(_states).where(*_THIS, _states.c.step == bindparam("wanted")).returning(*_states.c)
+_STEP = select(_states.c.step).where(*_THIS)
 _END_KIOSKS = delete(_states).where(_states.c.kiosk == bindparam("name"))
 
 
@@ -91,18 +90,18 @@ class StateTokens:
         core(db).execute(_END_KIOSKS, {"name": kiosk})
 
     def take(self, db: Database, kiosk: str, token: str, wanted: StepName) -> Step:
-        """Use the token (single use), before any secret is checked against it. A token
-        sent for the wrong step is used up too: the kiosk starts again from a tap."""
-        row = core(db).execute(_TAKE, {"digest": token_digest(token), "name": kiosk}).first()
-        if row is None:  # unknown, another kiosk's, or another request took it first
+        """Use the token (single use), before any secret is checked against it."""
+        names = {"digest": token_digest(token), "name": kiosk, "wanted": wanted}
+        row = core(db).execute(_TAKE, names).first()
+        if row is None:  # unknown, another kiosk's, taken by another request, or another step
+            other = core(db).execute(_STEP, names).scalar()
+            if other is not None:
+                raise errors.invalid_request(f"This login step needs {_needs(other)}.")
             raise errors.state_invalid()
         # the caller commits the taking with its reserved guess, before any secret is checked
         if row.expires_at <= self.clock():
             db.commit()
             raise errors.state_expired()
-        if row.step != wanted:
-            db.commit()
-            raise errors.invalid_request(f"This login step needs {_needs(row.step)}.")
         return _step(row)
 
 

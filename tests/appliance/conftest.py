@@ -5,6 +5,7 @@ import pytest
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
 from tests.rig.appliance import appliance_server, appliance_server_shared  # noqa: F401
+from tests.rig.postgres import postgres_server  # noqa: F401
 
 
 @pytest.fixture

@@ -5,14 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from appliance.local import LocalAppliance
 
 
+class _FromAddress(HTTPAdapter):
+    """Connections from `address` (any of 127.0.0.0/8 reaches a server on 127.0.0.1)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
 class Kiosk:
-    def __init__(self, server: LocalAppliance, name: str | None = None, secret: str | None = None):
+    def __init__(
+        self,
+        server: LocalAppliance,
+        name: str | None = None,
+        secret: str | None = None,
+        source: str | None = None,
+    ):
         self.server = server
         self.http = requests.Session()
+        if source is not None:
+            self.http.mount("https://", _FromAddress(source))
         # per request, not session.verify: REQUESTS_CA_BUNDLE in the env overrides the latter
         self.verify = str(server.ca_path)
         self.http.headers.update(

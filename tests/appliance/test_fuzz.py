@@ -1,5 +1,6 @@
-"""Schemathesis fuzzes the generated OpenAPI schema against the live HTTPS server: no input
-may cause a server error, and every error is the JSON `{code, message}` of docs/api.md."""
+"""Schemathesis fuzzes the generated OpenAPI schema against the live HTTPS server, on SQLite and
+on PostgreSQL: no input may cause a server error, every error is the JSON `{code, message}` of
+docs/api.md, and the server's log never shows a statement's parameters or a traceback."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from appliance.api import create_app
 from appliance.config import Settings
 from appliance.local import LocalAppliance
-from tests.rig.appliance import start_demo_appliance
+from tests.rig.appliance import DATABASES, server_log, start_on_database
 
 # The schema is what the app generates; building the app opens no database.
 SCHEMA = schemathesis.openapi.from_dict(
@@ -22,12 +23,18 @@ SCHEMA = schemathesis.openapi.from_dict(
 )
 
 
-@pytest.fixture(scope="module")
-def fuzz_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalAppliance]:
-    with start_demo_appliance(
-        tmp_path_factory.mktemp("fuzz"), rate_limit=(1e6, 10**6), kiosk_name="fuzz-kiosk"
+@pytest.fixture(scope="module", params=DATABASES)
+def fuzz_target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LocalAppliance]:
+    state_dir = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    with start_on_database(
+        request, state_dir, rate_limit=(1e6, 10**6), kiosk_name="fuzz-kiosk"
     ) as server:
         yield server
+        log = server_log(server)
+    assert "[parameters:" not in log
+    assert "Traceback" not in log
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from appliance.admin import add_kiosk
 from appliance.api import create_app
 from appliance.audit import Auditor
 from appliance.bootstrap import initialise
-from appliance.config import ApplianceError, HashCost
+from appliance.config import ApplianceError, HashCost, load_settings, write_config
 from appliance.db import make_engine, session_factory
 from appliance.demo import seed_demo
 from appliance.hashing import check_verifier, make_verifier
@@ -35,6 +35,37 @@ def test_rate_limiter_allows_a_burst_then_the_sustained_rate():
     now[0] += 0.5
     assert limiter.take("k") == 0.0
     assert limiter.take("k") > 0
+
+
+def test_rate_limiter_waits_without_taking_and_bounds_its_keys():
+    now = [100.0]
+    limiter = RateLimiter(per_second=1.0, burst=2, monotonic=lambda: now[0], max_keys=4)
+    assert limiter.wait("a") == 0.0
+    assert [limiter.take("a"), limiter.take("a")] == [0.0, 0.0]
+    assert limiter.wait("a") == limiter.wait("a") == pytest.approx(1.0)
+    for key in "bcde":  # e is a fifth key: the least recently used, a, goes
+        limiter.take(key)
+    assert limiter.wait("a") == 0.0
+    # refilled buckets go before one still in use, however long unused
+    limiter = RateLimiter(per_second=1.0, burst=2, monotonic=lambda: now[0], max_keys=4)
+    for key in "bbcde":  # b empty, c, d and e half full
+        limiter.take(key)
+    now[0] += 1.5  # b holds 1.5; c, d and e are full again
+    limiter.take("f")
+    assert limiter.take("b") == 0.0
+    assert limiter.wait("b") == pytest.approx(0.5)  # b was kept
+
+
+def test_failed_auth_limits_are_read_from_the_config(tmp_path: Path):
+    defaults = load_settings(tmp_path)  # no appliance.toml
+    assert (defaults.failed_auth_burst, defaults.failed_auth_per_minute) == (10, 6.0)
+    limits = {"burst": 40, "failed_auth_burst": 5, "failed_auth_per_minute": 12}
+    write_config(tmp_path, {"rate_limit": limits})
+    settings = load_settings(tmp_path)
+    assert (settings.failed_auth_burst, settings.failed_auth_per_minute) == (5, 12.0)
+    write_config(tmp_path, {"rate_limit": limits | {"failed_auth_burst": 0}})
+    with pytest.raises(ApplianceError, match="failed_auth_burst"):
+        load_settings(tmp_path)
 
 
 def test_pin_rules_name_the_rule_broken():

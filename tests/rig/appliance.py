@@ -9,8 +9,9 @@ Use in a conftest.py: `from tests.rig.appliance import appliance_server  # noqa:
 `appliance_server` is per test (its own state dir, so tests may lock users or change policy);
 `appliance_server_shared` is one per test session, for tests that only read. Both hash with a
 cheap Argon2id cost so start-up is quick (`tests/appliance` covers the real cost) and allow
-200 requests/s per kiosk. Requests must pass `verify=str(server.ca_path)` per request:
-REQUESTS_CA_BUNDLE in the environment overrides a Session's `verify`.
+200 requests/s per kiosk and 1,000 wrong credentials per address at once. Requests must pass
+`verify=str(server.ca_path)` per request: REQUESTS_CA_BUNDLE in the environment overrides a
+Session's `verify`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,31 @@ from appliance.local import LocalAppliance, start_local_appliance
 
 
 def start_demo_appliance(state_dir: Path, **options: Any) -> LocalAppliance:
-    """Demo users, cheap hashing and a rate limit no test trips by accident (pass
-    `rate_limit=(per_second, burst)` to test limiting)."""
+    """Demo users, cheap hashing and rate limits no test trips by accident (pass
+    `rate_limit=(per_second, burst)` or `failed_auth=(burst, per_minute)` to test limiting)."""
     options.setdefault("rate_limit", (200.0, 400))
+    options.setdefault("failed_auth", (1000, 60000.0))
     return start_local_appliance(state_dir, seed_demo=True, fast_hashing=True, **options)
+
+
+# params of a fixture that starts an appliance on each database (see `start_on_database`)
+DATABASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+LOG_NAME = "server.log"
+
+
+def start_on_database(
+    request: pytest.FixtureRequest, state_dir: Path, **options: Any
+) -> LocalAppliance:
+    """A demo appliance on the database `request.param` names (in a fixture parametrised with
+    DATABASES; PostgreSQL needs the `postgres_server` fixture in reach), its output kept for
+    `server_log`."""
+    if request.param == "postgres":
+        options["db_url"] = request.getfixturevalue("postgres_server").new_database()
+    return start_demo_appliance(state_dir, log_path=state_dir / LOG_NAME, **options)
+
+
+def server_log(server: LocalAppliance) -> str:
+    return (server.state_dir / LOG_NAME).read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture
