@@ -28,7 +28,14 @@ from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
 from appliance.login import LoginService, Outcome, Pending, Tx
-from appliance.models import AuthRequest, KioskEvent, RoleRequest, SessionId, column_length
+from appliance.models import (
+    AuthRequest,
+    KioskEvent,
+    PasswordFactor,
+    RoleRequest,
+    SessionId,
+    column_length,
+)
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.replies import AuthReply, Reply, Spine
@@ -105,6 +112,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def bug(_request: Request, error: Exception) -> JSONResponse:
         log.error("unable to answer a request: %s: %s", type(error).__name__, error)
         return _error(500, "internal_error", "The appliance failed; the fault is logged.")
+
+
+def _named(factor: PasswordFactor) -> tuple[str, str]:
+    """Who a password is for, where the kiosk must say it (no card named the user)."""
+    if factor.username is None or factor.domain is None:
+        raise errors.invalid_request("This password needs its username and domain.")
+    return factor.username, factor.domain
 
 
 def _quick(request: AuthRequest) -> bool:
@@ -254,7 +268,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             if factor.type == "card":
                 return login.tap(db, name, factor.id)
             if factor.type == "password":
-                return login.password(db, name, factor.username, factor.password, factor.domain)
+                username, domain = _named(factor)
+                return login.password(db, name, username, factor.password, domain)
             raise errors.invalid_request("A PIN needs the state of the card tap before it.")
         if factor is not None and factor.type == "pin" and enroll is None:
             return login.pin(db, name, state, factor.value)
@@ -264,9 +279,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                     db, name, state, factor.username, factor.password, factor.domain
                 )
             if enroll.type == "card":
-                return login.enroll_card(
-                    db, name, state, factor.username, factor.password, factor.domain
-                )
+                username, domain = _named(factor)
+                return login.enroll_card(db, name, state, username, factor.password, domain)
         if factor is None and enroll is not None and enroll.type == "pin":
             return login.enroll_pin(db, name, state, enroll.value)
         raise errors.invalid_request("This combination of state, factor and enroll is not a step.")

@@ -176,14 +176,24 @@ class LoginService:
         return Pending(lambda: check_verifier(value, verifier, self.keys), finish)
 
     def card_password(
-        self, tx: Tx, kiosk: str, token: str, username: str, password: str, domain: str
+        self,
+        tx: Tx,
+        kiosk: str,
+        token: str,
+        username: str | None,
+        password: str,
+        domain: str | None,
     ) -> Outcome:
         step, found, now = self._take(tx, kiosk, token, "password")
         slot = self._reserve(tx, kiosk, found, step, now)
         if not isinstance(slot, attempts.Slot):
             return slot
         # the card named its user: a password typed for another name is a wrong one
-        same = (normal_username(username), normal_domain(domain)) == (found.username, found.domain)
+        typed = (
+            normal_username(username or found.username),
+            normal_domain(domain or found.domain),
+        )
+        same = typed == (found.username, found.domain)
         check = self.directory.checker(
             found.username, found.domain, password if same else "", found.row.password_verifier
         )

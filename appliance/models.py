@@ -100,10 +100,13 @@ class PinFactor(Strict):
 
 
 class PasswordFactor(Strict):
+    """`username` and `domain` may be left out only after a known card's tap: its state
+    already names the user."""
+
     type: Literal["password"]
-    username: Username
+    username: Username | None = None
     password: Password
-    domain: Domain
+    domain: Domain | None = None
 
 
 class EnrollCard(Strict):

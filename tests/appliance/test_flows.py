@@ -348,3 +348,11 @@ def test_one_state_token_raced_from_many_connections_wins_once(appliance_server:
     assert outcomes == ["ok"] + ["state_invalid"] * 5
     for kiosk in kiosks:
         kiosk.close()
+
+
+def test_a_known_cards_password_step_needs_no_username(kiosk: Kiosk):
+    first = kiosk.tap(CAROL)
+    step = {"state": first["state"], "factor": {"type": "password", "password": "carol-demo-pass"}}
+    assert kiosk.auth(step)["status"] == "enroll"  # the card named her
+    nameless = kiosk.post("/v1/auth", {"factor": {"type": "password", "password": "x"}})
+    assert (nameless.status_code, nameless.json()["code"]) == (400, "invalid_request")
