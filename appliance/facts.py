@@ -60,12 +60,11 @@ _CARD_COLUMNS = (
     _cards.c.revoked_at,
     _cards.c.pending,
 )
-# a tap: the card (under any key in use) with its user
-BY_CARD = (
-    _USER.add_columns(*_CARD_COLUMNS)
-    .join(_cards, _cards.c.user_id == _users.c.id)
-    .where(_cards.c.card_key.in_(bindparam("card_keys", expanding=True)))
-)
+# a tap: the card with its user; under any key in use once a key was rotated (an expanding
+# IN is rendered anew at each run, so the everyday tap with one key runs the plain query)
+_BY_CARD = _USER.add_columns(*_CARD_COLUMNS).join(_cards, _cards.c.user_id == _users.c.id)
+BY_CARD = _BY_CARD.where(_cards.c.card_key == bindparam("card_key"))
+BY_CARD_ANY = _BY_CARD.where(_cards.c.card_key.in_(bindparam("card_keys", expanding=True)))
 # a later step: the user, and the card the login came with if it is bound (to anyone)
 BY_USER = (
     _USER.add_columns(*_CARD_COLUMNS)
@@ -131,7 +130,10 @@ def found(row: Any, now: dt.datetime, *, card_of_user: bool) -> Found:
 
 
 def by_card(db: Database, card_keys: list[str], now: dt.datetime) -> Found | None:
-    row = core(db).execute(BY_CARD, {"card_keys": card_keys}).first()
+    if len(card_keys) == 1:
+        row = core(db).execute(BY_CARD, {"card_key": card_keys[0]}).first()
+    else:
+        row = core(db).execute(BY_CARD_ANY, {"card_keys": card_keys}).first()
     return None if row is None else found(row, now, card_of_user=True)
 
 
