@@ -154,7 +154,7 @@ def database_fault(error: SQLAlchemyError, *, first_line: bool = False) -> str:
 
 def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
     engine = make_engine(settings.db_url)
-    sessions: sessionmaker[Session] = session_factory(engine)
+    database: sessionmaker[Session] = session_factory(engine)
     directory = Directory(settings)
     login = LoginService(settings, directory, clock)
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
@@ -205,7 +205,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     @app.get("/v1/kiosk")
     def kiosk_info(x_kiosk: XKiosk = None, authorization: Authorization = None) -> dict[str, Any]:
-        with sessions() as db:
+        with database() as db:
             name = authorised(db, x_kiosk, authorization)
             return kiosk_reply(db, name)
 
@@ -292,7 +292,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         authorization: Authorization = None,
     ) -> Response:
         detail = event.model_dump(exclude={"event", "user"}, exclude_none=True)
-        with sessions() as db:
+        with database() as db:
             name = authorised(db, x_kiosk, authorization)
             username = event.user.lower()
             auditor.record(
@@ -311,7 +311,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     def logout(
         session_id: SessionId, x_kiosk: XKiosk = None, authorization: Authorization = None
     ) -> Response:
-        with sessions() as db:
+        with database() as db:
             name = authorised(db, x_kiosk, authorization)
             session = _owned(db, name, session_id)
             now = clock()
@@ -330,7 +330,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
     ) -> dict[str, Any]:
-        with sessions() as db:
+        with database() as db:
             name = authorised(db, x_kiosk, authorization)
             return role_reply(db, name, session_id, body)
 

@@ -135,7 +135,7 @@ class LoginService:
         decision = gate.on_tap(found.card, found.user, "off", found.in_grace, now)
         if isinstance(decision, gate.TapAndGo):
             assert found.row.grace_until is not None
-            return self._session(tx, kiosk, found, "tap_and_go", found.row.grace_until, now)
+            return self._desktop_session(tx, kiosk, found, "tap_and_go", found.row.grace_until, now)
         method = "card_pin" if decision == gate.AskFactor("pin") else "card_password"
         step = Step("pin", method, found.user.id, card_key, frozenset({"card"}), False)
         return self._render(tx, kiosk, found, step, decision, now)
@@ -457,9 +457,9 @@ class LoginService:
                 username=found.username,
                 reason="single_factor",
             )
-        return self._session(tx, kiosk, found, step.method, grace_until, now)
+        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now)
 
-    def _session(
+    def _desktop_session(
         self,
         tx: Tx,
         kiosk: str,

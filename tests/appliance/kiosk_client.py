@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from pydantic import TypeAdapter
 from requests.adapters import HTTPAdapter
 
 from appliance.local import LocalAppliance
+from appliance.replies import AuthReply
+
+REPLIES: TypeAdapter[Any] = TypeAdapter(AuthReply)
 
 
 class _FromAddress(HTTPAdapter):
@@ -52,6 +56,8 @@ class Kiosk:
     def auth(self, body: dict[str, Any]) -> dict[str, Any]:
         reply = self.post("/v1/auth", body)
         assert reply.status_code == 200, reply.text
+        # every reply of every flow test is one of the closed set the API documents
+        REPLIES.validate_python(reply.json())
         return reply.json()
 
     def tap(self, card_id: str) -> dict[str, Any]:

@@ -116,3 +116,16 @@ def test_users_finishing_logins_at_once_on_two_workers_share_nothing_but_their_o
         assert [reply["session"]["method"] for reply in both] == ["tap_and_go"] * 2
         for kiosk in kiosks:
             kiosk.close()
+
+
+def test_openapi_documents_the_closed_set_of_auth_replies(appliance_server: LocalAppliance):
+    spec = requests.get(
+        appliance_server.url + "/openapi.json", verify=str(appliance_server.ca_path), timeout=30
+    ).json()
+    reply = spec["paths"]["/v1/auth"]["post"]["responses"]["200"]["content"]["application/json"]
+    mapping = reply["schema"]["discriminator"]["mapping"]
+    assert set(mapping) == {
+        "ok", "continue", "unknown_card", "enroll", "bad_factor", "locked", "denied",
+    }  # fmt: skip
+    denied = spec["components"]["schemas"]["Denied"]["properties"]["reason"]["enum"]
+    assert "card_pending" in denied
