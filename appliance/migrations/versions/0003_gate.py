@@ -3,7 +3,8 @@ sessions owned by their kiosk, tri-state card self-enrollment.
 
 Card ids and verifiers are rewritten under the server's key (`appliance.keys`), which
 `appliance.db.migrate` hands over: the key never enters the database. Logins in progress at
-the upgrade start again from a tap.
+the upgrade start again from a tap, and grace periods end (they may have come from one
+factor): everyone's next tap asks for the PIN once.
 
 Revision ID: 0003
 Revises: 0002
@@ -134,8 +135,14 @@ def _states_and_sessions() -> None:
     op.create_index("ix_desktop_sessions_kiosk", "desktop_sessions", ["kiosk"])
 
 
+def _graces() -> None:
+    # a grace period opened before the gate may have come from one factor: none is kept
+    op.execute(sa.text("UPDATE spine_sessions SET grace_until = started_at"))
+
+
 def upgrade() -> None:
     key = _key()
+    _graces()
     _enrollment()
     _attempts()
     _cards(key)
