@@ -150,39 +150,34 @@ def reset_pin(db: Session, name: str, audit: Auditor) -> User:
 
 def revoke_card(db: Session, card_id: str, keys: Keys, audit: Auditor) -> Card:
     """The card signs nobody in from now on, and its user's grace period ends at once."""
-    card = find_card(db, card_id, keys)
-    if card is None:
-        raise ApplianceError("unable to revoke card: no such card")
+    card = _card_for(db, card_id, keys, "revoke")
     card.revoked_at = now()
     end_grace(db, card.user_id, now())
-    audit.record(
-        db,
-        "admin_card_revoked",
-        at=now(),
-        kiosk=ADMIN,
-        username=card.user.username,
-        card_key=card.card_key,
-    )
+    _card_audit(db, card, "admin_card_revoked", audit)
     return card
 
 
 def approve_card(db: Session, card_id: str, keys: Keys, audit: Auditor) -> Card:
     """A self-enrolled card held for approval signs its user in from now on."""
-    card = find_card(db, card_id, keys)
-    if card is None:
-        raise ApplianceError("unable to approve card: no such card")
+    card = _card_for(db, card_id, keys, "approve")
     if not card.pending:
         raise ApplianceError("unable to approve card: it is not waiting for approval")
     card.pending = False
-    audit.record(
-        db,
-        "admin_card_approved",
-        at=now(),
-        kiosk=ADMIN,
-        username=card.user.username,
-        card_key=card.card_key,
-    )
+    _card_audit(db, card, "admin_card_approved", audit)
     return card
+
+
+def _card_for(db: Session, card_id: str, keys: Keys, verb: str) -> Card:
+    card = find_card(db, card_id, keys)
+    if card is None:
+        raise ApplianceError(f"unable to {verb} card: no such card")
+    return card
+
+
+def _card_audit(db: Session, card: Card, event: str, audit: Auditor) -> None:
+    audit.record(
+        db, event, at=now(), kiosk=ADMIN, username=card.user.username, card_key=card.card_key
+    )
 
 
 def end_session(db: Session, session_id: str, audit: Auditor) -> User:

@@ -85,19 +85,26 @@ def test_upgrade_keeps_users_cards_pins_and_policy(tmp_path: Path):
     assert_no_card_id_or_unkeyed_verifier(server.db_url)
 
 
-def assert_no_card_id_or_unkeyed_verifier(url: str) -> None:
-    """What a dump of the upgraded database holds: no card id, and only keyed verifiers."""
+def dump(url: str) -> tuple[list[str], list[str]]:
+    """What a copy of the database shows: every value of the tables that could hold a card id
+    or a secret, and the PIN verifiers."""
     engine = make_engine(url)
     with engine.connect() as db:
-        rows = [
+        values = [
             str(value)
             for table in ("cards", "pin_verifiers", "users", "auth_states", "audit_events")
             for row in db.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
             for value in row
         ]
-        verifiers = db.execute(text("SELECT verifier FROM pin_verifiers")).scalars().all()
+        verifiers = list(db.execute(text("SELECT verifier FROM pin_verifiers")).scalars())
     engine.dispose()
-    assert not [value for value in rows if CARD in value.upper()]
+    return values, verifiers
+
+
+def assert_no_card_id_or_unkeyed_verifier(url: str) -> None:
+    """What a dump of the upgraded database holds: no card id, and only keyed verifiers."""
+    values, verifiers = dump(url)
+    assert not [value for value in values if CARD in value.upper()]
     assert verifiers
     assert all(v.startswith("argon2id-k$") for v in verifiers)
 

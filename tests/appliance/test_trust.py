@@ -15,6 +15,7 @@ from appliance.db import make_engine
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
 from tests.appliance.test_flows import ALICE, NEW_CARD, admin_ok, card_ref
+from tests.appliance.test_migration import dump
 from tests.rig.appliance import start_demo_appliance
 
 OTHER_CARD = "04B0B0B0B0B0B1"
@@ -280,17 +281,8 @@ def test_a_database_dump_holds_no_card_id_and_no_verifier_to_attack(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
     kiosk.enroll_pin(enroll["state"], "5678")
-    engine = make_engine(appliance_server.db_url)
-    with engine.connect() as db:
-        dump = [
-            str(value)
-            for table in ("cards", "auth_states", "audit_events", "users", "pin_verifiers")
-            for row in db.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
-            for value in row
-        ]
-        verifiers = db.execute(text("SELECT verifier FROM pin_verifiers")).scalars().all()
-    engine.dispose()
-    assert not [value for value in dump if ALICE in value.upper() or NEW_CARD in value.upper()]
+    values, verifiers = dump(appliance_server.db_url)
+    assert not [value for value in values if ALICE in value.upper() or NEW_CARD in value.upper()]
     key_id = load_settings(appliance_server.state_dir).keys.current_id
     assert all(verifier.startswith(f"argon2id-k${key_id}$") for verifier in verifiers)
 
