@@ -279,7 +279,7 @@ def test_a_database_dump_holds_no_card_id_and_no_verifier_to_attack(
     enroll = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    kiosk.enroll_pin(enroll["state"], "5678")
+    kiosk.enroll_pin(enroll["state"], "5791")
     engine = make_engine(appliance_server.db_url)
     with engine.connect() as db:
         dump = [
