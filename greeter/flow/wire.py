@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from greeter.flow.model import Notice, PinRules, Role
+from greeter.flow.model import Notice, PinRule, PinRules, Role
 
 # ---------------------------------------------------------------------------------------------
 # requests
@@ -156,12 +156,16 @@ BadReason = Literal["bad_pin", "bad_password", "pin_rules"]
 
 @dataclass(frozen=True)
 class AuthBadFactor:
+    """`rule`: the PIN rule broken (reason `pin_rules`; None when not given or not known to
+    this kiosk); `message` is the appliance's English, for logs, never the screen."""
+
     state: str | None
     need: tuple[Need, ...]
     attempts_left: int
     expires_in: int
     reason: BadReason
     message: str
+    rule: PinRule | None = None
 
 
 @dataclass(frozen=True)
