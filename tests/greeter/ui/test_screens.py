@@ -52,7 +52,7 @@ def test_idle_says_plainly_when_no_reader_works(make_screen):
     )
     assert screen.text("readerHealth") == "Card reader not working"
     assert screen.text("idleHint") == (
-        "No card reader is working. Check that the reader is plugged in. Call IT on 4444"
+        "No card reader is working. Check that the reader is plugged in.\nCall IT on 4444"
     )
 
 
@@ -176,7 +176,9 @@ def test_error_without_retry_words_the_appliances_reason(make_screen):
         replace(IDLE, screen="error", error_key="denied", error_reason="user_disabled")
     )
     assert not screen.has("errorRetry")
-    assert screen.text("errorText") == "Your account is disabled, so you cannot sign in."
+    assert screen.text("errorText") == (
+        "Your account is disabled, so you cannot sign in. Please ask IT about it."
+    )
 
 
 def test_locked_until_is_a_time_of_day(make_screen):

@@ -20,7 +20,9 @@ Rectangle {
                          : (primary ? Theme.primary : Theme.key)
     border.width: primary ? 0 : 2
     border.color: Theme.panelBorder
-    activeFocusOnTab: enabledState
+    // a disabled button is left out of the Tab chain (and gives its focus back to the screen)
+    enabled: enabledState
+    activeFocusOnTab: true
 
     Accessible.role: Accessible.Button
     Accessible.name: text
@@ -71,7 +73,6 @@ Rectangle {
     MouseArea {
         id: mouse
         anchors.fill: parent
-        enabled: button.enabledState
         onClicked: button.clicked()
     }
 }

@@ -90,13 +90,13 @@ QtObject {
         case "card_taken":
             return qsTr("This card is already registered to someone else. Please use your own card.");
         case "user_disabled":
-            return qsTr("Your account is disabled, so you cannot sign in.");
+            return qsTr("Your account is disabled, so you cannot sign in. Please ask IT about it.");
         case "factor_not_allowed":
             return qsTr("Your account may not sign in this way. Please ask IT how you should sign in.");
         case "enrollment_not_allowed":
             return qsTr("Cards cannot be registered for your account at a kiosk. Please ask your Registration Authority.");
         default:
-            return qsTr("You cannot sign in at this kiosk.");
+            return qsTr("You cannot sign in at this kiosk. Please ask IT why.");
         }
     }
 

@@ -154,14 +154,14 @@
         <translation>Det tog för lång tid, så inloggningen avbröts. Börja om.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="99"/>
-        <source>You cannot sign in at this kiosk.</source>
-        <translation>Du kan inte logga in vid den här datorn.</translation>
-    </message>
-    <message>
         <location filename="../components/Messages.qml" line="80"/>
         <source>Something went wrong. Please try again.</source>
         <translation>Något gick fel. Försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="93"/>
+        <source>Your account is disabled, so you cannot sign in. Please ask IT about it.</source>
+        <translation>Ditt konto är avstängt, så du kan inte logga in. Fråga IT om det.</translation>
     </message>
     <message>
         <location filename="../components/Messages.qml" line="133"/>
@@ -321,11 +321,6 @@
         <translation>Kortet är redan registrerat på någon annan. Använd ditt eget kort.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="93"/>
-        <source>Your account is disabled, so you cannot sign in.</source>
-        <translation>Ditt konto är avstängt, så du kan inte logga in.</translation>
-    </message>
-    <message>
         <location filename="../components/Messages.qml" line="95"/>
         <source>Your account may not sign in this way. Please ask IT how you should sign in.</source>
         <translation>Ditt konto får inte logga in på det här sättet. Fråga IT hur du ska logga in.</translation>
@@ -334,6 +329,11 @@
         <location filename="../components/Messages.qml" line="97"/>
         <source>Cards cannot be registered for your account at a kiosk. Please ask your Registration Authority.</source>
         <translation>Kort kan inte registreras för ditt konto vid en dator. Kontakta din registreringsenhet.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="99"/>
+        <source>You cannot sign in at this kiosk. Please ask IT why.</source>
+        <translation>Du kan inte logga in vid den här datorn. Fråga IT varför.</translation>
     </message>
     <message>
         <location filename="../components/Messages.qml" line="108"/>

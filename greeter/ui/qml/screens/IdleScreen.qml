@@ -39,7 +39,7 @@ FocusScope {
             wrapMode: Text.WordWrap
             text: screen.greeter.readersOk
                   ? qsTr("Hold your badge or smartcard against the reader to sign in.")
-                  : Messages.readerText(screen.greeter.readerProblem) + " "
+                  : Messages.readerText(screen.greeter.readerProblem) + "\n"
                     + Messages.helpText(screen.greeter)
             color: screen.greeter.readersOk ? Theme.textMuted : Theme.danger
             font.pixelSize: Theme.fontLarge
