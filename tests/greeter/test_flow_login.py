@@ -190,8 +190,10 @@ def test_card_asking_for_a_password_as_second_factor():
     flow.send(samples.tap(samples.ALICE_CARD))
     flow.reply(samples.need_password())
     assert flow.view.screen == "password"
+    # the card named its user: the screen greets them and asks no username
     assert flow.view.user_display_name == "Alice Example"
-    flow.send(PasswordSubmitted("alice", "pw", "DEMO"))
+    assert flow.view.username_known
+    flow.send(PasswordSubmitted("", "pw", ""))
     assert flow.request == PasswordFactor("t1", "alice", "pw", "DEMO")
 
 

@@ -23,18 +23,6 @@ from greeter.flow.state import FlowSettings, initial_state
 from greeter.flow.wire import PasswordFactor
 
 
-def test_a_known_cards_password_step_names_the_user_and_asks_no_username():
-    flow = FlowDriver()
-    flow.send(samples.tap(samples.ALICE_CARD))
-    flow.reply(samples.need_password("carol"))
-    assert flow.view.screen == "password"
-    assert flow.view.username_known
-    assert flow.view.user_display_name == "Carol Example"
-    # the form sends no username: the one the card gave goes with the password
-    flow.send(PasswordSubmitted("", "carols-pw", ""))
-    assert flow.request == PasswordFactor("t1", "carol", "carols-pw", "DEMO")
-
-
 def test_a_known_cards_password_step_ignores_a_typed_name():
     flow = FlowDriver()
     flow.send(samples.tap(samples.ALICE_CARD))
