@@ -200,14 +200,12 @@ def auth_body(request: AuthRequest) -> dict[str, object]:
         return {"state": request.state, "factor": {"type": "pin", "value": request.pin}}
     if isinstance(request, EnrollPin):
         return {"state": request.state, "enroll": {"type": "pin", "value": request.pin}}
-    body: dict[str, object] = {
-        "factor": {
-            "type": "password",
-            "username": request.username,
-            "password": request.password,
-            "domain": request.domain,
-        }
-    }
+    factor: dict[str, object] = {"type": "password", "password": request.password}
+    if request.username is not None:
+        factor["username"] = request.username
+    if request.domain is not None:
+        factor["domain"] = request.domain
+    body: dict[str, object] = {"factor": factor}
     if request.state is not None:
         body["state"] = request.state
     if request.enroll_card:

@@ -29,6 +29,7 @@ KIOSK_KEYS = {
     "error_seconds",
     "retry_seconds",
     "entry_timeout",
+    "help_line",
 }
 APPLIANCE_KEYS = {"url", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
 
@@ -41,9 +42,12 @@ class KioskConfig:
     event_log: str = ""
     # greeter timings, seconds
     busy_delay: float = 0.3
+    # read so that older config files still load; unused: errors stay until dismissed
     error_seconds: float = 5.0
     retry_seconds: float = 30.0
     entry_timeout: int = 60
+    # the end of every error on screen, in the site's words ("Call IT on 4444")
+    help_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,8 @@ class Config:
             kiosk_name=self.kiosk.name,
             busy_delay=self.kiosk.busy_delay,
             call_timeout=self.appliance.timeout,
-            error_seconds=self.kiosk.error_seconds,
-            retry_seconds=self.kiosk.retry_seconds,
             entry_timeout=self.kiosk.entry_timeout,
+            help_line=self.kiosk.help_line,
         )
 
 
@@ -137,7 +140,26 @@ def parse_kiosk(table: dict[str, Any], path: str) -> KioskConfig:
         error_seconds=_seconds(table, "error_seconds", 5.0, path, prefix, 1, 600),
         retry_seconds=_seconds(table, "retry_seconds", 30.0, path, prefix, 1, 600),
         entry_timeout=int(_seconds(table, "entry_timeout", 60, path, prefix, 5, 3600)),
+        help_line=_help_line(table, path, prefix),
     )
+
+
+HELP_LINE_MAX = 80
+
+
+def _help_line(table: dict[str, Any], path: str, prefix: str) -> str:
+    line = get(table, "help_line", str, "", path=path, prefix=prefix).strip()
+    key = prefix + "help_line"
+    if not line.isprintable():
+        raise ConfigError(path, key, "has a line break or control character", "write one line")
+    if len(line) > HELP_LINE_MAX:
+        raise ConfigError(
+            path,
+            key,
+            f"is {len(line)} characters long",
+            f"shorten it to {HELP_LINE_MAX}: it ends every error on the screen",
+        )
+    return line
 
 
 def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.flow.common import entry_timeout
-from greeter.flow.model import PinRules, Screen, View
+from greeter.flow.model import PinRules, ReaderProblem, Screen, View
 from greeter.flow.state import (
     Checking,
     EnrollCardStep,
@@ -31,7 +31,8 @@ def view(state: State) -> View:
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
         readers_ok=readers_ok(state),
-        reader_message=reader_message(state),
+        reader_problem=reader_problem(state),
+        help_line=state.settings.help_line,
         # on the idle and the lock screen (and from an error), never over an open session
         can_password_login=kiosk is not None
         and kiosk.password_login
@@ -48,13 +49,15 @@ def view(state: State) -> View:
     )
     phase = state.phase
     if isinstance(phase, Login):
-        return login_view(state, phase, base)
+        shown = login_view(state, phase, base)
+        # where a countdown shows: when it starts again
+        return replace(shown, entry_round=state.entry_round) if shown.entry_timeout else shown
     if isinstance(phase, Failure):
         return replace(
             base,
             screen="error",
             error_key=phase.error_key,
-            error_message=phase.message,
+            error_reason=phase.reason,
             locked_until=phase.locked_until,
             can_retry=phase.can_retry,
         )
@@ -85,9 +88,12 @@ def readers_ok(state: State) -> bool:
     return any(r.service == "ok" and r.readers for r in state.readers)
 
 
-def reader_message(state: State) -> str:
-    """The first problem a source reported (a missing NFC reader shows even when PC/SC works)."""
-    return next((r.message for r in state.readers if r.message), "")
+def reader_problem(state: State) -> ReaderProblem:
+    """Why no card can be read ("" while one can): a reader service down (pcscd), else no
+    reader attached. What exactly failed is in the greeter's log and `greeter doctor`."""
+    if readers_ok(state):
+        return ""
+    return "down" if any(r.service == "down" for r in state.readers) else "missing"
 
 
 def login_view(state: State, login: Login, base: View) -> View:
@@ -122,6 +128,7 @@ def login_view(state: State, login: Login, base: View) -> View:
             base,
             screen="password",
             user_display_name=step.user.display_name if step.user is not None else "",
+            username_known=step.user is not None,
             attempts_left=step.attempts_left,
             error_key=step.error_key,
             entry_timeout=step.expires_in,
@@ -133,7 +140,6 @@ def login_view(state: State, login: Login, base: View) -> View:
             domains=step.domains or base.domains,
             attempts_left=step.attempts_left,
             error_key=step.error_key,
-            error_message=step.error_message,
             entry_timeout=step.expires_in,
         )
     if isinstance(step, EnrollPinStep):
@@ -145,7 +151,7 @@ def login_view(state: State, login: Login, base: View) -> View:
             pin_max=step.rules.max_length,
             pin_digits_only=step.rules.digits_only,
             error_key=step.error_key,
-            error_message=step.error_message,
+            error_reason=step.rule or "",
             entry_timeout=step.expires_in,
         )
     if isinstance(step, RoleStep):

@@ -24,8 +24,15 @@ from greeter.ui.window import GreeterWindow, application
 
 DEFAULT_DIR = Path("docs/screenshots")
 
-IDLE = View(kiosk_name="ward7-bay3", domains=("DEMO", "NHS"), can_password_login=True)
+IDLE = View(
+    kiosk_name="ward7-bay3",
+    domains=("DEMO", "NHS"),
+    can_password_login=True,
+    help_line="Call IT on 4444",
+)
 PIN = replace(IDLE, screen="pin", user_display_name="Alice Adams", entry_timeout=60)
+PASSWORD = replace(IDLE, screen="password", entry_timeout=60)
+ENROLL_PIN = replace(IDLE, screen="enroll_pin", user_display_name="Bob Brown", entry_timeout=60)
 
 
 @dataclass(frozen=True)
@@ -41,32 +48,38 @@ class Shot:
 
 SHOTS: tuple[Shot, ...] = (
     Shot("idle", IDLE),
-    Shot("idle_reader_problem", replace(
-        IDLE, readers_ok=False,
-        reader_message="No card reader found. Plug the reader in, or call IT on 2222.",
-    )),
+    Shot("idle_reader_problem", replace(IDLE, readers_ok=False, reader_problem="missing")),
     Shot("pin", PIN, typed="12"),
     Shot("pin_wrong", replace(PIN, error_key="bad_pin", attempts_left=2)),
     Shot("pin_switching", replace(PIN, switching=True, locked_user="Bob Brown"), typed="1"),
-    Shot("password", replace(IDLE, screen="password"), typed="alice"),
-    Shot("enroll_card", replace(IDLE, screen="enroll_card", domains=("DEMO", "NHS"))),
-    Shot("enroll_pin", replace(IDLE, screen="enroll_pin", user_display_name="Bob Brown"),
-         typed="25"),
-    Shot("enroll_pin_mismatch", replace(
-        IDLE, screen="enroll_pin", user_display_name="Bob Brown", error_key="pin_mismatch",
+    Shot("password", PASSWORD, typed="alice"),
+    Shot("password_wrong", replace(PASSWORD, error_key="bad_password"), typed="alice"),
+    Shot("password_card", replace(
+        PASSWORD, user_display_name="Carol Clark", username_known=True, domains=("DEMO",),
     )),
-    Shot("role", replace(IDLE, screen="role", user_display_name="Alice Adams", roles=(
-        Role("R8000", "Clinical Practitioner Access Role"),
-        Role("R8008", "Admin/Clinical Support Access Role"),
-    ))),
-    Shot("notice", replace(IDLE, screen="notice", user_display_name="Carol Clark", notices=(
-        Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days."),
-    ))),
+    Shot("enroll_card", replace(IDLE, screen="enroll_card", entry_timeout=60)),
+    Shot("enroll_pin", ENROLL_PIN, typed="25"),
+    Shot("enroll_pin_mismatch", replace(ENROLL_PIN, error_key="pin_mismatch")),
+    Shot("enroll_pin_weak", replace(ENROLL_PIN, error_key="pin_rules", error_reason="repeated")),
+    Shot("role", replace(
+        IDLE, screen="role", user_display_name="Alice Adams", entry_timeout=60, roles=(
+            Role("R8000", "Clinical Practitioner Access Role"),
+            Role("R8008", "Admin/Clinical Support Access Role"),
+        ),
+    )),
+    Shot("notice", replace(
+        IDLE, screen="notice", user_display_name="Carol Clark", entry_timeout=60, notices=(
+            Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days."),
+        ),
+    )),
     Shot("error", replace(IDLE, screen="error", error_key="unreachable", can_retry=True)),
     Shot("error_locked", replace(
         IDLE, screen="error", error_key="locked", locked_until="2026-11-23T20:31:00Z",
     )),
     Shot("error_not_registered", replace(IDLE, screen="error", error_key="card_not_registered")),
+    Shot("error_denied", replace(
+        IDLE, screen="error", error_key="denied", error_reason="card_revoked",
+    )),
     Shot("locked", replace(IDLE, screen="locked", locked_user="Alice Adams")),
     Shot("pin_offline", replace(PIN, offline=True, attempts_left=3, locked_user="Alice Adams"),
          typed="1"),

@@ -46,7 +46,6 @@ def write_config(
     marker: Path,
     event_log: Path,
     pcsc: bool,
-    error_seconds: float = 5,
     virtual_socket: Path | None = None,
     timeout: float = 5,
 ) -> Path:
@@ -62,8 +61,8 @@ def write_config(
 name = "{kiosk_name}"
 locale = "en"
 event_log = "{event_log}"
-error_seconds = {error_seconds}
 busy_delay = 0.3
+help_line = "Call IT on 4444"
 
 [appliance]
 url = "{url}"
