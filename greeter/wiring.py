@@ -10,8 +10,9 @@ from pathlib import Path
 
 from greeter.app import Executor, Kiosk
 from greeter.backend import Backend, BackendSettings
+from greeter.cards.readiness import configured
 from greeter.cards.settings import CardSettings
-from greeter.cards.sources import build_sources
+from greeter.cards.sources import build_sources, virtual_socket_path
 from greeter.config import Config
 from greeter.configkit import ConfigError
 from greeter.desktop import RunnerSessions
@@ -74,6 +75,11 @@ def build_kiosk(
     if card_sources:
         if not isinstance(config.cards, CardSettings):
             raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
+        # what the config asks for, before any source has looked: the first frame already
+        # tells a kiosk with no reader from one whose readers are still being looked at
+        listens = virtual_socket_path(config.cards, virtual_socket) is not None
+        for status in configured(config.cards, virtual=listens):
+            kiosk.dispatch(status)
         kiosk.attach_sources(
             build_sources(
                 config.cards,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.cards.readiness import assess
 from greeter.flow.common import entry_timeout
 from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
@@ -26,12 +27,15 @@ def view(state: State) -> View:
     kiosk = state.kiosk
     rules = kiosk.pin_rules if kiosk is not None else PinRules()
     desktop = state.desktop
+    readiness = assess(state.readers)
     base = View(
         screen=rest_screen(state),
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
-        readers_ok=readers_ok(state),
-        reader_message=reader_message(state),
+        # the verdict `greeter doctor` gives too; the message may be set while ok (a missing
+        # NFC reader shows even when PC/SC reads cards)
+        readers_ok=readiness.ok,
+        reader_message=readiness.message,
         # on the idle and the lock screen (and from an error), never over an open session
         can_password_login=kiosk is not None
         and kiosk.password_login
@@ -75,19 +79,6 @@ def rest_screen(state: State) -> Screen:
     if desktop is None:
         return "idle"
     return "locked" if desktop.locked else "session"
-
-
-def readers_ok(state: State) -> bool:
-    """Whether a card can be read at all: some source is up with a reader attached. True
-    until the sources have reported (the idle screen does not flash a warning at start)."""
-    if not state.readers:
-        return True
-    return any(r.service == "ok" and r.readers for r in state.readers)
-
-
-def reader_message(state: State) -> str:
-    """The first problem a source reported (a missing NFC reader shows even when PC/SC works)."""
-    return next((r.message for r in state.readers if r.message), "")
 
 
 def login_view(state: State, login: Login, base: View) -> View:

@@ -177,6 +177,7 @@ def build_rig(
     url: str | None = None,
     demo: bool = False,
     timeout: float = 5,
+    virtual_socket: Path | None = None,
 ) -> Iterator[KioskRig]:
     marker = tmp_path / "sessions.txt"
     event_log = tmp_path / "events.jsonl"
@@ -190,6 +191,7 @@ def build_rig(
         event_log=event_log,
         pcsc=pcsc,
         timeout=timeout,
+        virtual_socket=virtual_socket,
     )
     config = greeter_config.load(path)
     greeter = Greeter(
