@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(command=cmd_demo)
 
-    doctor = commands.add_parser("doctor", help="check the card readers and the appliance")
+    doctor = commands.add_parser(
+        "doctor", help="check the config, the card readers and the appliance"
+    )
     doctor.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file ({DEFAULT_CONFIG})")
     doctor.set_defaults(command=cmd_doctor)
 
@@ -206,41 +208,9 @@ close_budget_seconds = 5
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from greeter.backend import Backend, BackendError, BackendSettings
-    from greeter.cards.doctor import diagnose
-    from greeter.cards.settings import CardSettings
+    from greeter.doctor import run_doctor
 
-    config = load(args.config)
-    ok = True
-    if isinstance(config.cards, CardSettings):
-        report = diagnose(config.cards)
-        print(report.render(), end="")
-        ok = report.ok
-    appliance = config.appliance
-    backend = Backend(
-        BackendSettings(
-            appliance.url,
-            appliance.ca,
-            config.kiosk.name,
-            appliance.kiosk_secret,
-            appliance.connect_timeout,
-            appliance.timeout,
-        )
-    )
-    print("Appliance")
-    try:
-        info = backend.kiosk_info()
-    except BackendError as error:
-        print(f"  [FAIL] {appliance.url}: {error}")
-        print("Result: the kiosk cannot sign anyone in; fix [appliance] in the config")
-        ok = False
-    else:
-        print(f"  [ok  ] {appliance.url}: answers for kiosk {info.kiosk}")
-        print(f"         password login {'on' if info.password_login else 'off'}, card "
-              f"enrolment {'on' if info.card_enrollment else 'off'}")  # fmt: skip
-    finally:
-        backend.close()
-    return EXIT_OK if ok else EXIT_FAILED
+    return run_doctor(args.config, sys.stdout)
 
 
 # --- tap / lock -----------------------------------------------------------------------------
