@@ -13,10 +13,9 @@ from typing import TextIO
 from greeter.cards.doctor import Check, diagnose, render_checks
 from greeter.cards.settings import CardSettings
 from greeter.cards.settings import parse as parse_cards
+from greeter.cli import EXIT_CONFIG, EXIT_FAILED, EXIT_OK
 from greeter.config import Config, load, read_table
 from greeter.configkit import ConfigError
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""A kiosk whose config is missing or broken shows "This kiosk is not set up" with the reason and
+what IT should run, stays up (no crash loop), and becomes the greeter once the config is fixed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from greeter.config import load
+from greeter.ui.main import KioskFactory
+from greeter.ui.supervisor import KioskProcess
+from greeter.wiring import build_kiosk
+from tests.greeter.ui.kiosk_rig import write_config
+
+pytestmark = [pytest.mark.ui]
+
+
+def factory_for(event_log: Path):
+    def make(config) -> KioskFactory:
+        return lambda executor: build_kiosk(config, executor, event_log_path=str(event_log))
+
+    return make
+
+
+@pytest.fixture
+def process(tmp_path, qt_style) -> Iterator[KioskProcess]:
+    path = tmp_path / "greeter.toml"
+    made = KioskProcess(
+        str(path),
+        lambda: load(path),
+        factory_for(tmp_path / "events.jsonl"),
+        windowed=True,
+        event_log_path=str(tmp_path / "events.jsonl"),
+    )
+    yield made
+    made.close()
+
+
+def lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def shown(process: KioskProcess, name: str) -> str:
+    assert process.not_set_up is not None, "the not-set-up screen is not shown"
+    item = process.not_set_up.window.find(name)
+    assert item is not None, f"no {name} on the not-set-up screen"
+    return str(item.property("text"))
+
+
+def test_a_missing_config_shows_the_reason_and_the_fix(process, tmp_path, qtbot):
+    process.start()
+    assert process.greeter is None
+    window = process.not_set_up.window
+    qtbot.waitExposed(window.view)
+    path = tmp_path / "greeter.toml"
+    assert shown(process, "notSetUpHeadline") == "This kiosk is not set up"
+    assert "call IT" in shown(process, "notSetUpAdvice")
+    assert shown(process, "notSetUpReason") == f"{path}: (file): not found"
+    assert shown(process, "notSetUpFix") == (
+        "Fix: create it (see packaging/greeter.toml) or pass --config"
+    )
+    assert f"greeter doctor --config {path}" in shown(process, "notSetUpCheck")
+    start, screen = lines(tmp_path / "events.jsonl")
+    assert (start["event"], start["kiosk"], start["config"]) == ("start", "", str(path))
+    assert (screen["screen"], screen["reason"]) == ("not_set_up", "(file)")
+    assert "not found" in screen["detail"]
+
+
+def test_a_broken_config_shows_where_and_becomes_the_greeter_once_fixed(
+    process, tmp_path, qtbot, appliance_server
+):
+    path = tmp_path / "greeter.toml"
+    path.write_text('[kiosk]\nname = "ward7-bay3\n')
+    process.start()
+    qtbot.waitExposed(process.not_set_up.window.view)
+    assert shown(process, "notSetUpReason").startswith(f"{path}: (syntax): ")
+    assert shown(process, "notSetUpFix") == "Fix: fix the TOML syntax there"
+
+    # another mistake: the screen follows the file as it is edited
+    path.write_text('[kiosk]\nname = "ward7-bay3"\n')
+    qtbot.waitUntil(lambda: "[appliance]" in shown(process, "notSetUpReason"), timeout=10000)
+    assert shown(process, "notSetUpFix") == "Fix: add a [appliance] section"
+
+    # fixed: the same process becomes the greeter, with no restart
+    write_config(
+        tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
+        kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
+        marker=tmp_path / "sessions.txt", event_log=tmp_path / "events.jsonl", pcsc=False,
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: process.greeter is not None, timeout=10000)
+    assert process.not_set_up is None
+    events = tmp_path / "events.jsonl"
+    qtbot.waitUntil(lambda: any(line["event"] == "ready" for line in lines(events)), timeout=10000)
+    assert process.greeter.bridge.view.screen == "idle"
+    assert [line["event"] for line in lines(events)][:5] == [
+        "start",  # not set up: no kiosk name yet
+        "screen",
+        "screen",
+        "start",  # the greeter, with its kiosk
+        "screen",
+    ]
+    reasons = [line.get("reason") for line in lines(events) if line.get("screen") == "not_set_up"]
+    assert reasons == ["(syntax)", "[appliance]"]
+
+
+def wait_for(path: Path, wanted: dict, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        for line in lines(path):
+            if all(line.get(key) == value for key, value in wanted.items()):
+                return line
+        pause.wait(0.05)
+    raise AssertionError(f"no {wanted} in {path}: {lines(path)}")
+
+
+@pytest.mark.slow
+def test_greeter_run_stays_up_on_a_missing_config_and_stops_cleanly(tmp_path):
+    events = tmp_path / "events.jsonl"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "greeter", "run", "--windowed", "--event-log", str(events),
+         "--config", str(tmp_path / "missing.toml")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for(events, {"event": "screen", "screen": "not_set_up"})
+        # no crash loop: still up, and nothing new to say while nothing changed
+        time.sleep(6)  # past one re-read of the config
+        assert process.poll() is None
+        assert [line["event"] for line in lines(events)] == ["start", "screen"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr
+    assert lines(events)[-1]["event"] == "stop"
