@@ -126,10 +126,6 @@ class SignedIn:
         )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StandIn", text)
-
-
 class StandInDesktop(QObject):
     """What the stand-in's QML reads and calls; `lock`, `log_out` and `tap(card_id)` do the
     work (over the demo's socket in `main`)."""
@@ -176,25 +172,32 @@ class StandInDesktop(QObject):
             self.report("")
 
     def _signed_in(self) -> str:
-        return _tr("Signed in: %1").replace("%1", self.user.display_name)
+        return QCoreApplication.translate("StandIn", "Signed in: %1").replace(
+            "%1", self.user.display_name
+        )
 
     def _details(self) -> str:
         user = self.user
         who = f"{user.username}@{user.domain}" if user.domain else user.username
-        role = _tr("role %1").replace("%1", user.role) if user.role else _tr("no Spine role")
+        role = (
+            QCoreApplication.translate("StandIn", "role %1").replace("%1", user.role)
+            if user.role
+            else QCoreApplication.translate("StandIn", "no Spine role")
+        )
         return f"{who} · {role}"
 
     def _explanation(self) -> str:
-        return _tr(
+        return QCoreApplication.translate(
+            "StandIn",
             "This window stands in for the clinical desktop. Lock it, log out, or tap a card "
-            "with F1-F4 to switch user."
+            "with F1-F4 to switch user.",
         )
 
     def _lock_text(self) -> str:
-        return _tr("Lock")
+        return QCoreApplication.translate("StandIn", "Lock")
 
     def _log_out_text(self) -> str:
-        return _tr("Log out")
+        return QCoreApplication.translate("StandIn", "Log out")
 
     def _status_text(self) -> str:
         return self._status

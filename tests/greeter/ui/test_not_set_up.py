@@ -14,9 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QLocale
 
 from greeter.config import load
+from greeter.configkit import ConfigError
+from greeter.ui.i18n import Translations
 from greeter.ui.main import KioskFactory
+from greeter.ui.not_set_up import NotSetUpWindow, SetupProblem
 from greeter.ui.supervisor import KioskProcess
 from greeter.wiring import build_kiosk
 from tests.greeter.ui.kiosk_rig import write_config
@@ -149,3 +153,21 @@ def test_greeter_run_stays_up_on_a_missing_config_and_stops_cleanly(tmp_path):
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
     assert lines(events)[-1]["event"] == "stop"
+
+
+def test_the_clinician_reads_it_in_the_systems_language(qapp, qt_style, qtbot):
+    # no config, no locale setting: the system's (here Swedish); IT's lines stay English
+    swedish = Translations(qapp, QLocale("sv_SE"))
+    problem = ConfigError("/etc/tapkiosk/greeter.toml", "(file)", "not found", "create it")
+    window = NotSetUpWindow(SetupProblem("/etc/tapkiosk/greeter.toml", problem), fullscreen=False)
+    try:
+        window.present()
+        qtbot.waitExposed(window.view)
+        assert window.find("notSetUpHeadline").property("text") == (
+            "Den här datorn är inte konfigurerad"
+        )
+        assert window.find("notSetUpAdvice").property("text").endswith("Ring IT.")
+        assert window.find("notSetUpFix").property("text") == "Fix: create it"
+    finally:
+        window.close()
+        swedish.remove()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from greeter.ui.refcount_guard import pyside_leaks_references
 from tests.greeter.ui.kiosk_rig import write_config
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
@@ -74,3 +75,42 @@ def test_greeter_run_draws_ready_takes_a_tap_and_stops_on_sigterm(tmp_path, appl
             process.wait()
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
+
+
+def test_a_clean_start_prints_nothing_alarming(tmp_path, appliance_server):
+    sockets = tmp_path / "taps"
+    sockets.mkdir(mode=0o700)
+    config = write_config(
+        tmp_path, url=appliance_server.url, ca=appliance_server.ca_path,
+        kiosk_name=appliance_server.kiosk_name, kiosk_secret=appliance_server.kiosk_secret,
+        marker=tmp_path / "sessions.txt", event_log=tmp_path / "events.jsonl", pcsc=False,
+        virtual_socket=sockets / "taps.sock",
+    )  # fmt: skip
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "greeter", "run", "--config", str(config), "--windowed"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        wait_for_line(tmp_path / "events.jsonl", {"event": "ready"})
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert out == b""
+    expected = {
+        # the offscreen platform (no display) cannot raise windows; a real X server can
+        "This plugin does not support raise()",
+    }
+    if pyside_leaks_references():
+        # this venv still has the PySide6 the project's pin excludes: the guard says so
+        expected.add("ERROR greeter.ui.refcount_guard")
+    alarming = [
+        line
+        for line in err.decode().splitlines()
+        if not line.startswith("INFO greeter") and not any(line.startswith(e) for e in expected)
+    ]
+    assert alarming == []
