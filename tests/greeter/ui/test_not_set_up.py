@@ -163,11 +163,15 @@ def test_the_clinician_reads_it_in_the_systems_language(qapp, qt_style, qtbot):
     try:
         window.present()
         qtbot.waitExposed(window.view)
-        assert window.find("notSetUpHeadline").property("text") == (
-            "Den här datorn är inte konfigurerad"
-        )
-        assert window.find("notSetUpAdvice").property("text").endswith("Ring IT.")
-        assert window.find("notSetUpFix").property("text") == "Fix: create it"
+
+        def text(name: str) -> str:
+            item = window.find(name)
+            assert item is not None, name
+            return str(item.property("text"))
+
+        assert text("notSetUpHeadline") == "Den här datorn är inte konfigurerad"
+        assert text("notSetUpAdvice").endswith("Ring IT.")
+        assert text("notSetUpFix") == "Fix: create it"
     finally:
         window.close()
         swedish.remove()
