@@ -30,7 +30,7 @@ from greeter.configkit import ConfigError
 from greeter.events import EventLog
 from greeter.ui.i18n import Translations, choose_locale
 from greeter.ui.refcount_guard import RefcountGuard
-from greeter.ui.window import application, kiosk_view, present, show_embedded
+from greeter.ui.window import application, find_item, kiosk_view, present, show_embedded
 
 log = logging.getLogger(__name__)
 
@@ -181,13 +181,7 @@ class NotSetUpWindow:
 
     def find(self, object_name: str) -> QObject | None:
         """The item called `object_name` (tests, screenshots)."""
-        pending: list[QQuickItem] = [self._item] if self._item is not None else []
-        while pending:
-            item = pending.pop(0)
-            if item.objectName() == object_name:
-                return item
-            pending.extend(item.childItems())
-        return None
+        return find_item(self._item, object_name)
 
     def present(self) -> None:
         present(self.view, fullscreen=self.fullscreen)

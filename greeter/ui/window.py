@@ -67,15 +67,7 @@ class GreeterWindow:
 
     def find(self, object_name: str) -> QObject | None:
         """The QML object called `object_name` on the current screen (tests, screenshots)."""
-        # the visual tree, not QObject children: Repeater and Loader items are only found there
-        root = self.root()
-        pending = [root] if isinstance(root, QQuickItem) else []
-        while pending:
-            item = pending.pop(0)
-            if item.objectName() == object_name:
-                return item
-            pending.extend(item.childItems())
-        return None
+        return find_item(self.root(), object_name)
 
     def present(self) -> None:
         """Show the window as the current screen wants (hidden during a session)."""
@@ -115,6 +107,18 @@ class GreeterWindow:
             self.view.hide()
             return
         present(self.view, fullscreen=self.fullscreen)
+
+
+def find_item(root: QObject | None, object_name: str) -> QQuickItem | None:
+    """The item called `object_name` under `root` (tests, screenshots)."""
+    # the visual tree, not QObject children: Repeater and Loader items are only found there
+    pending = [root] if isinstance(root, QQuickItem) else []
+    while pending:
+        item = pending.pop(0)
+        if item.objectName() == object_name:
+            return item
+        pending.extend(item.childItems())
+    return None
 
 
 def show_embedded(

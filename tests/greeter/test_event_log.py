@@ -18,6 +18,7 @@ from tests.greeter.test_app import (
     appliance,
     events,
     kiosk_for,
+    sign_in_alice,
     tap,
     write_config,
 )
@@ -107,10 +108,7 @@ def test_an_unreachable_appliance_is_an_error_with_its_reason(tmp_path, applianc
 def test_a_tap_is_matched_with_the_appliances_audit_lines_of_the_same_tap(tmp_path, appliance):
     kiosk, _, log_path = kiosk_for(tmp_path, appliance)
     try:
-        kiosk.start()
-        kiosk.dispatch(tap(ALICE))
-        kiosk.dispatch(PinEntered("1234"))
-        kiosk.dispatch(RoleChosen(kiosk.view.roles[0].code))
+        sign_in_alice(kiosk)
         kiosk.dispatch(tap(ALICE))  # locks: a second tap, a tap id of its own
     finally:
         kiosk.close()

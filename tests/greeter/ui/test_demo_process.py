@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ import pytest
 
 from greeter.cards.virtual import send_tap
 from greeter.ui.stand_in import BUTTON_SIZE, MARGIN
+from tests.greeter.ui.kiosk_rig import terminate
 from tests.rig.pcsc import IsolatedPcscd
 from tests.session.xvfb import xvfb
 
@@ -67,14 +67,7 @@ class Demo:
 
     def stop(self) -> str:
         """SIGTERM; the demo must stop cleanly. Returns its stderr."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            _, err = self.process.communicate(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+        _, err = terminate(self.process)
         return err.decode()
 
 

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from greeter.cards.virtual import send_lock
 from greeter.session.launcher import SessionUser, session_environment
 from greeter.ui.stand_in import SignedIn, StandInDesktop, StandInWindow
-from tests.greeter.ui.conftest import all_items
+from greeter.ui.window import find_item
 
 pytestmark = pytest.mark.ui
 
@@ -22,9 +22,9 @@ RAVI = SessionUser("ravi", "DEMO", "Ravi Rao", "R1990", "s_1")
 
 
 def item(window: StandInWindow, name: str) -> QQuickItem:
-    found = [i for i in all_items(window.view.contentItem()) if i.objectName() == name]
-    assert found, f"no {name} in the stand-in desktop"
-    return found[0]
+    found = find_item(window.view.contentItem(), name)
+    assert found is not None, f"no {name} in the stand-in desktop"
+    return found
 
 
 def click(window: StandInWindow, name: str) -> None:
