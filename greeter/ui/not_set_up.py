@@ -1,5 +1,5 @@
-""" "This kiosk is not set up": what a kiosk whose config cannot be used shows, instead of a blank
-screen and a session restarting the greeter every second.
+"""The "This kiosk is not set up" screen: what a kiosk whose config cannot be used shows,
+instead of a blank screen and a session restarting the greeter every second.
 
 The clinician reads that nobody can sign in and to call IT (in the system's language: there is
 no config to name one); IT reads the config's problem, its fix and the command that checks the
