@@ -82,6 +82,11 @@ class Config:
 
 def load(path: str | Path) -> Config:
     """Read and check the config file at `path`."""
+    return parse(read_table(path), path=str(path))
+
+
+def read_table(path: str | Path) -> dict[str, Any]:
+    """The config file at `path` as a TOML table, not yet checked."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -99,7 +104,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(name, "(file)", "not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(name, "(syntax)", str(error), "fix the TOML syntax there") from None
-    return parse(table, path=name)
+    return table
 
 
 def parse(table: dict[str, Any], *, path: str) -> Config:

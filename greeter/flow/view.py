@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.cards.readiness import assess
 from greeter.flow.common import entry_timeout
-from greeter.flow.model import PinRules, ReaderProblem, Screen, View
+from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
     Checking,
     EnrollCardStep,
@@ -26,12 +27,14 @@ def view(state: State) -> View:
     kiosk = state.kiosk
     rules = kiosk.pin_rules if kiosk is not None else PinRules()
     desktop = state.desktop
+    readiness = assess(state.readers)
     base = View(
         screen=rest_screen(state),
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
-        readers_ok=readers_ok(state),
-        reader_problem=reader_problem(state),
+        # the verdict `greeter doctor` gives too
+        readers_ok=readiness.ok,
+        reader_problem=readiness.problem,
         help_line=state.settings.help_line,
         # on the idle and the lock screen (and from an error), never over an open session
         can_password_login=kiosk is not None
@@ -78,22 +81,6 @@ def rest_screen(state: State) -> Screen:
     if desktop is None:
         return "idle"
     return "locked" if desktop.locked else "session"
-
-
-def readers_ok(state: State) -> bool:
-    """Whether a card can be read at all: some source is up with a reader attached. True
-    until the sources have reported (the idle screen does not flash a warning at start)."""
-    if not state.readers:
-        return True
-    return any(r.service == "ok" and r.readers for r in state.readers)
-
-
-def reader_problem(state: State) -> ReaderProblem:
-    """Why no card can be read ("" while one can): a reader service down (pcscd), else no
-    reader attached. What exactly failed is in the greeter's log and `greeter doctor`."""
-    if readers_ok(state):
-        return ""
-    return "down" if any(r.service == "down" for r in state.readers) else "missing"
 
 
 def login_view(state: State, login: Login, base: View) -> View:

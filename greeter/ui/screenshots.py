@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -94,15 +95,60 @@ SHOTS: tuple[Shot, ...] = (
 )  # fmt: skip
 
 
-def capture(out_dir: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
-    """Write `<name>.png` for every shot into `out_dir`; returns the files written."""
+def _grab_not_set_up(app: QGuiApplication) -> QImage:
+    from greeter.configkit import ConfigError
+    from greeter.ui.not_set_up import NotSetUpWindow, SetupProblem
+
+    config = "/etc/tapkiosk/greeter.toml"
+    problem = ConfigError(
+        config, "appliance.ca", "no file at /etc/tapkiosk/ca.pem", "point it at an existing file"
+    )
+    window = NotSetUpWindow(SetupProblem(config, problem), fullscreen=False)
+    try:
+        window.present()
+        _settle(app)
+        return window.view.grabWindow()
+    finally:
+        window.close()
+
+
+def _grab_demo_desktop(app: QGuiApplication) -> QImage:
+    from greeter.ui.stand_in import SignedIn, StandInDesktop, StandInWindow
+
+    user = SignedIn("ravi", "DEMO", "Ravi Rao", "R1990")
+    window = StandInWindow(
+        StandInDesktop(user, lock=lambda: None, log_out=lambda: None, tap=lambda card: None)
+    )
+    try:
+        window.present()
+        _settle(app)
+        return window.view.grabWindow()
+    finally:
+        window.view.hide()
+
+
+# windows other than the greeter's screens: the not-set-up screen, the demo's stand-in desktop
+WINDOWS: tuple[tuple[str, Callable[[QGuiApplication], QImage]], ...] = (
+    ("not_set_up", _grab_not_set_up),
+    ("demo_desktop", _grab_demo_desktop),
+)
+
+
+def capture(
+    out_dir: Path,
+    shots: tuple[Shot, ...] = SHOTS,
+    windows: tuple[tuple[str, Callable[[QGuiApplication], QImage]], ...] = WINDOWS,
+) -> list[Path]:
+    """Write `<name>.png` for every shot and window into `out_dir`; returns the files written."""
     app = application(sys.argv[:1])
     guard = RefcountGuard.install_if_needed()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for shot in shots:
-        image = _grab(app, shot)
-        path = out_dir / f"{shot.name}.png"
+    grabs = [(shot.name, lambda shot=shot: _grab(app, shot)) for shot in shots]
+    grabs += [(name, lambda grab=grab: grab(app)) for name, grab in windows]
+    for name, grab in grabs:
+        image = grab()
+        path = out_dir / f"{name}.png"
         if not image.save(str(path)):
             raise OSError(f"unable to save a screenshot: {path} could not be written")
         written.append(path)
@@ -122,10 +168,10 @@ def _grab(app: QGuiApplication, shot: Shot) -> QImage:
         )
     try:
         window.present()
-        _settle(app, window)
+        _settle(app)
         for char in shot.typed:
             _type(window, char)
-        _settle(app, window)
+        _settle(app)
         return window.view.grabWindow()
     finally:
         window.close()
@@ -139,7 +185,7 @@ def _type(window: GreeterWindow, char: str) -> None:
         QGuiApplication.sendEvent(window.view, event)
 
 
-def _settle(app: QGuiApplication, window: GreeterWindow, rounds: int = 10) -> None:
+def _settle(app: QGuiApplication, rounds: int = 10) -> None:
     # a few passes of the event loop let the Loader build the screen and the canvases paint.
     # Through a QEventLoop: PySide6 6.12's static QCoreApplication.processEvents drops a
     # reference to None on every call, and enough calls abort the interpreter.

@@ -170,7 +170,8 @@ def test_sign_in_tap_over_lock_and_unlock_with_the_real_appliance(tmp_path, appl
     for secret in SECRETS:
         assert secret not in text
     assert all("ts" in line and "mono" in line for line in lines)
-    assert {"event": "ready"}.items() <= lines[1].items()
+    assert [line["event"] for line in lines[:3]] == ["start", "screen", "ready"]
+    assert lines[-1]["event"] == "stop"
     cards = [line for line in lines if line["event"] == "card"]
     assert len(cards) == 3
     assert len(cards[0]["id_hash"]) == 16

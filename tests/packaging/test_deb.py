@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import greeter
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,7 +34,7 @@ def unpacked(deb, tmp_path_factory) -> Path:
 
 
 def test_control_carries_the_project_version(unpacked):
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    version = greeter.__version__
     control = (unpacked / "DEBIAN" / "control").read_text()
     assert f"Version: {version}\n" in control
     assert "Depends:" in control
