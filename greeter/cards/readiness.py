@@ -72,7 +72,8 @@ def assess(statuses: Iterable[ReaderStatus]) -> Readiness:
     if any(s.service == "starting" for s in readers):
         return Readiness(True, first_problem)
     if readers:
-        down = any(s.service == "down" for s in readers)
+        # a reader service down or absent (pcscd not running) is not a reader to plug in
+        down = any(s.service in ("down", "missing") for s in readers)
         return Readiness(False, first_problem or NO_READER, service_down=down)
     if any(s.source == "virtual" for s in known):
         return Readiness(False, VIRTUAL_ONLY)

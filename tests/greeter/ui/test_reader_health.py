@@ -57,9 +57,17 @@ def test_with_no_working_reader_both_say_the_kiosk_cannot_read_cards(
         report = doctor(tmp_path)
         assert not report.ok, report.render()
         assert health == "Card reader not working"
-        # the same reason, word for word, on the screen and in the doctor's result
-        assert hint == report.readiness.message
-        assert f"cannot read cards: {hint}" in report.render()
+        # the same verdict and the same kind of problem: the screen words it for whoever stands
+        # at the kiosk (from the catalogue), the doctor gives IT the cause and its fix
+        expected = "down" if problem == "pcscd not running" else "missing"
+        seen = (kiosk.greeter.bridge.view.reader_problem, report.readiness.problem)
+        assert seen == (expected, expected), (kiosk.greeter.kiosk.state.readers, report.render())
+        wording = {
+            "down": "This kiosk cannot read cards right now.",
+            "missing": "No card reader is working. Check that the reader is plugged in.",
+        }
+        assert hint.startswith(wording[expected])
+        assert f"cannot read cards: {report.readiness.message}" in report.render()
 
 
 def test_with_a_reader_both_say_the_kiosk_can_read_cards(
