@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter import bundle
 from greeter.configkit import ConfigError, get, reject_unknown
 from greeter.flow import FlowSettings
 
@@ -96,7 +97,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(name, "(file)", "not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(name, "(syntax)", str(error), "fix the TOML syntax there") from None
-    return parse(table, path=name)
+    return parse(bundle.overlay(table, Path(path)), path=name)
 
 
 def parse(table: dict[str, Any], *, path: str) -> Config:
@@ -155,7 +156,7 @@ def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:
     ca = _existing_file(table, "ca", path, prefix, base)
     secret_file = _existing_file(table, "kiosk_secret_file", path, prefix, base)
     try:
-        secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        secret = bundle.secret(Path(secret_file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(
             path,
