@@ -54,16 +54,16 @@ def root(debs, tmp_path_factory) -> Path:
     return tree
 
 
-def _control(deb: Path) -> str:
-    return subprocess.run(
-        ["dpkg-deb", "-f", str(deb)], check=True, capture_output=True, text=True
-    ).stdout
+def _dpkg_deb(*args: str) -> str:
+    return subprocess.run(["dpkg-deb", *args], check=True, capture_output=True, text=True).stdout
 
 
-def _contents(deb: Path) -> str:
-    return subprocess.run(
-        ["dpkg-deb", "-c", str(deb)], check=True, capture_output=True, text=True
-    ).stdout
+def _carries(deb: Path, present: list[str], absent: list[str]) -> None:
+    listed = _dpkg_deb("-c", str(deb))
+    for path in present:
+        assert path in listed, path
+    for part in absent:
+        assert part not in listed, part
 
 
 def test_each_package_is_for_the_architecture_and_python_its_wheels_need(debs):
@@ -72,7 +72,7 @@ def test_each_package_is_for_the_architecture_and_python_its_wheels_need(debs):
     ).stdout.strip()
     minor = sys.version_info.minor
     for side, deb in debs.items():
-        control = _control(deb)
+        control = _dpkg_deb("-f", str(deb))
         assert f"Package: tapkiosk-{side}\n" in control
         assert f"Version: {VERSION}\n" in control
         assert f"Architecture: {arch}\n" in control
@@ -82,37 +82,33 @@ def test_each_package_is_for_the_architecture_and_python_its_wheels_need(debs):
 
 
 def test_the_kiosk_carries_the_greeter_side_only(debs):
-    listed = _contents(debs["kiosk"])
-    for path in [
-        "./etc/tapkiosk/greeter.toml",
-        "./usr/bin/greeter",
-        "./usr/lib/tapkiosk/kiosk-session",
-        "./usr/share/xsessions/tapkiosk.desktop",
-        "./lib/udev/rules.d/60-tapkiosk-nfc.rules",
-        "./etc/modprobe.d/tapkiosk-nfc-blacklist.conf",
-        "./usr/lib/tapkiosk-kiosk/PySide6/",
-    ]:
-        assert path in listed, path
-    for absent in ["fastapi", "systemd", "usr/bin/appliance", "__pycache__"]:
-        assert absent not in listed, absent
-    assert subprocess.run(
-        ["dpkg-deb", "--info", str(debs["kiosk"]), "conffiles"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split() == ["/etc/tapkiosk/greeter.toml"]
+    _carries(
+        debs["kiosk"],
+        [
+            "./etc/tapkiosk/greeter.toml",
+            "./usr/bin/greeter",
+            "./usr/lib/tapkiosk/kiosk-session",
+            "./usr/share/xsessions/tapkiosk.desktop",
+            "./lib/udev/rules.d/60-tapkiosk-nfc.rules",
+            "./etc/modprobe.d/tapkiosk-nfc-blacklist.conf",
+            "./usr/lib/tapkiosk-kiosk/PySide6/",
+        ],
+        ["fastapi", "systemd", "usr/bin/appliance", "__pycache__"],
+    )
+    conffiles = _dpkg_deb("--info", str(debs["kiosk"]), "conffiles")
+    assert conffiles.split() == ["/etc/tapkiosk/greeter.toml"]
 
 
 def test_the_appliance_carries_the_server_side_only(debs, root):
-    listed = _contents(debs["appliance"])
-    for path in [
-        "./usr/bin/appliance",
-        "./lib/systemd/system/tapkiosk-appliance.service",
-        "./usr/lib/tapkiosk-appliance/fastapi/",
-    ]:
-        assert path in listed, path
-    for absent in ["PySide6", "etc/tapkiosk", "usr/bin/greeter", "__pycache__"]:
-        assert absent not in listed, absent
+    _carries(
+        debs["appliance"],
+        [
+            "./usr/bin/appliance",
+            "./lib/systemd/system/tapkiosk-appliance.service",
+            "./usr/lib/tapkiosk-appliance/fastapi/",
+        ],
+        ["PySide6", "etc/tapkiosk", "usr/bin/greeter", "__pycache__"],
+    )
     unit = (root / "lib/systemd/system/tapkiosk-appliance.service").read_text()
     assert "User=tapkiosk-appliance" in unit
     assert "NoNewPrivileges=yes" in unit
