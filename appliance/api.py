@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appliance import desktop, errors
 from appliance.attempts import forget_stale
-from appliance.audit import Auditor
+from appliance.audit import Auditor, request_tap
 from appliance.bodylimit import BodyLimit
 from appliance.config import Settings
 from appliance.db import Database, core, make_engine, session_factory
@@ -46,6 +46,7 @@ from appliance.throttle import FailedAuthThrottle
 log = logging.getLogger(__name__)
 _PACKAGE = str(pathlib.Path(__file__).parent)
 CLEANUP_EVERY = 256
+TAP_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 _kiosks = Kiosk.__table__
 # built once: every request checks its kiosk
 _KIOSK_QUERY = select(_kiosks.c.secret_sha256, _kiosks.c.revoked_at).where(
@@ -197,6 +198,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     # Credentials are plain header parameters and each route opens its own session: a sync
     # dependency would cost a thread hop per request (two for a generator).
     XKiosk = Annotated[str | None, Header(max_length=column_length(Kiosk.name))]
+    # the kiosk's random id for one tap (docs/api.md): letters, digits, - and _, bounded
+    XTapId = Annotated[str | None, Header(min_length=8, max_length=64, pattern=TAP_ID_PATTERN)]
     Authorization = Annotated[str | None, Header(max_length=512)]
 
     @app.get("/healthz", include_in_schema=False)
@@ -226,6 +229,23 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         request: Annotated[AuthRequest, Body()],
         x_kiosk: XKiosk = None,
         authorization: Authorization = None,
+        x_tap_id: XTapId = None,
+    ) -> JSONResponse:
+        factor = request.factor
+        card = factor.id if factor is not None and factor.type == "card" else None
+        if x_tap_id and card is not None and x_tap_id.upper() == card.upper():
+            raise errors.invalid_request(
+                "X-Tap-Id must be the kiosk's random id for the tap, never the card id."
+            )
+        # the audit lines this request writes carry the tap id (threads copy the context)
+        token = request_tap.set(x_tap_id)
+        try:
+            return await answer(request, x_kiosk, authorization)
+        finally:
+            request_tap.reset(token)
+
+    async def answer(
+        request: AuthRequest, x_kiosk: str | None, authorization: str | None
     ) -> JSONResponse:
         def first(db: Database) -> Outcome:
             name = authorised(db, x_kiosk, authorization)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -14,6 +15,11 @@ from appliance.store import AuditEvent, Base
 
 # a Core insert run on the session's connection: audit lines are written on every request
 _INSERT = insert(Base.metadata.tables[AuditEvent.__tablename__])
+
+# the kiosk's id for the tap a request belongs to (its X-Tap-Id header, random per tap): set by
+# the API for one request, kept in the detail of every audit event that request writes, so IT
+# can match the kiosk's `card` line with the appliance's lines of the same tap
+request_tap: ContextVar[str | None] = ContextVar("request_tap", default=None)
 
 
 class Auditor:
@@ -52,6 +58,9 @@ class Auditor:
     ) -> dict[str, Any]:
         """An audit event's row, for `record_all`; a card is named by half its lookup key
         (`appliance.keys`), never by its id."""
+        tap = request_tap.get()
+        if tap:
+            detail = {**detail, "tap": tap}
         return {
             "at": at,
             "kiosk": kiosk,

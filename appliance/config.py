@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from appliance.common_pins import COMMON_PINS
 from appliance.keys import Keys
 from appliance.private import write_file, write_new
 
@@ -97,6 +98,8 @@ class Settings:
     failed_auth_per_minute: float = 6.0
     max_body_bytes: int = 16 * 1024
     ldap: tuple[LdapDomain, ...] = ()
+    # PINs refused at enrollment as too common (`common_pins`, else the shipped list)
+    common_pins: frozenset[str] = COMMON_PINS
     secret: bytes = field(default=b"", repr=False)
     retired_secrets: tuple[bytes, ...] = field(default=(), repr=False)
 
@@ -218,9 +221,22 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         failed_auth_per_minute=failed_rate,
         max_body_bytes=_expect(raw, "max_body_bytes", int, 16 * 1024),
         ldap=tuple(domains),
+        common_pins=_common_pins(raw),
         secret=secret,
         retired_secrets=tuple(read_state_file(path) or b"" for path in reversed(retired)),
     )
+
+
+def _common_pins(raw: dict[str, Any]) -> frozenset[str]:
+    if "common_pins" not in raw:
+        return COMMON_PINS
+    pins = _expect(raw, "common_pins", list, [])
+    # a TOML number would lose a PIN's leading zeros (0852)
+    if not all(isinstance(pin, str) for pin in pins):
+        raise ApplianceError(
+            'unable to read config: common_pins must list PINs as strings, e.g. ["1212", "0852"]'
+        )
+    return frozenset(pins)
 
 
 def _toml_value(value: Any) -> str:

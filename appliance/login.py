@@ -27,7 +27,7 @@ from appliance.desktop import open_desktop
 from appliance.directory import Directory, Proof, normal_domain, normal_username
 from appliance.facts import Found
 from appliance.hashing import Verdict, check_verifier, make_verifier
-from appliance.policy import pin_rule_broken, pin_rules
+from appliance.policy import pin_rule_broken, pin_rule_message, pin_rules
 from appliance.replies import (
     BadFactor,
     Continue,
@@ -216,11 +216,15 @@ class LoginService:
         refused = gate.admit(found.user, None if step.bind_card else found.card, now)
         if refused is not None:
             return self._render(tx, kiosk, found, step, refused, now)
-        broken = pin_rule_broken(pin_rules(found.row), value)
+        rules = pin_rules(found.row)
+        broken = pin_rule_broken(rules, value, self.settings.common_pins)
         if broken is not None:
             issued = self.states.issue(tx.db, kiosk, step, found.user.policy.entry_timeout)
             tx.commit()
-            return BadFactor(reason="pin_rules", need=["pin"], message=broken, **issued)
+            message = pin_rule_message(broken, rules)
+            return BadFactor(
+                reason="pin_rules", need=["pin"], rule=broken, message=message, **issued
+            )
         tx.commit()
 
         def finish(tx: Tx, verifier: str) -> Reply:

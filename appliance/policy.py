@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from itertools import pairwise
 from typing import Any
 
 from appliance.config import ApplianceError
-from appliance.replies import PinRules
+from appliance.replies import PinRule, PinRules
 from appliance.store import Policy
 
 MAX_GRACE_SECONDS = 12 * 3600
@@ -152,17 +154,46 @@ def pin_rules(policy: Any) -> PinRules:
     )
 
 
-def pin_rule_broken(rules: PinRules, pin: str) -> str | None:
-    """The sentence naming the rule `pin` breaks, or None if it is acceptable."""
+def pin_rule_broken(rules: PinRules, pin: str, common: Collection[str] = ()) -> PinRule | None:
+    """The rule `pin` breaks, or None if it is acceptable. `common`: the PINs too common to
+    take (`Settings.common_pins`)."""
     if rules.digits_only and not (pin.isascii() and pin.isdigit()):
-        return "The PIN must be digits only."
+        return "digits_only"
     if not rules.digits_only and not pin.isprintable():
-        return "The PIN must be printable characters."
+        return "printable"
     if len(pin) < rules.min_length:
-        return f"The PIN must have at least {rules.min_length} digits."
+        return "too_short"
     if len(pin) > rules.max_length:
-        return f"The PIN must have at most {rules.max_length} digits."
+        return "too_long"
+    if len(set(pin)) == 1:
+        return "repeated"
+    if _is_run(pin):
+        return "sequential"
+    if pin in common:
+        return "common"
     return None
+
+
+def _is_run(pin: str) -> bool:
+    """Each digit one up (1234, 7890) or each one down (4321, 0987) from the one before."""
+    if not (pin.isascii() and pin.isdigit()):
+        return False
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(pin)}
+    return steps in ({1}, {9})
+
+
+def pin_rule_message(rule: PinRule, rules: PinRules) -> str:
+    """The rule in one English sentence (`bad_factor.message`; kiosks word `rule` themselves)."""
+    unit = "digits" if rules.digits_only else "characters"
+    return {
+        "digits_only": "The PIN must be digits only.",
+        "printable": "The PIN must be printable characters.",
+        "too_short": f"The PIN must have at least {rules.min_length} {unit}.",
+        "too_long": f"The PIN must have at most {rules.max_length} {unit}.",
+        "repeated": f"The PIN must not be one {unit[:-1]} repeated (like 1111).",
+        "sequential": "The PIN must not be a run of digits (like 1234 or 4321).",
+        "common": "The PIN is one of the most common PINs: choose another.",
+    }[rule]
 
 
 def describe(policy: Policy) -> dict[str, Any]:

@@ -10,6 +10,11 @@ from pydantic import BaseModel, Field, field_serializer
 from appliance.gate import DeniedReason
 
 Need = Literal["pin", "password"]
+# the rule a new PIN breaks (`bad_factor` with reason `pin_rules`): a stable code each kiosk
+# words in its own language; `message` says the same in English for logs and scripts
+PinRule = Literal[
+    "too_short", "too_long", "digits_only", "printable", "repeated", "sequential", "common"
+]
 
 
 class Reply(BaseModel):
@@ -102,11 +107,13 @@ class Enroll(Reply):
 
 
 class BadFactor(Reply):
-    """Without `state` the kiosk starts again (a first-factor password has nothing to keep)."""
+    """Without `state` the kiosk starts again (a first-factor password has nothing to keep).
+    `rule` only with reason `pin_rules`."""
 
     status: Literal["bad_factor"] = "bad_factor"
     reason: Literal["bad_pin", "bad_password", "pin_rules"]
     need: list[Need]
+    rule: PinRule | None = None
     state: str | None = None
     attempts_left: int | None = None
     expires_in: int | None = None

@@ -22,8 +22,8 @@ import requests
 
 from bench.common import summary
 from greeter.cards import CardEvent
-from greeter.cli import write_demo_config
 from greeter.config import load
+from greeter.demo import write_demo_config
 from greeter.flow import samples
 from greeter.flow.inputs import SessionExited, SessionStarted
 from greeter.flow.model import PinEntered

@@ -12,10 +12,11 @@ from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
+from greeter import outcomes
 from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
 from greeter.cards import CardEvent, CardSource, ReaderStatus
 from greeter.desktop import SessionError, Sessions, SwitchFailed
-from greeter.events import EventLog, SecretInLog
+from greeter.events import EventLog, SecretInLog, new_tap_id
 from greeter.flow import FlowSettings, State, initial_state, step, view
 from greeter.flow.effects import (
     ArmTimer,
@@ -43,7 +44,8 @@ from greeter.flow.inputs import (
     Stopping,
 )
 from greeter.flow.model import View
-from greeter.flow.wire import Accepted, Reply, Request, SessionInfo
+from greeter.flow.state import Login
+from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
 
 log = logging.getLogger(__name__)
@@ -75,8 +77,9 @@ class BackendClient(Protocol):
     """What the kiosk needs from a backend (`greeter.backend.Backend`, or another one that
     speaks to an existing badge server behind the same interface)."""
 
-    def perform(self, request: Request) -> Reply:
-        """Run one request; raises only `greeter.backend.BackendError`s."""
+    def perform(self, request: Request, *, tap: str = "") -> Reply:
+        """Run one request; raises only `greeter.backend.BackendError`s. `tap`: the id of the
+        tap the request belongs to (the appliance keeps it in the request's audit lines)."""
 
     def report(self, event: dict[str, str | int]) -> Accepted:
         """Send one audit event."""
@@ -114,8 +117,10 @@ class Kiosk:
         self._queue: deque[Event] = deque()
         self._dispatching = False
         self._closing = False
-        self._closers: list[Callable[[], None]] = []
+        self._closers: list[Callable[[], object]] = []
         self._sources: list[CardSource] = []
+        # the latest tap: (card id, its random tap id); calls of the login it started carry it
+        self._tap: tuple[str, str] | None = None
         executor.attach(self.dispatch)
 
     @property
@@ -152,7 +157,7 @@ class Kiosk:
         """Thread-safe: dispatch `event` on the main thread soon."""
         self._executor.post(event)
 
-    def on_close(self, *closers: Callable[[], None]) -> None:
+    def on_close(self, *closers: Callable[[], object]) -> None:
         """Run `closers` (in order) when the kiosk closes."""
         self._closers.extend(closers)
 
@@ -187,7 +192,7 @@ class Kiosk:
 
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
-            self._log.card(event)
+            self._log_card(event)
         try:
             self.state, effects = step(self.state, event)
         except Exception as error:
@@ -202,16 +207,44 @@ class Kiosk:
         shown = view(self.state)
         if shown == self._view:
             return
-        if shown.screen != self._view.screen:
-            self._log.screen(shown.screen)
+        self._log_screen(shown)
         self._view = shown
         for listener in list(self._listeners):
             listener(shown)
 
+    def _log_card(self, event: CardEvent) -> None:
+        tap = ""
+        if event.action == "present" and event.card_id is not None:
+            tap = new_tap_id()
+            self._tap = (event.card_id, tap)
+        self._log.card(event, tap)
+
+    def _log_screen(self, shown: View) -> None:
+        """A new screen; a new error on the error screen too (with its reason)."""
+        old = self._view
+        if shown.screen == "error":
+            if (shown.screen, shown.error_key, shown.error_reason) != (
+                old.screen,
+                old.error_key,
+                old.error_reason,
+            ):
+                self._log.screen("error", shown.error_key, shown.error_reason)
+        elif shown.screen != old.screen:
+            self._log.screen(shown.screen)
+
+    def _tap_of(self, request: Request) -> str:
+        """The tap id a call carries: that of the card whose login it belongs to."""
+        phase = self.state.phase
+        if self._tap is None or not isinstance(phase, Login) or phase.card is None:
+            return ""
+        card_id, tap = self._tap
+        return tap if phase.card.card_id == card_id else ""
+
     def _run(self, effect: Effect) -> None:
         if isinstance(effect, CallBackend):
             call_id, request = effect.call_id, effect.request
-            self._executor.run_in_background(lambda: self._call(call_id, request))
+            tap = self._tap_of(request)
+            self._executor.run_in_background(lambda: self._call(call_id, request, tap))
         elif isinstance(effect, ArmTimer):
             self._executor.arm_timer(effect.name, effect.seconds)
         elif isinstance(effect, CancelTimer):
@@ -244,9 +277,20 @@ class Kiosk:
 
     # --- background work: each turns its own failure into an event ------------------------
 
-    def _call(self, call_id: int, request: Request) -> Event:
+    def _call(self, call_id: int, request: Request, tap: str) -> Event:
+        result = self._perform(call_id, request, tap)
+        if isinstance(request, AuthRequest):
+            # each answer to a login step, for IT (never its secrets), before the screen it
+            # leads to
+            if isinstance(result, BackendReplied):
+                self._write(outcomes.answered(request, result.reply, tap))
+            else:
+                self._write(outcomes.failed(request, result.kind, result.code, result.message, tap))
+        return result
+
+    def _perform(self, call_id: int, request: Request, tap: str) -> BackendReplied | BackendFailed:
         try:
-            return BackendReplied(call_id, self._backend.perform(request))
+            return BackendReplied(call_id, self._backend.perform(request, tap=tap))
         except TimedOut as error:
             log.warning("%s", error)
             return BackendFailed(call_id, "timeout", "", str(error))
@@ -259,6 +303,12 @@ class Kiosk:
         except BackendError as error:
             log.warning("%s", error)
             return BackendFailed(call_id, "bad_reply", "", str(error))
+
+    def _write(self, login: outcomes.Line) -> None:
+        try:
+            self._log.write("login", login)
+        except SecretInLog as error:
+            log.error("%s", error)  # a bug, refused; the kiosk carries on
 
     def _start(self, session: SessionInfo) -> Event:
         try:
@@ -287,10 +337,12 @@ class Kiosk:
 
     def _check_pin(self, check: CheckOfflinePin) -> Event:
         try:
-            return OfflinePinChecked(check.call_id, self._offline.check(check.pin))
+            result = self._offline.check(check.pin)
         except Exception as error:
             log.error("unable to check the PIN offline: %s", type(error).__name__)
-            return OfflinePinChecked(check.call_id, "none")
+            result = "none"
+        self._write(outcomes.checked_offline(result))
+        return OfflinePinChecked(check.call_id, result)
 
     def _report(self, audit: dict[str, str | int]) -> None:
         try:

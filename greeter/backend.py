@@ -94,13 +94,14 @@ class Backend:
 
     # --- the API -------------------------------------------------------------------------------
 
-    def perform(self, request: Request) -> Reply:
-        """Run one request the flow asked for."""
+    def perform(self, request: Request, *, tap: str = "") -> Reply:
+        """Run one request the flow asked for; `tap`: the id of the tap a login step belongs to
+        (sent as X-Tap-Id: the appliance keeps it in that request's audit lines)."""
         if isinstance(request, FetchKiosk):
             return self.kiosk_info()
         if isinstance(request, ChooseRole):
             return RoleChanged(self.choose_role(request.session_id, request.role))
-        return self.auth(request)
+        return self.auth(request, tap=tap)
 
     def kiosk_info(self) -> KioskInfo:
         body = self._call("GET", "/v1/kiosk")
@@ -109,8 +110,9 @@ class Backend:
         except WireError as error:
             raise ProtocolError(str(error)) from None
 
-    def auth(self, request: AuthRequest) -> AuthReply:
-        body = self._call("POST", "/v1/auth", auth_body(request))
+    def auth(self, request: AuthRequest, *, tap: str = "") -> AuthReply:
+        headers = {"X-Tap-Id": tap} if tap else None
+        body = self._call("POST", "/v1/auth", auth_body(request), headers)
         try:
             return parse_auth_reply(body)
         except WireError as error:
@@ -163,14 +165,21 @@ class Backend:
                 self._sessions.append(session)
         return session
 
-    def _call(self, method: str, path: str, body: object = None) -> Any:
+    def _call(
+        self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
+    ) -> Any:
         """One HTTP exchange; the parsed JSON body, or None for a 204."""
         import requests
 
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
             response = self._session().request(
-                method, self._base + path, json=body, timeout=timeout, stream=True
+                method,
+                self._base + path,
+                json=body,
+                headers=headers,
+                timeout=timeout,
+                stream=True,
             )
             raw = _read_capped(response)
         except requests.exceptions.SSLError as error:
@@ -200,14 +209,12 @@ def auth_body(request: AuthRequest) -> dict[str, object]:
         return {"state": request.state, "factor": {"type": "pin", "value": request.pin}}
     if isinstance(request, EnrollPin):
         return {"state": request.state, "enroll": {"type": "pin", "value": request.pin}}
-    body: dict[str, object] = {
-        "factor": {
-            "type": "password",
-            "username": request.username,
-            "password": request.password,
-            "domain": request.domain,
-        }
-    }
+    factor: dict[str, object] = {"type": "password", "password": request.password}
+    if request.username is not None:
+        factor["username"] = request.username
+    if request.domain is not None:
+        factor["domain"] = request.domain
+    body: dict[str, object] = {"factor": factor}
     if request.state is not None:
         body["state"] = request.state
     if request.enroll_card:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from greeter.app import Executor, Kiosk
-from greeter.config import Config, load
-from greeter.configkit import ConfigError
+from greeter.config import LOCALES, Config, load
 from greeter.wiring import build_kiosk
 
 DEFAULT_CONFIG = "/etc/tapkiosk/greeter.toml"
@@ -28,16 +26,17 @@ log = logging.getLogger("greeter")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # the greeter's own lines (the event log's copy for the journal among them) at INFO;
+    # libraries only when something is wrong (the demo appliance's migrations are no news)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        log.setLevel(logging.INFO)
     command: Callable[[argparse.Namespace], int] = args.command
     try:
         return command(args)
-    except ConfigError as error:
-        print(f"greeter: unable to read the config: {error}", file=sys.stderr)
-        return EXIT_CONFIG
     except KeyboardInterrupt:
         return EXIT_FAILED
 
@@ -64,9 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--state-dir", metavar="DIR", help="the demo appliance's data (kept between runs)"
     )
+    demo.add_argument(
+        "--no-readers",
+        action="store_true",
+        help="do not watch this machine's card readers (F1-F4 and `greeter tap` only)",
+    )
+    demo.add_argument(
+        "--locale", choices=LOCALES, default="auto", help="the screens' language (auto)"
+    )
     demo.set_defaults(command=cmd_demo)
 
-    doctor = commands.add_parser("doctor", help="check the card readers and the appliance")
+    doctor = commands.add_parser(
+        "doctor", help="check the config, the card readers and the appliance"
+    )
     doctor.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file ({DEFAULT_CONFIG})")
     doctor.set_defaults(command=cmd_doctor)
 
@@ -87,160 +96,60 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    config = load(args.config)
-    return run_ui(config, event_log=args.event_log, windowed=args.windowed)
+    return run_ui(args.config, event_log=args.event_log, windowed=args.windowed)
 
 
-def run_ui(
-    config: Config,
-    *,
-    event_log: str | None,
-    windowed: bool,
-    virtual_socket: Path | None = None,
-) -> int:
-    """Hand over to the Qt UI (`greeter.ui.main.run`) with a factory that builds the kiosk on
-    the UI's executor."""
+def run_ui(config_path: str, *, event_log: str | None, windowed: bool, demo: bool = False) -> int:
+    """Hand over to the Qt UI (`greeter.ui.supervisor`): the greeter on the config at
+    `config_path`, or the not-set-up screen until that config can be used."""
     try:
-        from greeter.ui.main import run as run_qt
+        from greeter.ui.main import KioskFactory
+        from greeter.ui.supervisor import KioskProcess, run
     except ImportError as error:
         print(f"greeter: unable to start the UI: {error}", file=sys.stderr)
         return EXIT_FAILED
 
-    def kiosk_factory(executor: Executor) -> Kiosk:
-        return build_kiosk(
-            config, executor, event_log_path=event_log, virtual_socket=virtual_socket
-        )
+    def factory_for(config: Config) -> KioskFactory:
+        def kiosk_factory(executor: Executor) -> Kiosk:
+            return build_kiosk(config, executor, event_log_path=event_log)
 
-    demo = virtual_socket is not None
+        return kiosk_factory
+
+    process = KioskProcess(
+        config_path,
+        lambda: load(config_path),
+        factory_for,
+        windowed=windowed or demo,
+        demo=demo,
+        event_log_path=event_log,
+    )
     try:
-        code: int = run_qt(config, kiosk_factory, windowed=windowed or demo, demo=demo)
-    except ConfigError:
-        raise
+        return run(process)
     except Exception as error:  # the last guard: one sentence, never a traceback
         log.debug("the UI failed", exc_info=True)
         print(f"greeter: unable to run the UI: {error}", file=sys.stderr)
         return EXIT_FAILED
-    return code
-
-
-def default_demo_dir() -> Path:
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state) / "tapkiosk-demo"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from greeter.cards.virtual import default_socket_path
+    from greeter.demo import default_demo_dir, run_demo
 
-    try:
-        from appliance.local import start_local_appliance
-    except ImportError as error:
-        print(f"greeter: unable to start the demo appliance: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    state_dir = Path(args.state_dir) if args.state_dir else default_demo_dir()
-    print(f"greeter: starting the demo appliance in {state_dir} ...", file=sys.stderr)
-    try:
-        appliance = start_local_appliance(state_dir / "appliance", seed_demo=True)
-    except Exception as error:
-        print(f"greeter: unable to start the demo appliance: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        config = load(
-            write_demo_config(
-                state_dir, appliance.url, appliance.ca_path, appliance.kiosk_name,
-                appliance.kiosk_secret,
-            )
-        )  # fmt: skip
-        socket_path = default_socket_path()
-        print(DEMO_HELP.format(url=appliance.url, socket=socket_path), file=sys.stderr)
-        return run_ui(config, event_log=args.event_log, windowed=True, virtual_socket=socket_path)
-    finally:
-        appliance.stop()
-
-
-DEMO_HELP = """\
-greeter: demo appliance at {url}
-  F1-F4 in the window tap the demo cards; or from a shell: greeter tap 04A1B2C3D4E5F6
-  alice  card 04A1B2C3D4E5F6, PIN 1234 (two roles: the role screen)
-  carol  card 04C0FFEE000001, password carol-demo-pass, then a new PIN (VSC notice)
-  ravi   card 04AA0000000002, PIN 2468 (Registration Authority)
-  bob    no card: sign in with password bob-demo-pass, or enrol an unknown card as bob
-  virtual taps listen at {socket}"""
-
-
-def write_demo_config(
-    state_dir: Path, url: str, ca_path: Path, kiosk_name: str, secret: str
-) -> Path:
-    """The demo's config: the local appliance, virtual taps only, a session that just waits."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    secret_file = state_dir / "kiosk.secret"
-    fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as file:
-        file.write(secret + "\n")
-    path = state_dir / "greeter.toml"
-    path.write_text(
-        f"""# written by `greeter demo`; edits are overwritten on the next run
-[kiosk]
-name = "{kiosk_name}"
-locale = "auto"
-
-[appliance]
-url = "{url}"
-ca = "{ca_path}"
-kiosk_secret_file = "{secret_file}"
-
-[cards]
-# virtual cards (F1-F4, `greeter tap`) always work; real readers are watched too when present
-pcsc = true
-nfc = ["usb"]
-
-[session]
-# a stand-in for the clinical desktop: runs until the session ends
-commands = [["sleep", "infinity"]]
-close_budget_seconds = 5
-"""
+    return run_demo(
+        Path(args.state_dir) if args.state_dir else default_demo_dir(),
+        event_log=args.event_log,
+        readers=not args.no_readers,
+        locale=args.locale,
+        err=sys.stderr,
     )
-    return path
 
 
 # --- doctor ---------------------------------------------------------------------------------
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from greeter.backend import Backend, BackendError, BackendSettings
-    from greeter.cards.doctor import diagnose
-    from greeter.cards.settings import CardSettings
+    from greeter.doctor import run_doctor
 
-    config = load(args.config)
-    ok = True
-    if isinstance(config.cards, CardSettings):
-        report = diagnose(config.cards)
-        print(report.render(), end="")
-        ok = report.ok
-    appliance = config.appliance
-    backend = Backend(
-        BackendSettings(
-            appliance.url,
-            appliance.ca,
-            config.kiosk.name,
-            appliance.kiosk_secret,
-            appliance.connect_timeout,
-            appliance.timeout,
-        )
-    )
-    print("Appliance")
-    try:
-        info = backend.kiosk_info()
-    except BackendError as error:
-        print(f"  [FAIL] {appliance.url}: {error}")
-        print("Result: the kiosk cannot sign anyone in; fix [appliance] in the config")
-        ok = False
-    else:
-        print(f"  [ok  ] {appliance.url}: answers for kiosk {info.kiosk}")
-        print(f"         password login {'on' if info.password_login else 'off'}, card "
-              f"enrolment {'on' if info.card_enrollment else 'off'}")  # fmt: skip
-    finally:
-        backend.close()
-    return EXIT_OK if ok else EXIT_FAILED
+    return run_doctor(args.config, sys.stdout)
 
 
 # --- tap / lock -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ KIOSK_KEYS = {
     "error_seconds",
     "retry_seconds",
     "entry_timeout",
+    "help_line",
 }
 APPLIANCE_KEYS = {"url", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
 
@@ -42,9 +43,12 @@ class KioskConfig:
     event_log: str = ""
     # greeter timings, seconds
     busy_delay: float = 0.3
+    # read so that older config files still load; unused: errors stay until dismissed
     error_seconds: float = 5.0
     retry_seconds: float = 30.0
     entry_timeout: int = 60
+    # the end of every error on screen, in the site's words ("Call IT on 4444")
+    help_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,14 +76,18 @@ class Config:
             kiosk_name=self.kiosk.name,
             busy_delay=self.kiosk.busy_delay,
             call_timeout=self.appliance.timeout,
-            error_seconds=self.kiosk.error_seconds,
-            retry_seconds=self.kiosk.retry_seconds,
             entry_timeout=self.kiosk.entry_timeout,
+            help_line=self.kiosk.help_line,
         )
 
 
 def load(path: str | Path) -> Config:
     """Read and check the config file at `path`."""
+    return parse(read_table(path), path=str(path))
+
+
+def read_table(path: str | Path) -> dict[str, Any]:
+    """The config file at `path` as a TOML table, not yet checked."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -97,7 +105,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(name, "(file)", "not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(name, "(syntax)", str(error), "fix the TOML syntax there") from None
-    return parse(bundle.overlay(table, Path(path)), path=name)
+    return bundle.overlay(table, Path(path))
 
 
 def parse(table: dict[str, Any], *, path: str) -> Config:
@@ -138,7 +146,26 @@ def parse_kiosk(table: dict[str, Any], path: str) -> KioskConfig:
         error_seconds=_seconds(table, "error_seconds", 5.0, path, prefix, 1, 600),
         retry_seconds=_seconds(table, "retry_seconds", 30.0, path, prefix, 1, 600),
         entry_timeout=int(_seconds(table, "entry_timeout", 60, path, prefix, 5, 3600)),
+        help_line=_help_line(table, path, prefix),
     )
+
+
+HELP_LINE_MAX = 80
+
+
+def _help_line(table: dict[str, Any], path: str, prefix: str) -> str:
+    line = get(table, "help_line", str, "", path=path, prefix=prefix).strip()
+    key = prefix + "help_line"
+    if not line.isprintable():
+        raise ConfigError(path, key, "has a line break or control character", "write one line")
+    if len(line) > HELP_LINE_MAX:
+        raise ConfigError(
+            path,
+            key,
+            f"is {len(line)} characters long",
+            f"shorten it to {HELP_LINE_MAX}: it ends every error on the screen",
+        )
+    return line
 
 
 def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:

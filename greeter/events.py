@@ -3,9 +3,17 @@
 Each line has `event`, `ts` (wall clock, ISO 8601 UTC) and `mono` (monotonic seconds), then the
 event's fields. IT, tests and benchmarks read it, so the field names are a contract:
 
+    {"event": "start", "kiosk", "version", "config"}   the greeter starts ("kiosk" empty: the
+                                                        config cannot be used, not set up)
+    {"event": "stop"}                                  the greeter stops, its session ended
     {"event": "ready"}
-    {"event": "card", "action": "present"|"removed"|"unsupported", "reader", "source", "id_hash"}
-    {"event": "screen", "screen": "idle"|"pin"|...}
+    {"event": "card", "action": "present"|"removed"|"unsupported", "reader", "source", "id_hash",
+     "tap" (present: the random id the appliance's audit lines of this tap carry too)}
+    {"event": "screen", "screen": "idle"|"pin"|...|"not_set_up",
+     "reason", "detail" (error and not_set_up only: the stable key and the plain sentence)}
+    {"event": "login", "step", "status", "reason", "detail", "method", "user", "attempts_left",
+     "need", "until", "offline", "tap"}
+                                                   each answer to a login step (greeter.outcomes)
     {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user",
      "offline": true (only on an unlock made without the appliance)}
     {"event": "apps_closed", "user", "graceful", "forced"}
@@ -21,11 +29,13 @@ import hmac
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from greeter import __version__
 from greeter.cards import CardEvent
 
 log = logging.getLogger("greeter.events")
@@ -36,6 +46,13 @@ FORBIDDEN_FIELDS = frozenset(
     {"pin", "password", "secret", "confirm", "value", "card_id", "id", "state", "token"}
 )
 ID_HASH_HEX = 16
+TAP_ID_BYTES = 8
+
+
+def new_tap_id() -> str:
+    """A random id for one tap: the kiosk's card line and the appliance's audit lines of the
+    same tap carry it, so they can be matched. Random, never derived from the card."""
+    return secrets.token_hex(TAP_ID_BYTES)
 
 
 class SecretInLog(ValueError):
@@ -100,7 +117,13 @@ class EventLog:
                     log.warning("unable to write the event log %s: %s", self.path, error.strerror)
         return line
 
-    def card(self, event: CardEvent) -> dict[str, LogValue]:
+    def start(self, kiosk: str, config: str) -> dict[str, LogValue]:
+        return self.write("start", {"kiosk": kiosk, "version": __version__, "config": config})
+
+    def stop(self) -> dict[str, LogValue]:
+        return self.write("stop")
+
+    def card(self, event: CardEvent, tap: str = "") -> dict[str, LogValue]:
         fields: dict[str, LogValue] = {
             "action": event.action,
             "reader": event.reader,
@@ -108,10 +131,19 @@ class EventLog:
         }
         if event.card_id is not None:
             fields["id_hash"] = card_id_hash(self._key, event.card_id)
+        if tap:
+            fields["tap"] = tap
         return self.write("card", fields)
 
-    def screen(self, screen: str) -> dict[str, LogValue]:
-        return self.write("screen", {"screen": screen})
+    def screen(self, screen: str, reason: str = "", detail: str = "") -> dict[str, LogValue]:
+        """A screen shown; an error (or not-set-up) screen with its `reason` (a stable key) and
+        `detail` (the plain sentence it shows)."""
+        fields: dict[str, LogValue] = {"screen": screen}
+        if reason:
+            fields["reason"] = reason
+        if detail:
+            fields["detail"] = detail
+        return self.write("screen", fields)
 
     def ready(self) -> dict[str, LogValue]:
         return self.write("ready")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from greeter.app import Executor, Kiosk
 from greeter.backend import Backend, BackendSettings
+from greeter.cards.readiness import configured
 from greeter.cards.settings import CardSettings
-from greeter.cards.sources import build_sources
+from greeter.cards.sources import build_sources, virtual_socket_path
 from greeter.config import Config
 from greeter.configkit import ConfigError
 from greeter.desktop import RunnerSessions
@@ -34,6 +35,11 @@ def build_kiosk(
     `virtual_socket`) and asks the appliance for its settings; `kiosk.close()` stops the
     sources, ends the session and closes the backend and the log. With
     `[session] lock_after_idle_seconds` an X idle watcher locks a session left alone."""
+    # sections the config could not hand over: refused before anything is opened
+    if not isinstance(config.session, SessionSettings):
+        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
+    if card_sources and not isinstance(config.cards, CardSettings):
+        raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
     appliance = config.appliance
     backend = Backend(
         BackendSettings(
@@ -47,8 +53,7 @@ def build_kiosk(
     )
     # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
     event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
-    if not isinstance(config.session, SessionSettings):
-        raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
+    event_log.start(config.kiosk.name, config.path)
     sessions = RunnerSessions(config.session)
     kiosk = Kiosk(
         settings=config.flow_settings(),
@@ -70,10 +75,14 @@ def build_kiosk(
                 lambda shown: watcher.set_active(shown.screen == "session" and not shown.busy)
             )
             kiosk.on_close(watcher.stop)
-    kiosk.on_close(sessions.stop, backend.close, event_log.close)
+    # the stop line comes once the session has ended (its own line first)
+    kiosk.on_close(sessions.stop, backend.close, event_log.stop, event_log.close)
     if card_sources:
-        if not isinstance(config.cards, CardSettings):
-            raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
+        # what the config asks for, before any source has looked: the first frame already
+        # tells a kiosk with no reader from one whose readers are still being looked at
+        listens = virtual_socket_path(config.cards, virtual_socket) is not None
+        for status in configured(config.cards, virtual=listens):
+            kiosk.dispatch(status)
         kiosk.attach_sources(
             build_sources(
                 config.cards,

@@ -14,7 +14,8 @@ from typing import Literal, Protocol
 CardAction = Literal["present", "removed", "unsupported"]
 CardSourceName = Literal["pcsc", "nfc", "virtual"]
 CardKind = Literal["contact", "contactless"]
-ServiceState = Literal["ok", "down", "missing"]
+# "starting": not looked at yet; "off": turned off in the config (greeter.cards.readiness)
+ServiceState = Literal["ok", "down", "missing", "starting", "off"]
 
 # Identifier sizes we accept: 4/7/10-byte UIDs up to long CPLC-derived serials.
 MIN_ID_BYTES = 4

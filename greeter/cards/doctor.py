@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter.cards import ReaderStatus
 from greeter.cards.nfc import FIX_PN533, _default_opener, _pn533_bound, open_fault
+from greeter.cards.readiness import Readiness, assess, configured
 from greeter.cards.settings import CardSettings
 
 Verdict = Literal["ok", "warn", "fail"]
@@ -42,27 +44,41 @@ class Check:
 
 @dataclass
 class DoctorReport:
+    """The checks in the order made, and one `ReaderStatus` per source for the verdict."""
+
     checks: list[Check] = field(default_factory=list)
-    readable: bool = False  # at least one reader can read cards
+    statuses: list[ReaderStatus] = field(default_factory=list)
+
+    @property
+    def readiness(self) -> Readiness:
+        """The verdict the running greeter's idle screen gives for the same facts."""
+        return assess(self.statuses)
 
     @property
     def ok(self) -> bool:
         """False when the kiosk cannot read cards at all."""
-        return self.readable
+        return self.readiness.ok
 
     def render(self) -> str:
-        marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
-        lines = ["Card readers"]
-        for check in self.checks:
-            lines.append(f"  [{marks[check.verdict]}] {check.subject}: {check.detail}")
-            if check.fix:
-                lines.append(f"         fix: {check.fix}")
+        lines = ["Card readers", *render_checks(self.checks)]
+        readiness = self.readiness
         lines.append(
             "Result: the kiosk can read cards"
-            if self.ok
-            else "Result: the kiosk cannot read cards; apply the fixes above"
+            if readiness.ok
+            else f"Result: the kiosk cannot read cards: {readiness.message}"
         )
         return "\n".join(lines) + "\n"
+
+
+def render_checks(checks: list[Check]) -> list[str]:
+    """Each check as `  [ok  ] subject: detail`, its fix on the line below."""
+    marks = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
+    lines = []
+    for check in checks:
+        lines.append(f"  [{marks[check.verdict]}] {check.subject}: {check.detail}")
+        if check.fix:
+            lines.append(f"         fix: {check.fix}")
+    return lines
 
 
 def _id_hasher() -> Callable[[str], str]:
@@ -73,8 +89,12 @@ def _id_hasher() -> Callable[[str], str]:
 def _pcsc(settings: CardSettings, report: DoctorReport, hash_id: Callable[[str], str]) -> None:
     from smartcard import scard
 
+    from greeter.cards.pcsc import MISSING_MESSAGE, NO_READER_MESSAGE
+
     hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
     if hresult != scard.SCARD_S_SUCCESS:
+        # what the PC/SC source of a greeter started now would report
+        report.statuses.append(ReaderStatus("pcsc", "missing", (), MISSING_MESSAGE))
         installed = bool(shutil.which("pcscd") or Path("/usr/sbin/pcscd").exists())
         report.checks.append(
             Check(
@@ -89,10 +109,11 @@ def _pcsc(settings: CardSettings, report: DoctorReport, hash_id: Callable[[str],
         hresult, readers = scard.SCardListReaders(context, [])
         readers = list(readers) if hresult == scard.SCARD_S_SUCCESS else []
         report.checks.append(Check("pcscd", "ok", f"running, {len(readers)} reader(s)"))
+        message = "" if readers else NO_READER_MESSAGE
+        report.statuses.append(ReaderStatus("pcsc", "ok", tuple(readers), message))
         if not readers:
             report.checks.append(Check("PC/SC readers", "fail", "none attached", FIX_NO_READER))
             return
-        report.readable = True
         request = [(name, scard.SCARD_STATE_UNAWARE) for name in readers]
         hresult, states = scard.SCardGetStatusChange(context, 0, request)
         for name, event, atr in states if hresult == scard.SCARD_S_SUCCESS else []:
@@ -135,9 +156,11 @@ def _nfc(path: str, report: DoctorReport, opener: Callable[[str], Any]) -> None:
     except Exception as error:  # nfcpy raises IOError and usb1 errors alike
         fault = open_fault(path, error)
         report.checks.append(Check(f"NFC reader {path}", "fail", fault.problem, fault.fix))
+        # the status the greeter's NFC source reports for the same fault
+        report.statuses.append(ReaderStatus("nfc", fault.service, (), fault.message(path)))
         return
     try:
-        report.readable = True
+        report.statuses.append(ReaderStatus("nfc", "ok", (str(clf),)))
         report.checks.append(Check(f"NFC reader {path}", "ok", str(clf)))
     finally:
         clf.close()
@@ -208,7 +231,11 @@ def diagnose(
     find_usb: UsbFinder = _find_usb_devices,
 ) -> DoctorReport:
     """Look at every card source and reader; never raises for what the hardware does."""
-    report = DoctorReport()
+    # a source the config turns off is a fact of its own: with no reader left the verdict says
+    # none is configured
+    report = DoctorReport(
+        statuses=[s for s in configured(settings, virtual=False) if s.service == "off"]
+    )
     hash_id = _id_hasher()
     if settings.pcsc:
         _pcsc(settings, report, hash_id)

@@ -30,15 +30,15 @@ PNP_READER = "\\\\?PnP?\\Notification"
 SETTLE_MS = 700
 # a connection that lasted this long was healthy: the next reconnect starts from a short pause
 STABLE_SECONDS = 5.0
-_MISSING_MESSAGE = (
+MISSING_MESSAGE = (
     "unable to reach pcscd: the PC/SC service is not running; install and enable it "
     "(apt install pcscd; systemctl enable --now pcscd.socket)"
 )
-_DOWN_MESSAGE = (
+DOWN_MESSAGE = (
     "unable to reach pcscd: the PC/SC service stopped; reconnecting (if it persists: "
     "systemctl restart pcscd)"
 )
-_NO_READER_MESSAGE = "no card reader is attached: plug in the reader"
+NO_READER_MESSAGE = "no card reader is attached: plug in the reader"
 
 
 class _ServiceLost(Exception):
@@ -113,9 +113,9 @@ class PcscSource:
             hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
             if hresult != scard.SCARD_S_SUCCESS:
                 if self._ever_connected:
-                    self._report.status("down", (), _DOWN_MESSAGE)
+                    self._report.status("down", (), DOWN_MESSAGE)
                 else:
-                    self._report.status("missing", (), _MISSING_MESSAGE)
+                    self._report.status("missing", (), MISSING_MESSAGE)
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._backoff[1])
                 continue
@@ -127,7 +127,7 @@ class PcscSource:
             except _ServiceLost as lost:
                 log.info("lost pcscd: %s", lost)
                 self._ever_connected = True
-                self._report.status("down", (), _DOWN_MESSAGE)
+                self._report.status("down", (), DOWN_MESSAGE)
             except Exception:
                 # whatever pyscard raises, the stream goes on after a pause
                 log.exception("PC/SC watcher failed; reconnecting")
@@ -204,7 +204,7 @@ class PcscSource:
     def _report_readers(self, readers: list[str]) -> None:
         for gone in set(self._seen) - set(readers):
             self._forget(gone)
-        self._report.status("ok", tuple(readers), "" if readers else _NO_READER_MESSAGE)
+        self._report.status("ok", tuple(readers), "" if readers else NO_READER_MESSAGE)
 
     def _forget(self, reader: str) -> None:
         seen = self._seen.pop(reader, None)

@@ -27,11 +27,17 @@ def build_sources(
 
         sources.append(PcscSource(settings))
     sources.extend(NfcSource(path, settings) for path in settings.nfc)
-    socket_path = virtual_socket or (
-        Path(settings.virtual_socket) if settings.virtual_socket else None
-    )
+    socket_path = virtual_socket_path(settings, virtual_socket)
     if socket_path is not None:
         from greeter.cards.virtual import VirtualTapSource
 
         sources.append(VirtualTapSource(socket_path, on_lock=on_lock))
     return sources
+
+
+def virtual_socket_path(settings: CardSettings, override: Path | None) -> Path | None:
+    """Where virtual taps are listened for: `override` (the demo, tests), else the config's
+    `[cards] virtual_socket`, else nowhere."""
+    if override is not None:
+        return override
+    return Path(settings.virtual_socket) if settings.virtual_socket else None

@@ -52,13 +52,13 @@ def rest(state: State) -> Result:
     The desktop itself is not touched: a failed tap-over leaves the session as the tap left it,
     locked (`login.begin`)."""
     state, effects = call_done(state)
-    return replace(state, phase=None), [*effects, CancelTimer("entry"), CancelTimer("error")]
+    return replace(state, phase=None), [*effects, CancelTimer("entry")]
 
 
 def to_step(state: State, login: Login, step: Step, expires_in: int = 0) -> Result:
     """Show `step` of `login`, with its entry timeout when it waits for the user."""
     state, effects = call_done(state)
-    state = replace(state, phase=replace(login, step=step))
+    state = replace(state, phase=replace(login, step=step), entry_round=state.entry_round + 1)
     seconds = expires_in or entry_timeout(state)
     return state, [*effects, ArmTimer("entry", seconds)]
 
@@ -72,21 +72,18 @@ def entry_timeout(state: State) -> int:
 def fail(
     state: State,
     key: ErrorKey,
-    message: str = "",
+    reason: str = "",
     *,
     locked_until: str = "",
     retry_card: CardRef | None = None,
     retry_password: bool = False,
 ) -> Result:
-    """Show the error screen; it goes back by itself after a while (longer if retryable)."""
+    """Show the error screen. It stays until dismissed or the next tap: a clinician who looked
+    away must still find out what went wrong and what to do (it hides nothing: any session
+    under it is locked)."""
     state, effects = call_done(state)
-    failure = Failure(key, message, locked_until, retry_card, retry_password)
-    seconds = state.settings.retry_seconds if failure.can_retry else state.settings.error_seconds
-    return replace(state, phase=failure), [
-        *effects,
-        CancelTimer("entry"),
-        ArmTimer("error", seconds),
-    ]
+    failure = Failure(key, reason, locked_until, retry_card, retry_password)
+    return replace(state, phase=failure), [*effects, CancelTimer("entry")]
 
 
 def retry_target(login: Login) -> tuple[CardRef | None, bool]:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from greeter.flow import offline
 from greeter.flow.common import Result, call, fail, to_step
-from greeter.flow.model import CardEnrollmentSubmitted, ErrorKey, NewPinSubmitted, PinRules
+from greeter.flow.model import CardEnrollmentSubmitted, NewPinSubmitted, PinRule
 from greeter.flow.state import EnrollCardStep, EnrollPinStep, Login, State
 from greeter.flow.wire import AuthEnroll, AuthUnknownCard, EnrollPin, PasswordFactor
 
@@ -35,37 +35,21 @@ def on_enroll(state: State, login: Login, reply: AuthEnroll) -> Result:
     return to_step(state, login, step, reply.expires_in)
 
 
-def pin_rule_problem(pin: str, rules: PinRules) -> str:
-    """The first rule `pin` breaks as a plain sentence, or "" when it is fine."""
-    if rules.digits_only and not pin.isdigit():
-        return "unable to use this PIN: use digits only"
-    if len(pin) < rules.min_length:
-        return f"unable to use this PIN: use at least {rules.min_length} digits"
-    if len(pin) > rules.max_length:
-        return f"unable to use this PIN: use at most {rules.max_length} digits"
-    return ""
-
-
 def submit_new_pin(
     state: State, login: Login, step: EnrollPinStep, event: NewPinSubmitted
 ) -> Result:
-    """Checked here first (mismatch, rules) so the user hears at once; the appliance checks too."""
-    key: ErrorKey = ""
-    message = ""
+    """Two different entries are caught here, at once. The PIN rules are the appliance's to
+    judge (the keypad keeps to the lengths and digits it was told): its refusal names the
+    rule broken."""
     if event.pin != event.confirm:
-        key, message = "pin_mismatch", "unable to set the PIN: the two entries differ"
-    else:
-        message = pin_rule_problem(event.pin, step.rules)
-        key = "pin_rules" if message else ""
-    if key:
-        step = replace(step, error_key=key, error_message=message)
+        step = replace(step, error_key="pin_mismatch", rule=None)
         return replace(state, phase=replace(login, step=step)), []
     state = offline.remember_pin(state, login, event.pin)
     return call(state, EnrollPin(step.token, event.pin))
 
 
 def on_rules_rejected(
-    state: State, login: Login, step: EnrollPinStep, token: str, message: str
+    state: State, login: Login, step: EnrollPinStep, token: str, rule: PinRule | None
 ) -> Result:
-    step = replace(step, token=token, error_key="pin_rules", error_message=message)
+    step = replace(step, token=token, error_key="pin_rules", rule=rule)
     return to_step(state, replace(login, pin=""), step, step.expires_in)

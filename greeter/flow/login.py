@@ -125,11 +125,17 @@ def submit_pin(state: State, login: Login, step: PinStep, event: PinEntered) -> 
 
 
 def submit_password(state: State, step: PasswordStep, event: PasswordSubmitted) -> Result:
-    if not event.username.strip() or not event.password:
+    """A known card's password screen asks no username or domain: the card named its user."""
+    if step.user is not None:
+        if not event.password:
+            return state, []
+        return call(state, PasswordFactor(step.token, None, event.password, None))
+    username = event.username.strip()
+    if not username or not event.password:
         return state, []
     domains = state.kiosk.domains if state.kiosk is not None else ()
     domain = event.domain or (domains[0] if domains else "")
-    return call(state, PasswordFactor(step.token, event.username.strip(), event.password, domain))
+    return call(state, PasswordFactor(step.token, username, event.password, domain))
 
 
 def on_auth_reply(state: State, login: Login, reply: AuthReply) -> Result:
@@ -154,9 +160,7 @@ def on_auth_reply(state: State, login: Login, reply: AuthReply) -> Result:
     if isinstance(reply, AuthLocked):
         return fail(state, "locked", locked_until=reply.until)
     if isinstance(reply, AuthDenied):
-        if reply.reason == "card_taken":
-            return fail(state, "card_taken", reply.message)
-        return fail(state, "denied", reply.message)
+        return fail(state, "denied", reply.reason)
     return bad_reply(state, login)
 
 
@@ -174,16 +178,14 @@ def on_bad_factor(state: State, login: Login, reply: AuthBadFactor) -> Result:
         new_password = replace(step, token=token, attempts_left=left, error_key="bad_password")
         return to_step(state, login, new_password, reply.expires_in)
     if reply.reason == "bad_password" and isinstance(step, EnrollCardStep) and reply.state:
-        new_enrol = replace(
-            step, token=reply.state, attempts_left=left, error_key="bad_password", error_message=""
-        )
+        new_enrol = replace(step, token=reply.state, attempts_left=left, error_key="bad_password")
         return to_step(state, login, new_enrol, reply.expires_in)
     if reply.reason == "bad_password" and isinstance(step, EnrollCardStep | PasswordStep):
         # out of tries for this login: no new state, so it starts again from a tap
         card, password = retry_target(login)
         return fail(state, "bad_password", retry_card=card, retry_password=password)
     if reply.reason == "pin_rules" and isinstance(step, EnrollPinStep) and reply.state:
-        return enrol.on_rules_rejected(state, login, step, reply.state, reply.message)
+        return enrol.on_rules_rejected(state, login, step, reply.state, reply.rule)
     return bad_reply(state, login)
 
 
@@ -202,7 +204,7 @@ def on_failed(state: State, login: Login, event: BackendFailed) -> Result:
     if event.kind == "rejected":
         if event.code in ("state_expired", "state_invalid"):
             return fail(state, "state_expired", retry_card=card, retry_password=password)
-        return fail(state, "rejected", event.message, retry_card=card, retry_password=password)
+        return fail(state, "rejected", event.code, retry_card=card, retry_password=password)
     return fail(state, event.kind, retry_card=card, retry_password=password)
 
 

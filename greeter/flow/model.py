@@ -35,8 +35,10 @@ SCREENS: tuple[Screen, ...] = (
     "session",
 )
 
-# Stable keys the QML turns into sentences (and tests assert on). `error_message` carries the
-# appliance's own text where it gave one; the key is always set when something went wrong.
+# Stable keys the QML turns into sentences (and tests assert on). `View.error_reason` refines
+# some (the appliance's reason behind `denied`, the PIN rule behind `pin_rules`, the error code
+# behind `rejected`): codes too, worded by the QML. No text from the appliance or a developer
+# reaches the screen: every sentence comes from the translation catalogue.
 ErrorKey = Literal[
     "",
     "bad_pin",
@@ -51,7 +53,6 @@ ErrorKey = Literal[
     "pin_mismatch",
     "pin_rules",
     "denied",
-    "card_taken",
     "session_failed",
     "rejected",
     # the appliance cannot be reached: only the locked session's owner may unlock (card + PIN)
@@ -81,6 +82,16 @@ class Role:
     name: str
 
 
+# the rule a new PIN breaks (with error key "pin_rules"): the appliance's `bad_factor.rule`, or
+# the kiosk's own check of the rules it was given
+PinRule = Literal[
+    "too_short", "too_long", "digits_only", "printable", "repeated", "sequential", "common"
+]
+
+# why no card can be read: no reader attached, or the reader service (pcscd) is down
+ReaderProblem = Literal["", "missing", "down"]
+
+
 @dataclass(frozen=True)
 class PinRules:
     """What a new PIN must look like (the appliance's `pin_rules`)."""
@@ -99,13 +110,18 @@ class View:
     busy: bool = False
     kiosk_name: str = ""
     readers_ok: bool = True
-    reader_message: str = ""
+    reader_problem: ReaderProblem = ""
     # capability flags: QML hides what is not available (SDDM's canReboot)
     can_password_login: bool = False
     can_enroll_card: bool = False
     user_display_name: str = ""
+    # the password screen knows whose password it asks for (a known card's): no username field
+    username_known: bool = False
     error_key: ErrorKey = ""
-    error_message: str = ""
+    # the code behind error_key (see ErrorKey), "" when there is none
+    error_reason: str = ""
+    # the site's help line ("Call IT on 4444"): every error ends with it ("" : a general one)
+    help_line: str = ""
     # -1 when unknown / not applicable
     attempts_left: int = -1
     # ISO 8601 UTC, set with error_key "locked"
@@ -117,8 +133,10 @@ class View:
     pin_digits_only: bool = True
     notices: tuple[Notice, ...] = ()
     roles: tuple[Role, ...] = ()
-    # seconds the current input screen waits before going back (0: no limit shown)
+    # seconds the current input screen waits before going back (0: no limit shown); the count
+    # starts again whenever entry_round changes (the flow armed the entry timer anew)
     entry_timeout: int = 0
+    entry_round: int = 0
     # display name of the user whose session is locked (screen "locked"), or who is signed in
     # while another user's tap-over login runs
     locked_user: str = ""
@@ -147,7 +165,8 @@ class PasswordLoginRequested:
 
 @dataclass(frozen=True)
 class PasswordSubmitted:
-    """The `password` screen's form (first factor, or the second factor a card asked for)."""
+    """The `password` screen's form (first factor, or the second factor a card asked for;
+    then `username` may be empty: the card named its user)."""
 
     username: str
     password: str = field(repr=False)

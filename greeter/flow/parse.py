@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from greeter.flow.model import Notice, PinRules, Role
+from greeter.flow.model import Notice, PinRule, PinRules, Role
 from greeter.flow.wire import (
     AuthBadFactor,
     AuthContinue,
@@ -106,6 +106,13 @@ def parse_pin_rules(f: Fields) -> PinRules:
     return PinRules(f.number("min_length"), f.number("max_length"), f.flag("digits_only"))
 
 
+def parse_rule(rule: str) -> PinRule | None:
+    # a rule this kiosk does not know yet (a newer appliance) is still a refusal: worded in
+    # general terms
+    known: tuple[PinRule, ...] = get_args(PinRule)
+    return next((item for item in known if item == rule), None)
+
+
 def parse_need(f: Fields) -> tuple[Need, ...]:
     need = f.texts("need")
     allowed = get_args(Need)
@@ -196,6 +203,7 @@ def parse_auth_reply(body: object) -> AuthReply:
             f.opt_number("expires_in") or 0,
             reason,  # type: ignore[arg-type]
             f.opt_text("message"),
+            parse_rule(f.opt_text("rule")),
         )
     if status == "locked":
         user = f.data.get("user")

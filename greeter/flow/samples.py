@@ -10,7 +10,7 @@ from dataclasses import replace
 from greeter.cards import CardEvent, CardKind
 from greeter.flow.effects import CallBackend, Effect
 from greeter.flow.inputs import BackendFailed, BackendReplied, Event, FailureKind
-from greeter.flow.model import Notice, PinRules, Role, View
+from greeter.flow.model import Notice, PinRule, PinRules, Role, View
 from greeter.flow.state import FlowSettings, State, initial_state
 from greeter.flow.step import step
 from greeter.flow.view import view
@@ -122,8 +122,9 @@ def bad_password(left: int = 4, state: str | None = None) -> AuthBadFactor:
     return AuthBadFactor(state, ("password",), left, 60, "bad_password", "")
 
 
-def pin_rules_refused(state: str = "t3") -> AuthBadFactor:
-    return AuthBadFactor(state, ("pin",), 3, 60, "pin_rules", "The PIN must not be 1234.")
+def pin_rules_refused(state: str = "t3", rule: PinRule = "repeated") -> AuthBadFactor:
+    message = "The PIN must not be one digit repeated (like 1111)."
+    return AuthBadFactor(state, ("pin",), 3, 60, "pin_rules", message, rule)
 
 
 def locked(until: str = "2026-11-23T19:30:00Z") -> AuthLocked:

@@ -159,7 +159,8 @@ def on_start_failed(state: State, event: SessionStartFailed) -> Result:
         effects = [*apps_closed_event(event.apps), *session_event("ended", ended)]
         state = replace(state, desktop=None)
     state, dropped = offline.drop(state)
-    state, failed = fail(state, "session_failed", event.message)
+    # the cause is in the greeter's log (the shell logged it); the screen says what to do
+    state, failed = fail(state, "session_failed")
     return state, [*effects, *dropped, *failed]
 
 

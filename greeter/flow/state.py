@@ -21,23 +21,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from greeter.cards import CardKind, ReaderStatus
-from greeter.flow.model import ErrorKey, PinRules
+from greeter.flow.model import ErrorKey, PinRule, PinRules
 from greeter.flow.wire import AuthOk, KioskInfo, SessionInfo, UserRef
 
 
 @dataclass(frozen=True)
 class FlowSettings:
-    """The greeter's own timings and fallbacks (from `[kiosk]` in the config)."""
+    """The greeter's own timings, fallbacks and help line (from `[kiosk]` in the config).
+    Errors have no timing: they stay until dismissed or the next tap."""
 
     kiosk_name: str = "kiosk"
     # a call running longer than this shows the spinner
     busy_delay: float = 0.3
     # a call not answered within this is a timeout the user may retry
     call_timeout: float = 10.0
-    # how long a plain error (card not registered, locked) stays before idle
-    error_seconds: float = 5.0
-    # how long a retryable error (unreachable, timeout) waits for "try again"
-    retry_seconds: float = 30.0
+    # the site's help line, at the end of every error ("Call IT on 4444")
+    help_line: str = ""
     # when to ask the appliance for its kiosk settings again after it was unreachable
     kiosk_retry_seconds: float = 30.0
     # input timeout used until the appliance says otherwise (role and notice screens too)
@@ -101,17 +100,18 @@ class EnrollCardStep:
     expires_in: int
     attempts_left: int = -1
     error_key: ErrorKey = ""
-    error_message: str = ""
 
 
 @dataclass(frozen=True)
 class EnrollPinStep:
+    """`rule`: the PIN rule the last PIN broke (with error_key "pin_rules")."""
+
     token: str
     rules: PinRules
     user: UserRef
     expires_in: int
     error_key: ErrorKey = ""
-    error_message: str = ""
+    rule: PinRule | None = None
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,11 @@ class Login:
 
 @dataclass(frozen=True)
 class Failure:
-    """The error screen. `retry_card` / `retry_password` say what "try again" restarts."""
+    """The error screen, until dismissed or the next tap. `reason`: the code behind the key
+    (`View.error_reason`). `retry_card` / `retry_password` say what "try again" restarts."""
 
     error_key: ErrorKey
-    message: str = ""
+    reason: str = ""
     locked_until: str = ""
     retry_card: CardRef | None = None
     retry_password: bool = False
@@ -221,6 +222,8 @@ class State:
     kiosk_call: int = 0
     busy: bool = False
     last_call: int = 0
+    # how many times the entry timer was armed: a screen's countdown starts again when it moves
+    entry_round: int = 0
 
 
 def initial_state(settings: FlowSettings) -> State:

@@ -168,8 +168,6 @@ def on_timer(state: State, event: TimerFired) -> Result:
         return rest(state)
     if event.name == "grace":
         return offline.drop(state)
-    if event.name == "error" and isinstance(phase, Failure):
-        return rest(state)
     if event.name == "kiosk" and state.kiosk is None and not state.kiosk_call:
         return fetch_kiosk(state)
     return state, []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.cards.readiness import assess
 from greeter.flow.common import entry_timeout
 from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
@@ -26,12 +27,15 @@ def view(state: State) -> View:
     kiosk = state.kiosk
     rules = kiosk.pin_rules if kiosk is not None else PinRules()
     desktop = state.desktop
+    readiness = assess(state.readers)
     base = View(
         screen=rest_screen(state),
         busy=state.busy,
         kiosk_name=kiosk.kiosk if kiosk is not None else state.settings.kiosk_name,
-        readers_ok=readers_ok(state),
-        reader_message=reader_message(state),
+        # the verdict `greeter doctor` gives too
+        readers_ok=readiness.ok,
+        reader_problem=readiness.problem,
+        help_line=state.settings.help_line,
         # on the idle and the lock screen (and from an error), never over an open session
         can_password_login=kiosk is not None
         and kiosk.password_login
@@ -48,13 +52,15 @@ def view(state: State) -> View:
     )
     phase = state.phase
     if isinstance(phase, Login):
-        return login_view(state, phase, base)
+        shown = login_view(state, phase, base)
+        # where a countdown shows: when it starts again
+        return replace(shown, entry_round=state.entry_round) if shown.entry_timeout else shown
     if isinstance(phase, Failure):
         return replace(
             base,
             screen="error",
             error_key=phase.error_key,
-            error_message=phase.message,
+            error_reason=phase.reason,
             locked_until=phase.locked_until,
             can_retry=phase.can_retry,
         )
@@ -75,19 +81,6 @@ def rest_screen(state: State) -> Screen:
     if desktop is None:
         return "idle"
     return "locked" if desktop.locked else "session"
-
-
-def readers_ok(state: State) -> bool:
-    """Whether a card can be read at all: some source is up with a reader attached. True
-    until the sources have reported (the idle screen does not flash a warning at start)."""
-    if not state.readers:
-        return True
-    return any(r.service == "ok" and r.readers for r in state.readers)
-
-
-def reader_message(state: State) -> str:
-    """The first problem a source reported (a missing NFC reader shows even when PC/SC works)."""
-    return next((r.message for r in state.readers if r.message), "")
 
 
 def login_view(state: State, login: Login, base: View) -> View:
@@ -122,6 +115,7 @@ def login_view(state: State, login: Login, base: View) -> View:
             base,
             screen="password",
             user_display_name=step.user.display_name if step.user is not None else "",
+            username_known=step.user is not None,
             attempts_left=step.attempts_left,
             error_key=step.error_key,
             entry_timeout=step.expires_in,
@@ -133,7 +127,6 @@ def login_view(state: State, login: Login, base: View) -> View:
             domains=step.domains or base.domains,
             attempts_left=step.attempts_left,
             error_key=step.error_key,
-            error_message=step.error_message,
             entry_timeout=step.expires_in,
         )
     if isinstance(step, EnrollPinStep):
@@ -145,7 +138,7 @@ def login_view(state: State, login: Login, base: View) -> View:
             pin_max=step.rules.max_length,
             pin_digits_only=step.rules.digits_only,
             error_key=step.error_key,
-            error_message=step.error_message,
+            error_reason=step.rule or "",
             entry_timeout=step.expires_in,
         )
     if isinstance(step, RoleStep):

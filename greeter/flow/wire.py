@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from greeter.flow.model import Notice, PinRules, Role
+from greeter.flow.model import Notice, PinRule, PinRules, Role
 
 # ---------------------------------------------------------------------------------------------
 # requests
@@ -42,9 +42,9 @@ class PasswordFactor:
     (`enroll_card`, with the `unknown_card` state)."""
 
     state: str | None
-    username: str
+    username: str | None  # None after a known card's tap: its state names the user
     password: str = field(repr=False)
-    domain: str
+    domain: str | None
     enroll_card: bool = False
 
 
@@ -156,12 +156,16 @@ BadReason = Literal["bad_pin", "bad_password", "pin_rules"]
 
 @dataclass(frozen=True)
 class AuthBadFactor:
+    """`rule`: the PIN rule broken (reason `pin_rules`; None when not given or not known to
+    this kiosk); `message` is the appliance's English, for logs, never the screen."""
+
     state: str | None
     need: tuple[Need, ...]
     attempts_left: int
     expires_in: int
     reason: BadReason
     message: str
+    rule: PinRule | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Shaped like SDDM's GreeterProxy: each property has its own change signal so a bi
 re-evaluates when its value changed, and a handful of slots are the only way in. Unlike SDDM it
 holds no logic and manages no process: a slot builds one UI event and hands it to `dispatch`
 (the Kiosk's), and `show(view)` is the only way the picture changes. Error text is QML's job:
-the bridge passes the stable `errorKey` and the appliance's own `errorMessage` through.
+the bridge passes stable codes (`errorKey`, `errorReason`, `readerProblem`) and QML words them
+from the translation catalogue.
 """
 
 from __future__ import annotations
@@ -66,12 +67,14 @@ FIELDS: tuple[_Field, ...] = (
     _Field("busy", "busy", bool),
     _Field("kiosk_name", "kioskName", str),
     _Field("readers_ok", "readersOk", bool),
-    _Field("reader_message", "readerMessage", str),
+    _Field("reader_problem", "readerProblem", str),
     _Field("can_password_login", "canPasswordLogin", bool),
     _Field("can_enroll_card", "canEnrollCard", bool),
     _Field("user_display_name", "userDisplayName", str),
+    _Field("username_known", "usernameKnown", bool),
     _Field("error_key", "errorKey", str),
-    _Field("error_message", "errorMessage", str),
+    _Field("error_reason", "errorReason", str),
+    _Field("help_line", "helpLine", str),
     _Field("attempts_left", "attemptsLeft", int),
     _Field("locked_until", "lockedUntil", str),
     _Field("can_retry", "canRetry", bool),
@@ -82,6 +85,7 @@ FIELDS: tuple[_Field, ...] = (
     _Field("notices", "notices", list, _notices),
     _Field("roles", "roles", list, _roles),
     _Field("entry_timeout", "entryTimeout", int),
+    _Field("entry_round", "entryRound", int),
     _Field("locked_user", "lockedUser", str),
     _Field("switching", "switching", bool),
     _Field("offline", "offline", bool),

@@ -34,7 +34,8 @@ Rectangle {
     })
     readonly property bool wantsSecret: ["pin", "password", "enroll_card", "enroll_pin"]
         .indexOf(screen) >= 0
-    readonly property bool wantsName: screen === "password" || screen === "enroll_card"
+    readonly property bool wantsName: (screen === "password" && !greeter.usernameKnown)
+        || screen === "enroll_card"
 
     function submit() {
         if (screen === "pin") greeter.submitPin(secret.text);
@@ -109,10 +110,14 @@ Rectangle {
             text: root.screen === "notice"
                   ? greeter.notices.map(n => n.message).join("\\n")
                   : [greeter.errorKey ? "Problem: " + greeter.errorKey.replace(/_/g, " ")
+                                      + (greeter.errorReason
+                                         ? " (" + greeter.errorReason.replace(/_/g, " ") + ")" : "")
                                       + (greeter.attemptsLeft >= 0
                                          ? " (" + greeter.attemptsLeft + " left)" : "") : "",
-                     greeter.errorMessage,
-                     greeter.readersOk ? "" : greeter.readerMessage].filter(s => s).join("\\n")
+                     greeter.readersOk ? "" : "No card reader is working",
+                     greeter.errorKey || !greeter.readersOk
+                         ? greeter.helpLine || "If you need help, call IT." : ""
+                    ].filter(s => s).join("\\n")
             color: "#FF8A7A"; font.pixelSize: 26; wrapMode: Text.WordWrap
         }
         Field { id: name; visible: root.wantsName || root.screen === "enroll_pin"

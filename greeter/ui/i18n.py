@@ -44,7 +44,8 @@ class Translations:
         ):
             self._install(local)
             self.language = local.language().split("_")[0]
-        # dates and times in QML (Qt.locale()) follow the same locale
+        # dates and times in QML (Qt.locale()) follow the same locale, until `remove`
+        self._previous_default = QLocale()
         QLocale.setDefault(locale)
 
     @property
@@ -56,6 +57,7 @@ class Translations:
         for translator in self._installed:
             self._app.removeTranslator(translator)
         self._installed.clear()
+        QLocale.setDefault(self._previous_default)
 
     def _install(self, translator: QTranslator) -> None:
         self._app.installTranslator(translator)

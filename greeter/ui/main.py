@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import signal
 import socket
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -58,7 +57,12 @@ class Greeter:
         locale = None if config.kiosk.locale == "auto" else config.kiosk.locale
         self.translations = Translations(self.app, choose_locale(locale))
         self.executor = QtExecutor()
-        self.kiosk = kiosk_factory(self.executor)
+        try:
+            self.kiosk = kiosk_factory(self.executor)
+        except BaseException:
+            # a config the factory refuses: the caller shows why, nothing of ours stays behind
+            self._close_steps([self.executor.close, self.translations.remove])
+            raise
         self.bridge = GreeterBridge(self.kiosk.dispatch, self.kiosk.view)
         self.kiosk.subscribe(self.bridge.show)
         self._kiosk_started = False
@@ -94,12 +98,11 @@ class Greeter:
         session, backend and log); each step runs even if an earlier one failed."""
         self._kiosk_started = True
         self._start_timer.stop()
-        steps: list[Callable[[], object]] = [
-            self.window.close,
-            self.executor.close,
-            self.kiosk.close,
-            self.translations.remove,
-        ]
+        self._close_steps(
+            [self.window.close, self.executor.close, self.kiosk.close, self.translations.remove]
+        )
+
+    def _close_steps(self, steps: list[Callable[[], object]]) -> None:
         if self.refcount_guard is not None:
             steps.append(self.refcount_guard.stop)
         for close in steps:
@@ -125,38 +128,6 @@ class Greeter:
         if not self._kiosk_started:
             self._kiosk_started = True
             self.kiosk.start()
-
-
-def run(
-    config: Config,
-    kiosk_factory: KioskFactory,
-    *,
-    windowed: bool = False,
-    demo: bool = False,
-    theme_dir: Path | None = None,
-    argv: Sequence[str] | None = None,
-) -> int:
-    """Run the greeter until SIGTERM/SIGINT or the app quits; returns the exit code.
-
-    `windowed`: a framed window instead of full screen; `demo`: F1-F4 tap the demo cards;
-    `theme_dir`: a site's own Main.qml (the packaged theme otherwise; the built-in fallback
-    screen if it fails to load).
-    """
-    greeter = Greeter(
-        config,
-        kiosk_factory,
-        windowed=windowed,
-        demo=demo,
-        theme_dir=theme_dir,
-        argv=sys.argv[:1] if argv is None else argv,
-    )
-    stop_on_signals = SignalQuit(greeter.app)
-    try:
-        greeter.start()
-        return int(greeter.app.exec())
-    finally:
-        stop_on_signals.close()
-        greeter.close()
 
 
 class SignalQuit:

@@ -8,8 +8,9 @@ the bug is harmless there; on 3.11 the count reaches zero after some thousands o
 interpreter aborts ("Fatal Python error: none_dealloc"). A kiosk makes a few dozen such calls per
 login, so it would die after about a thousand logins. PySide6 6.11.3 does not leak.
 
-The fix is the dependency pin (`PySide6-Essentials!=6.12.0`). Until then this guard notices
-the leak at start-up, says so in the log, and gives back what was taken: when a count runs low
+The fix is the dependency pin (`PySide6-Essentials~=6.11.3` in pyproject.toml). Where an older
+install still has 6.12.0, this guard notices the leak at start-up, says so in the log, and gives
+back what was taken: when a count runs low
 it adds references with the C API's own `Py_IncRef` (never released, so shutdown cannot drive
 the count to zero the way freeing a list of references would). Without the leak it does nothing.
 """
@@ -62,7 +63,7 @@ class RefcountGuard:
             return None
         log.error(
             "PySide6 %s leaks references to None on this Python; the greeter compensates, "
-            "but install a fixed PySide6 (pin PySide6-Essentials!=6.12.0)",
+            "but install the PySide6 it is made for: pip install 'PySide6-Essentials~=6.11.3'",
             _pyside_version(),
         )
         # the first top-up waits for the timer: start-up leaks little and must stay fast

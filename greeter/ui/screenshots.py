@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,8 +25,15 @@ from greeter.ui.window import GreeterWindow, application
 
 DEFAULT_DIR = Path("docs/screenshots")
 
-IDLE = View(kiosk_name="ward7-bay3", domains=("DEMO", "NHS"), can_password_login=True)
+IDLE = View(
+    kiosk_name="ward7-bay3",
+    domains=("DEMO", "NHS"),
+    can_password_login=True,
+    help_line="Call IT on 4444",
+)
 PIN = replace(IDLE, screen="pin", user_display_name="Alice Adams", entry_timeout=60)
+PASSWORD = replace(IDLE, screen="password", entry_timeout=60)
+ENROLL_PIN = replace(IDLE, screen="enroll_pin", user_display_name="Bob Brown", entry_timeout=60)
 
 
 @dataclass(frozen=True)
@@ -41,32 +49,38 @@ class Shot:
 
 SHOTS: tuple[Shot, ...] = (
     Shot("idle", IDLE),
-    Shot("idle_reader_problem", replace(
-        IDLE, readers_ok=False,
-        reader_message="No card reader found. Plug the reader in, or call IT on 2222.",
-    )),
+    Shot("idle_reader_problem", replace(IDLE, readers_ok=False, reader_problem="missing")),
     Shot("pin", PIN, typed="12"),
     Shot("pin_wrong", replace(PIN, error_key="bad_pin", attempts_left=2)),
     Shot("pin_switching", replace(PIN, switching=True, locked_user="Bob Brown"), typed="1"),
-    Shot("password", replace(IDLE, screen="password"), typed="alice"),
-    Shot("enroll_card", replace(IDLE, screen="enroll_card", domains=("DEMO", "NHS"))),
-    Shot("enroll_pin", replace(IDLE, screen="enroll_pin", user_display_name="Bob Brown"),
-         typed="25"),
-    Shot("enroll_pin_mismatch", replace(
-        IDLE, screen="enroll_pin", user_display_name="Bob Brown", error_key="pin_mismatch",
+    Shot("password", PASSWORD, typed="alice"),
+    Shot("password_wrong", replace(PASSWORD, error_key="bad_password"), typed="alice"),
+    Shot("password_card", replace(
+        PASSWORD, user_display_name="Carol Clark", username_known=True, domains=("DEMO",),
     )),
-    Shot("role", replace(IDLE, screen="role", user_display_name="Alice Adams", roles=(
-        Role("R8000", "Clinical Practitioner Access Role"),
-        Role("R8008", "Admin/Clinical Support Access Role"),
-    ))),
-    Shot("notice", replace(IDLE, screen="notice", user_display_name="Carol Clark", notices=(
-        Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days."),
-    ))),
+    Shot("enroll_card", replace(IDLE, screen="enroll_card", entry_timeout=60)),
+    Shot("enroll_pin", ENROLL_PIN, typed="25"),
+    Shot("enroll_pin_mismatch", replace(ENROLL_PIN, error_key="pin_mismatch")),
+    Shot("enroll_pin_weak", replace(ENROLL_PIN, error_key="pin_rules", error_reason="repeated")),
+    Shot("role", replace(
+        IDLE, screen="role", user_display_name="Alice Adams", entry_timeout=60, roles=(
+            Role("R8000", "Clinical Practitioner Access Role"),
+            Role("R8008", "Admin/Clinical Support Access Role"),
+        ),
+    )),
+    Shot("notice", replace(
+        IDLE, screen="notice", user_display_name="Carol Clark", entry_timeout=60, notices=(
+            Notice("vsc_expiring", 5, "Your virtual smartcard expires in 5 days."),
+        ),
+    )),
     Shot("error", replace(IDLE, screen="error", error_key="unreachable", can_retry=True)),
     Shot("error_locked", replace(
         IDLE, screen="error", error_key="locked", locked_until="2026-11-23T20:31:00Z",
     )),
     Shot("error_not_registered", replace(IDLE, screen="error", error_key="card_not_registered")),
+    Shot("error_denied", replace(
+        IDLE, screen="error", error_key="denied", error_reason="card_revoked",
+    )),
     Shot("locked", replace(IDLE, screen="locked", locked_user="Alice Adams")),
     Shot("pin_offline", replace(PIN, offline=True, attempts_left=3, locked_user="Alice Adams"),
          typed="1"),
@@ -81,15 +95,60 @@ SHOTS: tuple[Shot, ...] = (
 )  # fmt: skip
 
 
-def capture(out_dir: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
-    """Write `<name>.png` for every shot into `out_dir`; returns the files written."""
+def _grab_not_set_up(app: QGuiApplication) -> QImage:
+    from greeter.configkit import ConfigError
+    from greeter.ui.not_set_up import NotSetUpWindow, SetupProblem
+
+    config = "/etc/tapkiosk/greeter.toml"
+    problem = ConfigError(
+        config, "appliance.ca", "no file at /etc/tapkiosk/ca.pem", "point it at an existing file"
+    )
+    window = NotSetUpWindow(SetupProblem(config, problem), fullscreen=False)
+    try:
+        window.present()
+        _settle(app)
+        return window.view.grabWindow()
+    finally:
+        window.close()
+
+
+def _grab_demo_desktop(app: QGuiApplication) -> QImage:
+    from greeter.ui.stand_in import SignedIn, StandInDesktop, StandInWindow
+
+    user = SignedIn("ravi", "DEMO", "Ravi Rao", "R1990")
+    window = StandInWindow(
+        StandInDesktop(user, lock=lambda: None, log_out=lambda: None, tap=lambda card: None)
+    )
+    try:
+        window.present()
+        _settle(app)
+        return window.view.grabWindow()
+    finally:
+        window.view.hide()
+
+
+# windows other than the greeter's screens: the not-set-up screen, the demo's stand-in desktop
+WINDOWS: tuple[tuple[str, Callable[[QGuiApplication], QImage]], ...] = (
+    ("not_set_up", _grab_not_set_up),
+    ("demo_desktop", _grab_demo_desktop),
+)
+
+
+def capture(
+    out_dir: Path,
+    shots: tuple[Shot, ...] = SHOTS,
+    windows: tuple[tuple[str, Callable[[QGuiApplication], QImage]], ...] = WINDOWS,
+) -> list[Path]:
+    """Write `<name>.png` for every shot and window into `out_dir`; returns the files written."""
     app = application(sys.argv[:1])
     guard = RefcountGuard.install_if_needed()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for shot in shots:
-        image = _grab(app, shot)
-        path = out_dir / f"{shot.name}.png"
+    grabs = [(shot.name, lambda shot=shot: _grab(app, shot)) for shot in shots]
+    grabs += [(name, lambda grab=grab: grab(app)) for name, grab in windows]
+    for name, grab in grabs:
+        image = grab()
+        path = out_dir / f"{name}.png"
         if not image.save(str(path)):
             raise OSError(f"unable to save a screenshot: {path} could not be written")
         written.append(path)
@@ -109,10 +168,10 @@ def _grab(app: QGuiApplication, shot: Shot) -> QImage:
         )
     try:
         window.present()
-        _settle(app, window)
+        _settle(app)
         for char in shot.typed:
             _type(window, char)
-        _settle(app, window)
+        _settle(app)
         return window.view.grabWindow()
     finally:
         window.close()
@@ -126,7 +185,7 @@ def _type(window: GreeterWindow, char: str) -> None:
         QGuiApplication.sendEvent(window.view, event)
 
 
-def _settle(app: QGuiApplication, window: GreeterWindow, rounds: int = 10) -> None:
+def _settle(app: QGuiApplication, rounds: int = 10) -> None:
     # a few passes of the event loop let the Loader build the screen and the canvases paint.
     # Through a QEventLoop: PySide6 6.12's static QCoreApplication.processEvents drops a
     # reference to None on every call, and enough calls abort the interpreter.

@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 
 QML_DIR = Path(__file__).resolve().parent / "qml"
 MAIN_QML = "Main.qml"
-# the fallback's name for QML's error messages (there is no such file)
-FALLBACK_NAME = Path(__file__).resolve().with_name("Fallback.qml")
 BACKGROUND = "#0B2545"
 # the size a windowed greeter (demo on a desktop, tests) opens at
 WINDOWED_SIZE = (1280, 800)
@@ -52,16 +50,10 @@ class GreeterWindow:
     ) -> None:
         self.bridge = bridge
         self.fullscreen = fullscreen
-        self.view = QQuickView()
-        self.view.setTitle("tapkiosk")
-        self.view.setColor(QColor(BACKGROUND))
-        self.view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
-        self.view.resize(*WINDOWED_SIZE)
+        self.view = kiosk_view(fullscreen=fullscreen)
         if ui_language:
             # Qt.uiLanguage in QML (the on-screen keyboard adds å ä ö for Swedish)
             self.view.engine().setUiLanguage(ui_language)
-        if fullscreen:
-            self.view.setProperty("flags", KIOSK_WINDOW_FLAGS)
         self.used_fallback = False
         self.load_problem = ""
         self._fallback_item: QQuickItem | None = None
@@ -75,15 +67,7 @@ class GreeterWindow:
 
     def find(self, object_name: str) -> QObject | None:
         """The QML object called `object_name` on the current screen (tests, screenshots)."""
-        # the visual tree, not QObject children: Repeater and Loader items are only found there
-        root = self.root()
-        pending = [root] if isinstance(root, QQuickItem) else []
-        while pending:
-            item = pending.pop(0)
-            if item.objectName() == object_name:
-                return item
-            pending.extend(item.childItems())
-        return None
+        return find_item(self.root(), object_name)
 
     def present(self) -> None:
         """Show the window as the current screen wants (hidden during a session)."""
@@ -113,34 +97,71 @@ class GreeterWindow:
         self._show_fallback()
 
     def _show_fallback(self) -> None:
-        component = QQmlComponent(self.view.engine())
-        # a file: URL (the file need not exist) keeps compilation synchronous; a made-up scheme
-        # makes the engine treat it as remote and load it later
-        component.setData(
-            FALLBACK_QML, QUrl.fromLocalFile(str(Path(__file__).with_name("Fallback.qml")))
+        self._fallback_component, self._fallback_item = show_embedded(
+            self.view, FALLBACK_QML, "Fallback.qml", {"greeter": self.bridge}
         )
-        item = component.createWithInitialProperties({"greeter": self.bridge})
-        if not isinstance(item, QQuickItem):
-            # only a broken Qt Quick gets here; nothing else can be drawn either
-            errors = "; ".join(error.toString() for error in component.errors())
-            raise RuntimeError(f"unable to show the fallback screen: {errors}")
-        # ours, not the JavaScript collector's: it must live as long as the window
-        QQmlEngine.setObjectOwnership(item, QQmlEngine.ObjectOwnership.CppOwnership)
-        item.setParentItem(self.view.contentItem())
-        self._fallback_component = component
-        self._fallback_item = item
         self.used_fallback = True
 
     def _follow_screen(self) -> None:
         if self.bridge.view.screen == "session":
             self.view.hide()
             return
-        if self.fullscreen:
-            self.view.showFullScreen()
-        else:
-            self.view.show()
-        self.view.raise_()
-        self.view.requestActivate()
+        present(self.view, fullscreen=self.fullscreen)
+
+
+def find_item(root: QObject | None, object_name: str) -> QQuickItem | None:
+    """The item called `object_name` under `root` (tests, screenshots)."""
+    # the visual tree, not QObject children: Repeater and Loader items are only found there
+    pending = [root] if isinstance(root, QQuickItem) else []
+    while pending:
+        item = pending.pop(0)
+        if item.objectName() == object_name:
+            return item
+        pending.extend(item.childItems())
+    return None
+
+
+def show_embedded(
+    view: QQuickView, qml: bytes, name: str, properties: dict[str, object]
+) -> tuple[QQmlComponent, QQuickItem]:
+    """Build QML kept in Python (`qml`, called `name` in QML's messages) with `properties` and
+    show it in `view`. Such QML imports only QtQuick: whatever broke a theme cannot break it."""
+    component = QQmlComponent(view.engine())
+    # a file: URL (the file need not exist) keeps compilation synchronous; a made-up scheme
+    # makes the engine treat it as remote and load it later
+    component.setData(qml, QUrl.fromLocalFile(str(Path(__file__).with_name(name))))
+    item = component.createWithInitialProperties(properties)
+    if not isinstance(item, QQuickItem):
+        # only a broken Qt Quick gets here; nothing else can be drawn either
+        errors = "; ".join(error.toString() for error in component.errors())
+        raise RuntimeError(f"unable to show {name}: {errors}")
+    # ours, not the JavaScript collector's: it must live as long as the window
+    QQmlEngine.setObjectOwnership(item, QQmlEngine.ObjectOwnership.CppOwnership)
+    item.setParentItem(view.contentItem())
+    return component, item
+
+
+def kiosk_view(*, fullscreen: bool) -> QQuickView:
+    """A view as the kiosk shows it: full screen, frameless and on top (or a framed window of
+    WINDOWED_SIZE for the demo, tests and screenshots)."""
+    view = QQuickView()
+    view.setTitle("tapkiosk")
+    view.setColor(QColor(BACKGROUND))
+    view.setResizeMode(QQuickView.ResizeMode.SizeRootObjectToView)
+    view.resize(*WINDOWED_SIZE)
+    if fullscreen:
+        view.setProperty("flags", KIOSK_WINDOW_FLAGS)
+    return view
+
+
+def present(view: QQuickView, *, fullscreen: bool) -> None:
+    """Show `view` in front, as the kiosk wants it."""
+    if fullscreen:
+        view.showFullScreen()
+    else:
+        view.show()
+    view.raise_()
+    view.requestActivate()
 
 
 def set_up_style() -> None:

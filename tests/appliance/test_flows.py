@@ -63,14 +63,14 @@ def test_enroll_card_then_pin_then_tap_and_go(kiosk: Kiosk):
     assert enroll["status"] == "enroll"
     assert enroll["need"] == ["pin"]
     assert enroll["pin_rules"] == {"min_length": 4, "max_length": 8, "digits_only": True}
-    done = kiosk.enroll_pin(enroll["state"], "5678")
+    done = kiosk.enroll_pin(enroll["state"], "5791")
     assert done["status"] == "ok"
     assert done["session"]["method"] == "card_password"
     # binding a card proved only the password: no grace period from it
     assert done["session"]["spine"]["grace_until"] is None
     first = kiosk.tap(NEW_CARD)
     assert (first["status"], first["need"]) == ("continue", ["pin"])
-    login = kiosk.pin(first["state"], "5678")
+    login = kiosk.pin(first["state"], "5791")
     assert login["session"]["method"] == "card_pin"
     assert login["session"]["spine"]["grace_until"].endswith("Z")
     # inside the grace period of a two-factor login the next tap is enough
@@ -84,7 +84,7 @@ def test_enroll_card_then_pin_then_tap_and_go(kiosk: Kiosk):
     after = kiosk.tap(NEW_CARD)
     assert after["status"] == "continue"
     assert after["need"] == ["pin"]
-    assert kiosk.pin(after["state"], "5678")["session"]["method"] == "card_pin"
+    assert kiosk.pin(after["state"], "5791")["session"]["method"] == "card_pin"
     cards = admin_ok(kiosk.server, "card", "list", "--user", "bob")
     assert card_ref(kiosk.server, NEW_CARD) in cards
     assert NEW_CARD not in cards  # the database holds no card id to list
@@ -115,7 +115,7 @@ def test_password_login_forces_pin_enrollment(kiosk: Kiosk):
     short = kiosk.enroll_pin(letters["state"], "123")
     assert short["reason"] == "pin_rules"
     assert "at least 4" in short["message"]
-    done = kiosk.enroll_pin(short["state"], "4321")
+    done = kiosk.enroll_pin(short["state"], "5791")
     assert done["status"] == "ok"
     assert done["session"]["method"] == "password"
     # the PIN is owed no more
@@ -261,7 +261,7 @@ def test_a_card_cannot_become_two_users_card(kiosk: Kiosk):
     ravi = kiosk.password("ravi", "ravi-demo-pass", state=second["state"], enroll_card=True)
     assert ravi["need"] == ["pin"]  # Ravi has a PIN: binding a card takes it too
     # the card is bound when a login ends in a session: Bob's first
-    assert kiosk.enroll_pin(bob["state"], "5678")["status"] == "ok"
+    assert kiosk.enroll_pin(bob["state"], "5791")["status"] == "ok"
     assert kiosk.pin(ravi["state"], "2468") == {
         "status": "denied",
         "reason": "card_taken",
@@ -327,7 +327,7 @@ def test_audit_keeps_no_secret_or_raw_card_id(appliance_server: LocalAppliance, 
     enroll = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    kiosk.enroll_pin(enroll["state"], "5678")
+    kiosk.enroll_pin(enroll["state"], "5791")
     audit = admin_ok(appliance_server, "audit", "-n", "500")
     assert "card_enrolled" in audit
     assert "pin_bad" in audit

@@ -69,7 +69,7 @@ def test_directory_user_logs_in_over_starttls_and_must_set_a_pin(kiosk: Kiosk):
     first = kiosk.password("dana", "dana-ldap-pass", domain="NHS")
     assert first["status"] == "enroll"
     assert first["user"] == {"username": "dana", "display_name": "Dana Directory"}
-    done = kiosk.enroll_pin(first["state"], "2580")
+    done = kiosk.enroll_pin(first["state"], "3579")
     assert done["status"] == "ok"
     assert done["session"]["user"]["domain"] == "NHS"
     assert done["session"]["method"] == "password"

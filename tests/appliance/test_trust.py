@@ -280,7 +280,7 @@ def test_a_database_dump_holds_no_card_id_and_no_verifier_to_attack(
     enroll = kiosk.password(
         "bob", "bob-demo-pass", state=kiosk.tap(NEW_CARD)["state"], enroll_card=True
     )
-    kiosk.enroll_pin(enroll["state"], "5678")
+    kiosk.enroll_pin(enroll["state"], "5791")
     values, verifiers = dump(appliance_server.db_url)
     assert not [value for value in values if ALICE in value.upper() or NEW_CARD in value.upper()]
     key_id = load_settings(appliance_server.state_dir).keys.current_id

@@ -19,7 +19,7 @@ from appliance.demo import seed_demo
 from appliance.hashing import check_verifier, make_verifier
 from appliance.keys import Keys
 from appliance.local import FAST_ARGON2
-from appliance.policy import apply_setting, new_policy, parse_duration, pin_rule_broken, pin_rules
+from appliance.policy import apply_setting, new_policy, parse_duration
 from appliance.ratelimit import RateLimiter
 from appliance.spine import notices
 
@@ -66,16 +66,6 @@ def test_failed_auth_limits_are_read_from_the_config(tmp_path: Path):
     write_config(tmp_path, {"rate_limit": limits | {"failed_auth_burst": 0}})
     with pytest.raises(ApplianceError, match="failed_auth_burst"):
         load_settings(tmp_path)
-
-
-def test_pin_rules_name_the_rule_broken():
-    policy = pin_rules(new_policy("p"))
-    assert pin_rule_broken(policy, "1234") is None
-    assert pin_rule_broken(policy, "12345678") is None
-    assert pin_rule_broken(policy, "123") == "The PIN must have at least 4 digits."
-    assert pin_rule_broken(policy, "123456789") == "The PIN must have at most 8 digits."
-    assert pin_rule_broken(policy, "12a4") == "The PIN must be digits only."
-    assert pin_rule_broken(policy, "١٢٣٤") == "The PIN must be digits only."  # Arabic digits
 
 
 def test_policy_settings_are_checked():

@@ -94,7 +94,12 @@ def test_card_without_pin_asks_the_password_then_enrols_a_pin(appliance):
     enrol = backend.auth(PasswordFactor(reply.state, "carol", "carol-demo-pass", "DEMO"))
     assert isinstance(enrol, AuthEnroll)
     assert enrol.pin_rules.min_length >= 4
-    ok = backend.auth(EnrollPin(enrol.state, "8642"))
+    # a weak PIN comes back with the rule it broke, for the screen to word
+    weak = backend.auth(EnrollPin(enrol.state, "1111"))
+    assert isinstance(weak, AuthBadFactor)
+    assert (weak.reason, weak.rule) == ("pin_rules", "repeated")
+    assert weak.state is not None
+    ok = backend.auth(EnrollPin(weak.state, "8642"))
     assert isinstance(ok, AuthOk)
     assert ok.notices[0].code == "vsc_expiring"
     assert ok.notices[0].days_left == 5

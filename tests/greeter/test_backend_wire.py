@@ -242,6 +242,10 @@ def test_kiosk_info_with_the_kiosk_credentials(scripted):
             {"factor": {"type": "password", "username": "bob", "password": "pw", "domain": "DEMO"}},
         ),
         (
+            PasswordFactor("st", None, "pw", None),  # a known card's: the state names the user
+            {"state": "st", "factor": {"type": "password", "password": "pw"}},
+        ),
+        (
             PasswordFactor("st", "bob", "pw", "DEMO", enroll_card=True),
             {
                 "state": "st",

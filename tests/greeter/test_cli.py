@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.cli import main, write_demo_config
+from greeter.cli import main
 from greeter.config import load
+from greeter.demo import write_demo_config
 from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
@@ -60,13 +61,6 @@ def test_lock_with_no_greeter_running_says_so(socket_path, capsys):
 def test_tap_with_a_bad_card_id(socket_path, capsys):
     assert main(["tap", "not-hex", "--socket", str(socket_path)]) == 1
     assert "give the card id as hex" in capsys.readouterr().err
-
-
-def test_run_with_a_missing_config_is_a_config_error(tmp_path, capsys):
-    assert main(["run", "--config", str(tmp_path / "nope.toml")]) == 2
-    err = capsys.readouterr().err
-    assert "unable to read the config" in err
-    assert "nope.toml" in err
 
 
 def test_unknown_command_is_a_usage_error(capsys):

@@ -67,10 +67,11 @@ def test_reader_health_comes_from_reader_status_events():
     assert flow.view.readers_ok
     flow.send(ReaderStatus("pcsc", "down", (), "unable to reach pcscd: start it"))
     assert not flow.view.readers_ok
-    assert flow.view.reader_message == "unable to reach pcscd: start it"
+    # a code the screen words; the sentence for IT is in the log and `greeter doctor`
+    assert flow.view.reader_problem == "down"
     flow.send(ReaderStatus("pcsc", "ok", ("Reader 0",)))
     assert flow.view.readers_ok
-    assert flow.view.reader_message == ""
+    assert flow.view.reader_problem == ""
     flow.send(ReaderStatus("nfc", "ok", ()))
     assert flow.view.readers_ok  # pcsc still has a reader
 
@@ -79,6 +80,7 @@ def test_no_reader_at_all_is_not_ok():
     flow = FlowDriver()
     flow.send(ReaderStatus("pcsc", "ok", (), "no card reader attached"))
     assert not flow.view.readers_ok
+    assert flow.view.reader_problem == "missing"
 
 
 def test_card_and_pin_sign_in_starts_the_session():
@@ -141,7 +143,7 @@ def test_wrong_pin_shows_attempts_left_and_uses_the_new_state_token():
     assert flow.request == PinFactor("t2", "1234")
 
 
-def test_lockout_shows_until_when_then_goes_back_to_idle():
+def test_lockout_shows_until_when_until_dismissed():
     flow = FlowDriver()
     signed_in_with_pin(flow, pin="0000")
     flow.reply(samples.locked("2026-11-23T19:30:00Z"))
@@ -149,7 +151,7 @@ def test_lockout_shows_until_when_then_goes_back_to_idle():
     assert flow.view.error_key == "locked"
     assert flow.view.locked_until == "2026-11-23T19:30:00Z"
     assert not flow.view.can_retry
-    flow.send(TimerFired("error"))
+    flow.send(Cancelled())
     assert flow.view.screen == "idle"
 
 
@@ -188,9 +190,11 @@ def test_card_asking_for_a_password_as_second_factor():
     flow.send(samples.tap(samples.ALICE_CARD))
     flow.reply(samples.need_password())
     assert flow.view.screen == "password"
+    # the card named its user: the screen greets them and asks no username
     assert flow.view.user_display_name == "Alice Example"
-    flow.send(PasswordSubmitted("alice", "pw", "DEMO"))
-    assert flow.request == PasswordFactor("t1", "alice", "pw", "DEMO")
+    assert flow.view.username_known
+    flow.send(PasswordSubmitted("", "pw", ""))
+    assert flow.request == PasswordFactor("t1", None, "pw", None)  # the state names her
 
 
 def test_cancel_on_the_pin_screen_goes_back_to_idle():
@@ -252,12 +256,14 @@ def test_an_answer_that_does_not_fit_the_step_is_a_bad_reply():
     assert flow.view.error_key == "bad_reply"
 
 
-def test_denied_shows_the_appliance_message():
+def test_denied_carries_the_appliances_reason_as_a_code():
     flow = FlowDriver()
     flow.send(samples.tap(samples.ALICE_CARD))
-    flow.reply(samples.denied())
+    flow.reply(samples.denied("card_revoked"))
     assert flow.view.error_key == "denied"
-    assert flow.view.error_message == "This card has been revoked."
+    # the screen words the code; the appliance's English never reaches it
+    assert flow.view.error_reason == "card_revoked"
+    assert "revoked." not in repr(flow.view)
 
 
 def test_card_not_supported():
@@ -319,6 +325,7 @@ def test_a_missing_nfc_reader_is_reported_but_pcsc_still_reads_cards():
         ReaderStatus("nfc", "missing", (), "unable to open the NFC reader usb: plug it in"),
     )
     assert flow.view.readers_ok
-    assert flow.view.reader_message == "unable to open the NFC reader usb: plug it in"
+    assert flow.view.reader_problem == ""
     flow.send(ReaderStatus("pcsc", "down", (), "pcscd is not running"))
     assert not flow.view.readers_ok
+    assert flow.view.reader_problem == "down"

@@ -112,16 +112,16 @@ def _bob_fails_by(flow: FlowDriver, how: str) -> None:
         flow.reply(samples.need_pin("bob"))
         flow.send(PinEntered("0000"))
         flow.reply(samples.locked())
-        flow.send(TimerFired("error"))
+        flow.send(Cancelled())
     elif how == "unreachable":
         flow.fail("unreachable")
         flow.send(Cancelled())
     elif how == "call_timeout":
         flow.send(TimerFired("busy"), TimerFired("call"))
-        flow.send(TimerFired("error"))
+        flow.send(Cancelled())
     elif how == "not_registered":
         flow.reply(samples.unknown_card(allowed=False))
-        flow.send(TimerFired("error"))
+        flow.send(Cancelled())
     else:
         raise AssertionError(how)
 
@@ -166,7 +166,7 @@ def test_a_switch_whose_new_session_fails_leaves_idle_with_an_error():
     flow.send(SessionStartFailed(samples.session("bob"), "unable to start the session: x"))
     assert flow.view.error_key == "session_failed"
     assert flow.state.desktop is None
-    flow.send(TimerFired("error"))
+    flow.send(Cancelled())
     assert flow.view.screen == "idle"
 
 

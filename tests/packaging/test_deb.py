@@ -17,8 +17,10 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+import greeter
+
 ROOT = Path(__file__).resolve().parents[2]
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+VERSION = greeter.__version__
 SIDES = ("kiosk", "appliance")
 pytestmark = pytest.mark.slow
 

@@ -133,6 +133,7 @@ class IsolatedPcscd:
         self._process: subprocess.Popen[bytes] | None = None
         self._cards: list[VirtualCard] = []
         self._lock = threading.Lock()
+        self._none_plugged = False  # unplug_all(): start with no reader at all
         self.readers: list[VpcdReader] = []
 
     @property
@@ -187,12 +188,23 @@ class IsolatedPcscd:
         if self.running:
             self.restart()
 
+    def unplug_all(self) -> None:
+        """Every reader unplugged: pcscd runs with none (restarts, see module doc)."""
+        self._none_plugged = True
+        for label in list(self._labels):
+            self._labels.pop(label)
+            (self.conf_dir / f"vpcd-{label}").unlink(missing_ok=True)
+        for card in list(self._cards):
+            card.remove()
+        if self.running:
+            self.restart()
+
     # -- life cycle ---------------------------------------------------------------------------
 
     def start(self, timeout: float = 10.0) -> None:
         if self.running:
             return
-        if not self._labels:
+        if not self._labels and not self._none_plugged:
             self._write_reader("A")
         for _attempt in range(3):
             self._launch()

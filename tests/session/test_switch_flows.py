@@ -137,8 +137,7 @@ def test_a_notice_left_alone_after_a_switch_goes_on_into_the_new_users_session(q
     card = tap(pcscd, CAROL)
     kiosk.wait_screen("password")
     card.remove()
-    kiosk.screen.type_keys("carol")
-    kiosk.screen.press(Qt.Key.Key_Return)
+    # her card named her: only her password is asked
     kiosk.screen.type_keys("carol-demo-pass")
     kiosk.screen.press(Qt.Key.Key_Return)
     kiosk.wait_screen("enroll_pin")
@@ -195,7 +194,7 @@ def test_someone_else_signing_in_with_password_on_the_lock_screen_switches(kiosk
     # the same rules as everywhere: bob has no PIN yet, so he sets one
     kiosk.wait_screen("enroll_pin")
     for _ in range(2):
-        kiosk.screen.tap_keys("2580")
+        kiosk.screen.tap_keys("5791")
         kiosk.screen.tap("enrollPinOk")
     kiosk.wait_screen("session", timeout=15)
     assert wait_running(kiosk, "bob-desktop")["env"]["TAPKIOSK_USER"] == "bob"

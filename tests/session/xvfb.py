@@ -11,12 +11,12 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def xvfb(*options: str, timeout: float = 15.0) -> Iterator[str]:
-    """Run Xvfb (with extra `options`); yields its display name, e.g. ":7"."""
+def xvfb(*options: str, timeout: float = 15.0, size: str = "640x480x24") -> Iterator[str]:
+    """Run Xvfb (with extra `options`, a screen of `size`); yields its display name, e.g. ":7"."""
     read_end, write_end = os.pipe()
     command = ["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"]
     proc = subprocess.Popen(
-        [*command, "-screen", "0", "640x480x24", *options],
+        [*command, "-screen", "0", size, *options],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QLocale, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QLocale, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
@@ -106,6 +106,18 @@ class Screen:
 
     def settle(self) -> None:
         self.qtbot.wait(30)
+
+    def focused(self) -> str:
+        """The named item the keyboard is at (a field's input: the field)."""
+        item = self.window.view.activeFocusItem()
+        while item is not None and not item.objectName():
+            item = item.parentItem()
+        return item.objectName() if item is not None else ""
+
+    def rect(self, name: str) -> QRectF:
+        """Where `name` is on the window."""
+        item = self.item(name)
+        return item.mapRectToScene(QRectF(0, 0, item.width(), item.height()))
 
 
 class Recorder:

@@ -8,8 +8,11 @@ then waits, so "the session started" is something a test can see on disk.
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -46,7 +49,6 @@ def write_config(
     marker: Path,
     event_log: Path,
     pcsc: bool,
-    error_seconds: float = 5,
     virtual_socket: Path | None = None,
     timeout: float = 5,
 ) -> Path:
@@ -62,8 +64,8 @@ def write_config(
 name = "{kiosk_name}"
 locale = "en"
 event_log = "{event_log}"
-error_seconds = {error_seconds}
 busy_delay = 0.3
+help_line = "Call IT on 4444"
 
 [appliance]
 url = "{url}"
@@ -177,6 +179,7 @@ def build_rig(
     url: str | None = None,
     demo: bool = False,
     timeout: float = 5,
+    virtual_socket: Path | None = None,
 ) -> Iterator[KioskRig]:
     marker = tmp_path / "sessions.txt"
     event_log = tmp_path / "events.jsonl"
@@ -190,6 +193,7 @@ def build_rig(
         event_log=event_log,
         pcsc=pcsc,
         timeout=timeout,
+        virtual_socket=virtual_socket,
     )
     config = greeter_config.load(path)
     greeter = Greeter(
@@ -298,3 +302,29 @@ def kiosk_via_relay(
     2 s (the kiosk's configured read timeout)."""
     url = f"https://127.0.0.1:{relay.port}"
     yield from build_rig(tmp_path, appliance_server, qtbot, pcsc=True, url=url, timeout=2)
+
+
+def wait_for_line(path: Path, wanted: dict[str, str], timeout: float = 30.0) -> dict[str, Any]:
+    """The first event log line at `path` with the `wanted` fields, once it is written."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline:
+        if path.exists():
+            for line in path.read_text().splitlines():
+                entry = json.loads(line)
+                if all(entry.get(key) == value for key, value in wanted.items()):
+                    return dict(entry)
+        pause.wait(0.05)
+    raise AssertionError(f"no {wanted} in {path}: {path.read_text() if path.exists() else ''}")
+
+
+def terminate(process: subprocess.Popen[bytes], timeout: float = 30.0) -> tuple[bytes, bytes]:
+    """SIGTERM, as the kiosk session ends a greeter; its (stdout, stderr). Killed if it hangs."""
+    try:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        return process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -89,17 +89,27 @@ def test_unknown_card_is_enrolled_at_the_kiosk(kiosk, pcscd):
     screen.tap("passwordSubmit")
     kiosk.wait_screen("enroll_pin")
     assert screen.text("enrollPinRules").startswith("Your PIN must be ")
-    screen.tap_keys("2580")
+    # a PIN anyone would guess: the appliance refuses it and the screen says why
+    for _ in range(2):
+        screen.tap_keys("1111")
+        screen.tap("enrollPinOk")
+    kiosk.qtbot.waitUntil(lambda: kiosk.greeter.bridge.view.error_reason == "repeated")
+    screen.settle()
+    assert screen.text("bannerText") == (
+        "That PIN is one digit over and over, which is easy to guess. Choose another PIN."
+    )
+    screen.tap_keys("5791")
     screen.tap("enrollPinOk")
-    screen.tap_keys("2581")
+    screen.tap_keys("5792")
     screen.tap("enrollPinOk")
     kiosk.qtbot.waitUntil(lambda: kiosk.greeter.bridge.view.error_key == "pin_mismatch")
     screen.settle()
-    assert screen.text("bannerText") == "The two PINs are not the same. Please type them again."
-    screen.tap_keys("2580")
-    screen.tap("enrollPinOk")
-    screen.tap_keys("2580")
-    screen.tap("enrollPinOk")
+    assert screen.text("bannerText") == (
+        "The two PINs are not the same. Type your new PIN again, twice."
+    )
+    for _ in range(2):
+        screen.tap_keys("5791")
+        screen.tap("enrollPinOk")
     kiosk.wait_screen("session")
     kiosk.wait_session_for("bob")
     # the card is bob's now: his next tap (after the session) asks for the PIN he chose
@@ -112,8 +122,8 @@ def test_carol_sets_her_pin_and_is_warned_her_smartcard_expires(kiosk, pcscd):
     kiosk.wait_screen("password")
     card.remove()
     assert kiosk.screen.text("passwordTitle") == "Hello, Carol Clark"
-    kiosk.screen.type_keys("carol")
-    kiosk.screen.press(Qt.Key.Key_Return)
+    # her card said who she is: only her password is asked
+    assert not kiosk.screen.has("usernameField")
     kiosk.screen.type_keys("carol-demo-pass")
     kiosk.screen.press(Qt.Key.Key_Return)
     kiosk.wait_screen("enroll_pin")
@@ -142,11 +152,18 @@ def test_wrong_pins_count_down_then_lock_the_user_out(kiosk, pcscd, appliance_se
         kiosk.qtbot.waitUntil(lambda left=left: kiosk.greeter.bridge.view.attempts_left == left)
         screen.settle()
         attempts = "attempt" if left == 1 else "attempts"
-        assert screen.text("bannerText") == f"That PIN is not right. {left} {attempts} left."
+        assert screen.text("bannerText") == (
+            f"That PIN is not right. {left} {attempts} left: type it again."
+        )
+        assert screen.text("bannerDetail") == "Call IT on 4444"
     screen.tap_keys("0000")
     screen.tap("pinOk")
     kiosk.wait_screen("error")
-    assert screen.text("errorText").startswith("Too many wrong attempts. You can try again at ")
+    # until when, and what else she can do
+    text = screen.text("errorText")
+    assert text.startswith("Too many wrong attempts: your sign-in is locked until ")
+    assert text.endswith(". Try again then, or ask IT to unlock it sooner.")
+    assert screen.text("errorHelp") == "Call IT on 4444"
     assert not screen.has("errorRetry")
     # even the right PIN does not get her in now
     card = tap(pcscd, ALICE)
@@ -161,8 +178,11 @@ def test_self_enrolment_switched_off_says_so(kiosk, pcscd, appliance_server):
     kiosk.wait_screen("error")
     card.remove()
     assert kiosk.screen.text("errorText").startswith("This card is not registered, and cards")
-    # the message goes away by itself and the kiosk waits for the next tap
-    kiosk.wait_screen("idle", timeout=10)
+    # the message stays until it is read and dismissed
+    kiosk.qtbot.wait(1500)
+    assert kiosk.showing() == "error"
+    kiosk.screen.tap("errorBack")
+    kiosk.wait_screen("idle")
 
 
 def test_a_contact_card_pulled_during_the_pin_goes_back_to_idle(kiosk, pcscd):

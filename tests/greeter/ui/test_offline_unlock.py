@@ -93,7 +93,7 @@ def test_another_users_card_gets_nowhere_while_the_appliance_is_stopped(
     tap_to(kiosk, pcscd, RAVI, "error")
     assert kiosk.screen.text("errorText") == (
         "This kiosk is offline. Until the login server is back, only the signed-in user can "
-        "unlock it, with their card and PIN."
+        "unlock it, with their card and PIN. Please use another kiosk."
     )
     kiosk.screen.tap("errorBack")
     kiosk.wait_screen("locked")
@@ -110,19 +110,22 @@ def test_three_wrong_pins_offline_and_only_the_appliance_can_unlock(kiosk, pcscd
         kiosk.qtbot.waitUntil(lambda left=left: kiosk.greeter.bridge.view.attempts_left == left)
         kiosk.screen.settle()
         attempts = "attempt" if left == 1 else "attempts"
-        assert kiosk.screen.text("bannerText") == f"That PIN is not right. {left} {attempts} left."
+        assert kiosk.screen.text("bannerText") == (
+            f"That PIN is not right. {left} {attempts} left: type it again."
+        )
     type_pin(kiosk, "0000")
     kiosk.wait_screen("error")
     assert kiosk.screen.text("errorText") == (
         "Too many wrong PINs. This kiosk is offline, so your session can be unlocked once the "
-        "login server is back."
+        "login server is back: please try again later."
     )
     kiosk.screen.tap("errorBack")
     kiosk.wait_screen("locked")
     # her card no longer even asks for the PIN
     tap_to(kiosk, pcscd, ALICE, "error")
     assert kiosk.screen.text("errorText") == (
-        "This kiosk is offline. Your session can be unlocked once the login server is back."
+        "This kiosk is offline. Your session can be unlocked once the login server is back: "
+        "please try again in a moment."
     )
     assert kiosk.sessions_started() == ["alice"]
     assert session_lines(kiosk) == STARTED_AND_LOCKED
@@ -134,6 +137,7 @@ def test_no_offline_unlock_once_the_grace_period_is_over(kiosk, pcscd, appliance
     kiosk.qtbot.wait(3500)
     tap_to(kiosk, pcscd, ALICE, "error")
     assert kiosk.screen.text("errorText") == (
-        "This kiosk is offline. Your session can be unlocked once the login server is back."
+        "This kiosk is offline. Your session can be unlocked once the login server is back: "
+        "please try again in a moment."
     )
     assert session_lines(kiosk) == STARTED_AND_LOCKED

@@ -48,10 +48,12 @@ def test_idle_offers_password_login_when_allowed(make_screen, recorder):
 
 def test_idle_says_plainly_when_no_reader_works(make_screen):
     _, screen = make_screen(
-        replace(IDLE, readers_ok=False, reader_message="No card reader is plugged in.")
+        replace(IDLE, readers_ok=False, reader_problem="missing", help_line="Call IT on 4444")
     )
     assert screen.text("readerHealth") == "Card reader not working"
-    assert screen.text("idleHint") == "No card reader is plugged in."
+    assert screen.text("idleHint") == (
+        "No card reader is working. Check that the reader is plugged in.\nCall IT on 4444"
+    )
 
 
 def test_pin_from_the_touch_keypad(make_screen, recorder):
@@ -88,10 +90,10 @@ def test_wrong_pin_says_how_many_attempts_are_left(make_screen):
     assert not screen.has("pinError")
     bridge.show(replace(PIN, error_key="bad_pin", attempts_left=2))
     screen.settle()
-    assert screen.text("bannerText") == "That PIN is not right. 2 attempts left."
+    assert screen.text("bannerText") == "That PIN is not right. 2 attempts left: type it again."
     bridge.show(replace(PIN, error_key="bad_pin", attempts_left=1))
     screen.settle()
-    assert screen.text("bannerText") == "That PIN is not right. 1 attempt left."
+    assert screen.text("bannerText") == "That PIN is not right. 1 attempt left: type it again."
 
 
 def test_pin_countdown_shows_the_entry_timeout(make_screen):
@@ -169,13 +171,14 @@ def test_error_with_retry(make_screen, recorder):
     assert recorder.events == [RetryRequested()]
 
 
-def test_error_without_retry_shows_the_appliances_own_words(make_screen):
+def test_error_without_retry_words_the_appliances_reason(make_screen):
     _, screen = make_screen(
-        replace(IDLE, screen="error", error_key="denied", error_message="Your account is disabled.")
+        replace(IDLE, screen="error", error_key="denied", error_reason="user_disabled")
     )
     assert not screen.has("errorRetry")
-    assert screen.text("errorText") == "You cannot sign in at this kiosk."
-    assert screen.text("errorDetail") == "Your account is disabled."
+    assert screen.text("errorText") == (
+        "Your account is disabled, so you cannot sign in. Please ask IT about it."
+    )
 
 
 def test_locked_until_is_a_time_of_day(make_screen):
@@ -183,8 +186,8 @@ def test_locked_until_is_a_time_of_day(make_screen):
         replace(IDLE, screen="error", error_key="locked", locked_until="2026-11-23T20:31:00Z")
     )
     text = screen.text("errorText")
-    assert text.startswith("Too many wrong attempts. You can try again at ")
-    assert "2026" not in text
+    assert text.startswith("Too many wrong attempts: your sign-in is locked until ")
+    assert "2026-11-23" not in text
 
 
 def test_every_error_key_has_its_own_sentence(make_screen):

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtGui import QImage
 
 from greeter.flow.model import SCREENS
-from greeter.ui.screenshots import SHOTS, capture
+from greeter.ui.screenshots import SHOTS, WINDOWS, capture
+from greeter.ui.stand_in import WINDOW_SIZE
 
 pytestmark = pytest.mark.ui
 
@@ -23,13 +24,15 @@ def distinct_colours(image: QImage, step: int = 16) -> int:
 
 def test_every_screen_is_pictured_and_none_is_blank(qapp, qt_style, tmp_path):
     written = capture(tmp_path)
-    assert [path.name for path in written] == [f"{shot.name}.png" for shot in SHOTS]
+    names = [shot.name for shot in SHOTS] + [name for name, _grab in WINDOWS]
+    assert [path.name for path in written] == [f"{name}.png" for name in names]
     # every screen a user can meet (the session screen is the greeter stepping aside)
     assert {shot.view.screen for shot in SHOTS} == set(SCREENS) - {"session"}
     pictures = {}
     for path in written:
         image = QImage(str(path))
-        assert (image.width(), image.height()) == (1280, 800), path.name
+        size = WINDOW_SIZE if path.name == "demo_desktop.png" else (1280, 800)
+        assert (image.width(), image.height()) == size, path.name
         # text, buttons and the top bar, not one flat colour
         assert distinct_colours(image) > 8, path.name
         pictures[path.name] = bytes(image.constBits())

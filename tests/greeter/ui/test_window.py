@@ -37,7 +37,7 @@ def test_the_kiosk_speaks_swedish_when_configured(make_screen, swedish):
     assert screen.text("readerHealth") == "Kortläsaren är redo"
     bridge.show(replace(IDLE, screen="pin", error_key="bad_pin", attempts_left=2))
     screen.settle()
-    assert screen.text("bannerText") == "Fel PIN-kod. 2 försök kvar."
+    assert screen.text("bannerText") == "Fel PIN-kod. 2 försök kvar: skriv den igen."
     bridge.show(replace(IDLE, screen="pin", offline=True))
     screen.settle()
     assert screen.text("pinOffline").startswith("Datorn är offline: ")

@@ -1,12 +1,14 @@
 import QtQuick
 
-// How long an input screen waits before giving up (the flow's entry_timeout). Presentation
-// only: the flow's own timer decides; this restarts whenever `restartKey` changes.
+// How long a screen waits for the user (the flow's entry_timeout): before giving up, or
+// (`goesOn`, the notice screen) before going on by itself. Presentation only: the flow's own
+// timer decides; this starts again whenever `restartKey` changes (the View's entryRound).
 Item {
     id: countdown
 
     property int seconds: 0
     property var restartKey
+    property bool goesOn: false
     property int remaining: seconds
 
     visible: seconds > 0
@@ -33,7 +35,8 @@ Item {
         id: label
         objectName: "countdownText"
         anchors.horizontalCenter: parent.horizontalCenter
-        text: qsTr("%n second(s) left", "", countdown.remaining)
+        text: countdown.goesOn ? qsTr("Going on by itself in %n second(s)", "", countdown.remaining)
+                               : qsTr("%n second(s) left", "", countdown.remaining)
         color: countdown.remaining <= 10 ? Theme.primary : Theme.textMuted
         font.pixelSize: Theme.fontSmall
         Accessible.role: Accessible.StaticText

@@ -48,7 +48,9 @@ Rectangle {
             target.remove(target.cursorPosition - 1, target.cursorPosition);
     }
 
-    component Key: Rectangle {
+    // not "Key": PySide6 before 6.12 confuses a QML type of that name with the Qt.Key enum
+    // when it wraps one of these for Python (tests, screenshots) and corrupts memory
+    component KeyButton: Rectangle {
         id: key
         property string label: ""
         property string name: label
@@ -93,7 +95,7 @@ Rectangle {
                 anchors.horizontalCenter: parent ? parent.horizontalCenter : undefined
                 spacing: keyboard.gap
 
-                Key {
+                KeyButton {
                     visible: row.index === 3
                     label: "⇧"
                     name: qsTr("Shift")
@@ -103,14 +105,14 @@ Rectangle {
                 }
                 Repeater {
                     model: row.modelData
-                    delegate: Key {
+                    delegate: KeyButton {
                         required property string modelData
                         label: keyboard.shifted ? modelData.toUpperCase() : modelData
                         objectName: "osk_" + modelData
                         onPressed: keyboard.type(modelData)
                     }
                 }
-                Key {
+                KeyButton {
                     visible: row.index === 3
                     objectName: "osk_backspace"
                     label: "⌫"
@@ -124,20 +126,20 @@ Rectangle {
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: keyboard.gap
-            Key {
+            KeyButton {
                 label: keyboard.symbols ? "abc" : "?123"
                 name: keyboard.symbols ? qsTr("Letters") : qsTr("Symbols")
                 units: 2
                 onPressed: keyboard.symbols = !keyboard.symbols
             }
-            Key {
+            KeyButton {
                 objectName: "osk_space"
                 label: qsTr("space")
                 name: qsTr("Space")
                 units: 6
                 onPressed: keyboard.type(" ")
             }
-            Key {
+            KeyButton {
                 objectName: "osk_enter"
                 label: qsTr("Next")
                 name: qsTr("Next field")

@@ -21,6 +21,7 @@ QtObject {
     readonly property color focusRing: "#FFB81C"
 
     readonly property int touch: 72          // minimum height of anything a finger must hit
+    readonly property int bannerHeight: 116  // the slot an error fills: three lines of text
     readonly property int keySize: 88        // keypad keys
     readonly property int radius: 10
     readonly property int margin: 32

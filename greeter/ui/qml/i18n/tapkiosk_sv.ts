@@ -4,7 +4,15 @@
 <context>
     <name>Countdown</name>
     <message numerus="yes">
-        <location filename="../components/Countdown.qml" line="36"/>
+        <location filename="../components/Countdown.qml" line="38"/>
+        <source>Going on by itself in %n second(s)</source>
+        <translation>
+            <numerusform>Fortsätter av sig själv om %n sekund</numerusform>
+            <numerusform>Fortsätter av sig själv om %n sekunder</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../components/Countdown.qml" line="39"/>
         <source>%n second(s) left</source>
         <translation>
             <numerusform>%n sekund kvar</numerusform>
@@ -23,37 +31,37 @@
 <context>
     <name>EnrollPinScreen</name>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="74"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="76"/>
         <source>Choose your PIN</source>
         <translation>Välj din PIN-kod</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="87"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="89"/>
         <source>You will type it each time you start a shift.</source>
         <translation>Du skriver den varje gång du börjar ett pass.</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="94"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="96"/>
         <source>New PIN</source>
         <translation>Ny PIN-kod</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="95"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="97"/>
         <source>Type it again</source>
         <translation>Skriv den igen</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="159"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="166"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="168"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="175"/>
         <source>Save PIN</source>
         <translation>Spara PIN-kod</translation>
     </message>
     <message>
-        <location filename="../screens/EnrollPinScreen.qml" line="168"/>
+        <location filename="../screens/EnrollPinScreen.qml" line="175"/>
         <source>Next</source>
         <translation>Nästa</translation>
     </message>
@@ -66,7 +74,7 @@
         <translation>Försök igen</translation>
     </message>
     <message>
-        <location filename="../screens/ErrorScreen.qml" line="64"/>
+        <location filename="../screens/ErrorScreen.qml" line="65"/>
         <source>Back</source>
         <translation>Tillbaka</translation>
     </message>
@@ -74,19 +82,14 @@
 <context>
     <name>IdleScreen</name>
     <message>
-        <location filename="../screens/IdleScreen.qml" line="25"/>
+        <location filename="../screens/IdleScreen.qml" line="27"/>
         <source>Tap your card</source>
         <translation>Blippa ditt kort</translation>
     </message>
     <message>
-        <location filename="../screens/IdleScreen.qml" line="39"/>
+        <location filename="../screens/IdleScreen.qml" line="41"/>
         <source>Hold your badge or smartcard against the reader to sign in.</source>
         <translation>Håll ditt passerkort eller smartkort mot läsaren för att logga in.</translation>
-    </message>
-    <message>
-        <location filename="../screens/IdleScreen.qml" line="41"/>
-        <source>No card reader is working. Please call IT.</source>
-        <translation>Ingen kortläsare fungerar. Ring IT.</translation>
     </message>
 </context>
 <context>
@@ -110,17 +113,17 @@
 <context>
     <name>LockedScreen</name>
     <message>
-        <location filename="../screens/LockedScreen.qml" line="26"/>
+        <location filename="../screens/LockedScreen.qml" line="28"/>
         <source>This kiosk is locked</source>
         <translation>Datorn är låst</translation>
     </message>
     <message>
-        <location filename="../screens/LockedScreen.qml" line="39"/>
+        <location filename="../screens/LockedScreen.qml" line="41"/>
         <source>%1 is signed in.</source>
         <translation>%1 är inloggad.</translation>
     </message>
     <message>
-        <location filename="../screens/LockedScreen.qml" line="50"/>
+        <location filename="../screens/LockedScreen.qml" line="52"/>
         <source>Tap your card to unlock. Someone else can tap their card to sign in instead.</source>
         <translation>Blippa ditt kort för att låsa upp. Någon annan kan blippa sitt kort för att logga in i stället.</translation>
     </message>
@@ -135,124 +138,48 @@
 </context>
 <context>
     <name>Messages</name>
-    <message numerus="yes">
-        <location filename="../components/Messages.qml" line="22"/>
-        <source>That PIN is not right. %n attempt(s) left.</source>
-        <translation>
-            <numerusform>Fel PIN-kod. %n försök kvar.</numerusform>
-            <numerusform>Fel PIN-kod. %n försök kvar.</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../components/Messages.qml" line="23"/>
-        <source>That PIN is not right. Please try again.</source>
-        <translation>Fel PIN-kod. Försök igen.</translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../components/Messages.qml" line="26"/>
-        <source>That username or password is not right. %n attempt(s) left.</source>
-        <translation>
-            <numerusform>Fel användarnamn eller lösenord. %n försök kvar.</numerusform>
-            <numerusform>Fel användarnamn eller lösenord. %n försök kvar.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="27"/>
-        <source>That username or password is not right. Please try again.</source>
-        <translation>Fel användarnamn eller lösenord. Försök igen.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="31"/>
-        <source>Too many wrong attempts. You can try again at %1.</source>
-        <translation>För många felaktiga försök. Du kan försöka igen klockan %1.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="32"/>
-        <source>Too many wrong attempts. Your sign-in is locked for now.</source>
-        <translation>För många felaktiga försök. Din inloggning är låst tills vidare.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="35"/>
-        <source>This card is not registered, and cards cannot be registered at this kiosk. Please see your Registration Authority.</source>
-        <translation>Kortet är inte registrerat, och kort kan inte registreras vid den här datorn. Kontakta din registreringsenhet.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="37"/>
+        <location filename="../components/Messages.qml" line="50"/>
         <source>This card cannot be read. Hold it flat on the reader, or try another card.</source>
         <translation>Kortet går inte att läsa. Håll det plant mot läsaren eller prova ett annat kort.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="39"/>
-        <source>Unable to reach the login server. Please try again in a moment; if it keeps happening, call IT.</source>
-        <translation>Det går inte att nå inloggningsservern. Försök igen om en stund; ring IT om det fortsätter.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="41"/>
+        <location filename="../components/Messages.qml" line="54"/>
         <source>The login server took too long to answer. Please try again.</source>
         <translation>Inloggningsservern svarade inte i tid. Försök igen.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="43"/>
-        <source>The login server gave an answer this kiosk does not understand. Please call IT.</source>
-        <translation>Inloggningsservern gav ett svar som datorn inte förstår. Ring IT.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="45"/>
+        <location filename="../components/Messages.qml" line="58"/>
         <source>You took too long, so the sign-in was cancelled. Please start again.</source>
         <translation>Det tog för lång tid, så inloggningen avbröts. Börja om.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="47"/>
-        <source>The two PINs are not the same. Please type them again.</source>
-        <translation>PIN-koderna är inte likadana. Skriv dem igen.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="49"/>
-        <source>That PIN does not follow the rules.</source>
-        <translation>PIN-koden följer inte reglerna.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="51"/>
-        <source>You cannot sign in at this kiosk.</source>
-        <translation>Du kan inte logga in vid den här datorn.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="53"/>
-        <source>This card is already registered to someone else.</source>
-        <translation>Kortet är redan registrerat på någon annan.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="55"/>
-        <source>Unable to start your desktop. Please try again; if it keeps happening, call IT.</source>
-        <translation>Det gick inte att starta ditt skrivbord. Försök igen; ring IT om det fortsätter.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="57"/>
-        <source>The login server refused the request. Please call IT.</source>
-        <translation>Inloggningsservern nekade begäran. Ring IT.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="59"/>
-        <source>This kiosk is offline. Until the login server is back, only the signed-in user can unlock it, with their card and PIN.</source>
-        <translation>Datorn är offline. Tills inloggningsservern är tillbaka kan bara den inloggade användaren låsa upp den, med sitt kort och sin PIN-kod.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="61"/>
-        <source>This kiosk is offline. Your session can be unlocked once the login server is back.</source>
-        <translation>Datorn är offline. Din session kan låsas upp när inloggningsservern är tillbaka.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="63"/>
-        <source>Too many wrong PINs. This kiosk is offline, so your session can be unlocked once the login server is back.</source>
-        <translation>För många felaktiga PIN-koder. Datorn är offline, så din session kan låsas upp först när inloggningsservern är tillbaka.</translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="65"/>
+        <location filename="../components/Messages.qml" line="80"/>
         <source>Something went wrong. Please try again.</source>
         <translation>Något gick fel. Försök igen.</translation>
     </message>
+    <message>
+        <location filename="../components/Messages.qml" line="93"/>
+        <source>Your account is disabled, so you cannot sign in. Please ask IT about it.</source>
+        <translation>Ditt konto är avstängt, så du kan inte logga in. Fråga IT om det.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="133"/>
+        <source>Not one digit over and over (1111), not a run (1234, 4321), and not one of the most common PINs.</source>
+        <translation>Inte samma siffra om och om igen (1111), inte en talföljd (1234, 4321) och inte någon av de vanligaste PIN-koderna.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="139"/>
+        <source>This kiosk cannot read cards right now.</source>
+        <translation>Datorn kan inte läsa kort just nu.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="140"/>
+        <source>No card reader is working. Check that the reader is plugged in.</source>
+        <translation>Ingen kortläsare fungerar. Kontrollera att läsaren är ansluten.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../components/Messages.qml" line="71"/>
+        <location filename="../components/Messages.qml" line="145"/>
         <source>Your virtual smartcard expires in %n day(s).</source>
         <translation>
             <numerusform>Ditt virtuella smartkort går ut om %n dag.</numerusform>
@@ -260,35 +187,247 @@
         </translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="73"/>
+        <location filename="../components/Messages.qml" line="147"/>
         <source>Your virtual smartcard has expired. Please see your Registration Authority.</source>
         <translation>Ditt virtuella smartkort har gått ut. Kontakta din registreringsenhet.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="79"/>
+        <location filename="../components/Messages.qml" line="131"/>
         <source>Your PIN must be %1 to %2 digits long.</source>
         <translation>PIN-koden ska vara %1 till %2 siffror lång.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="80"/>
+        <location filename="../components/Messages.qml" line="11"/>
+        <source>If you need help, call IT.</source>
+        <translation>Ring IT om du behöver hjälp.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="24"/>
+        <source>%1 on %2</source>
+        <translation>%1 den %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../components/Messages.qml" line="33"/>
+        <source>That PIN is not right. %n attempt(s) left: type it again.</source>
+        <translation>
+            <numerusform>Fel PIN-kod. %n försök kvar: skriv den igen.</numerusform>
+            <numerusform>Fel PIN-kod. %n försök kvar: skriv den igen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="34"/>
+        <source>That PIN is not right. Please type it again.</source>
+        <translation>Fel PIN-kod. Skriv den igen.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../components/Messages.qml" line="37"/>
+        <source>That password is not right. %n attempt(s) left: check Caps Lock and type it again.</source>
+        <translation>
+            <numerusform>Fel lösenord. %n försök kvar: kontrollera Caps Lock och skriv det igen.</numerusform>
+            <numerusform>Fel lösenord. %n försök kvar: kontrollera Caps Lock och skriv det igen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../components/Messages.qml" line="39"/>
+        <source>That username or password is not right. %n attempt(s) left: check both and type them again.</source>
+        <translation>
+            <numerusform>Fel användarnamn eller lösenord. %n försök kvar: kontrollera båda och skriv dem igen.</numerusform>
+            <numerusform>Fel användarnamn eller lösenord. %n försök kvar: kontrollera båda och skriv dem igen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="40"/>
+        <source>That username or password is not right. Check both and try again.</source>
+        <translation>Fel användarnamn eller lösenord. Kontrollera båda och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="44"/>
+        <source>Too many wrong attempts: your sign-in is locked until %1. Try again then, or ask IT to unlock it sooner.</source>
+        <translation>För många felaktiga försök: din inloggning är låst till %1. Försök igen då, eller be IT att låsa upp den tidigare.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="45"/>
+        <source>Too many wrong attempts: your sign-in is locked for now. Try again later, or ask IT to unlock it sooner.</source>
+        <translation>För många felaktiga försök: din inloggning är låst tills vidare. Försök igen senare, eller be IT att låsa upp den tidigare.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="48"/>
+        <source>This card is not registered, and cards cannot be registered at this kiosk. Please ask your Registration Authority to register it.</source>
+        <translation>Kortet är inte registrerat, och kort kan inte registreras vid den här datorn. Be din registreringsenhet att registrera det.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="52"/>
+        <source>Unable to reach the login server. Please try again in a moment.</source>
+        <translation>Det går inte att nå inloggningsservern. Försök igen om en stund.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="56"/>
+        <source>The login server gave an answer this kiosk does not understand. Please try again.</source>
+        <translation>Inloggningsservern gav ett svar som datorn inte förstår. Försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="60"/>
+        <source>The two PINs are not the same. Type your new PIN again, twice.</source>
+        <translation>PIN-koderna är inte likadana. Skriv din nya PIN-kod igen, två gånger.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="66"/>
+        <source>Unable to start your desktop. Please try again.</source>
+        <translation>Det gick inte att starta ditt skrivbord. Försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="69"/>
+        <source>The login server is busy. Please try again in a moment.</source>
+        <translation>Inloggningsservern är upptagen. Försök igen om en stund.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="71"/>
+        <source>This kiosk may not use the login server. Please use another kiosk.</source>
+        <translation>Den här datorn får inte använda inloggningsservern. Använd en annan dator.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="72"/>
+        <source>The login server refused the request. Please try again.</source>
+        <translation>Inloggningsservern nekade begäran. Försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="74"/>
+        <source>This kiosk is offline. Until the login server is back, only the signed-in user can unlock it, with their card and PIN. Please use another kiosk.</source>
+        <translation>Datorn är offline. Tills inloggningsservern är tillbaka kan bara den inloggade användaren låsa upp den, med sitt kort och sin PIN-kod. Använd en annan dator.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="76"/>
+        <source>This kiosk is offline. Your session can be unlocked once the login server is back: please try again in a moment.</source>
+        <translation>Datorn är offline. Din session kan låsas upp när inloggningsservern är tillbaka: försök igen om en stund.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="78"/>
+        <source>Too many wrong PINs. This kiosk is offline, so your session can be unlocked once the login server is back: please try again later.</source>
+        <translation>För många felaktiga PIN-koder. Datorn är offline, så din session kan låsas upp först när inloggningsservern är tillbaka: försök igen senare.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="87"/>
+        <source>This card has been revoked. Please use another card, or ask your Registration Authority for a new one.</source>
+        <translation>Kortet har spärrats. Använd ett annat kort, eller be din registreringsenhet om ett nytt.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="89"/>
+        <source>This card is registered but waits for IT to approve it. Please try again once it is approved.</source>
+        <translation>Kortet är registrerat men väntar på att IT godkänner det. Försök igen när det är godkänt.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="91"/>
+        <source>This card is already registered to someone else. Please use your own card.</source>
+        <translation>Kortet är redan registrerat på någon annan. Använd ditt eget kort.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="95"/>
+        <source>Your account may not sign in this way. Please ask IT how you should sign in.</source>
+        <translation>Ditt konto får inte logga in på det här sättet. Fråga IT hur du ska logga in.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="97"/>
+        <source>Cards cannot be registered for your account at a kiosk. Please ask your Registration Authority.</source>
+        <translation>Kort kan inte registreras för ditt konto vid en dator. Kontakta din registreringsenhet.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="99"/>
+        <source>You cannot sign in at this kiosk. Please ask IT why.</source>
+        <translation>Du kan inte logga in vid den här datorn. Fråga IT varför.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="108"/>
+        <source>That PIN is too short: use at least %1 digits.</source>
+        <translation>PIN-koden är för kort: använd minst %1 siffror.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="109"/>
+        <source>That PIN is too short: use at least %1 characters.</source>
+        <translation>PIN-koden är för kort: använd minst %1 tecken.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="111"/>
+        <source>That PIN is too long: use at most %1 digits.</source>
+        <translation>PIN-koden är för lång: använd högst %1 siffror.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="112"/>
+        <source>That PIN is too long: use at most %1 characters.</source>
+        <translation>PIN-koden är för lång: använd högst %1 tecken.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="114"/>
+        <source>Use digits only in your PIN.</source>
+        <translation>Använd bara siffror i din PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="116"/>
+        <source>Use only letters, digits and symbols in your PIN.</source>
+        <translation>Använd bara bokstäver, siffror och symboler i din PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="118"/>
+        <source>That PIN is one digit over and over, which is easy to guess. Choose another PIN.</source>
+        <translation>PIN-koden är samma siffra om och om igen och är lätt att gissa. Välj en annan PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="120"/>
+        <source>That PIN is a run of digits, like 1234 or 4321, which is easy to guess. Choose another PIN.</source>
+        <translation>PIN-koden är en talföljd, som 1234 eller 4321, och är lätt att gissa. Välj en annan PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="122"/>
+        <source>That PIN is one of the most common PINs, which is easy to guess. Choose another PIN.</source>
+        <translation>PIN-koden är en av de vanligaste PIN-koderna och är lätt att gissa. Välj en annan PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="124"/>
+        <source>That PIN does not follow the rules. Choose another PIN.</source>
+        <translation>PIN-koden följer inte reglerna. Välj en annan PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="132"/>
         <source>Your PIN must be %1 to %2 characters long.</source>
         <translation>PIN-koden ska vara %1 till %2 tecken lång.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="148"/>
+        <source>There is a message about your account. Please ask IT about it.</source>
+        <translation>Det finns ett meddelande om ditt konto. Fråga IT om det.</translation>
+    </message>
+</context>
+<context>
+    <name>NotSetUp</name>
+    <message>
+        <location filename="../../not_set_up.py" line="136"/>
+        <source>This kiosk is not set up</source>
+        <translation>Den här datorn är inte konfigurerad</translation>
+    </message>
+    <message>
+        <location filename="../../not_set_up.py" line="139"/>
+        <source>Nobody can sign in here until it is. Please call IT.</source>
+        <translation>Ingen kan logga in här förrän det är åtgärdat. Ring IT.</translation>
+    </message>
+    <message>
+        <location filename="../../not_set_up.py" line="144"/>
+        <source>For IT</source>
+        <translation>För IT</translation>
     </message>
 </context>
 <context>
     <name>NoticeScreen</name>
     <message>
-        <location filename="../screens/NoticeScreen.qml" line="29"/>
+        <location filename="../screens/NoticeScreen.qml" line="28"/>
         <source>Please note, %1</source>
         <translation>Observera, %1</translation>
     </message>
     <message>
-        <location filename="../screens/NoticeScreen.qml" line="29"/>
+        <location filename="../screens/NoticeScreen.qml" line="28"/>
         <source>Please note</source>
         <translation>Observera</translation>
     </message>
     <message>
-        <location filename="../screens/NoticeScreen.qml" line="52"/>
+        <location filename="../screens/NoticeScreen.qml" line="53"/>
         <source>OK, continue</source>
         <translation>OK, fortsätt</translation>
     </message>
@@ -352,52 +491,52 @@
 <context>
     <name>PasswordScreen</name>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="42"/>
+        <location filename="../screens/PasswordScreen.qml" line="57"/>
         <source>Register this card</source>
         <translation>Registrera kortet</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="44"/>
+        <location filename="../screens/PasswordScreen.qml" line="59"/>
         <source>Hello, %1</source>
         <translation>Hej, %1</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="45"/>
+        <location filename="../screens/PasswordScreen.qml" line="60"/>
         <source>Sign in with your username</source>
         <translation>Logga in med ditt användarnamn</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="58"/>
+        <location filename="../screens/PasswordScreen.qml" line="83"/>
         <source>This card is not registered yet. Sign in once with your username and password to make it yours.</source>
         <translation>Kortet är inte registrerat än. Logga in en gång med användarnamn och lösenord så blir det ditt.</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="60"/>
-        <source>Your card needs your username and password this time.</source>
-        <translation>Kortet behöver ditt användarnamn och lösenord den här gången.</translation>
+        <location filename="../screens/PasswordScreen.qml" line="85"/>
+        <source>Your card needs your password this time.</source>
+        <translation>Kortet behöver ditt lösenord den här gången.</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="81"/>
+        <location filename="../screens/PasswordScreen.qml" line="110"/>
         <source>Username</source>
         <translation>Användarnamn</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="88"/>
+        <location filename="../screens/PasswordScreen.qml" line="117"/>
         <source>Password</source>
         <translation>Lösenord</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="107"/>
+        <location filename="../screens/PasswordScreen.qml" line="140"/>
         <source>Register card</source>
         <translation>Registrera kort</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="107"/>
+        <location filename="../screens/PasswordScreen.qml" line="140"/>
         <source>Sign in</source>
         <translation>Logga in</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="113"/>
+        <location filename="../screens/PasswordScreen.qml" line="131"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
@@ -416,27 +555,27 @@
 <context>
     <name>PinScreen</name>
     <message>
-        <location filename="../screens/PinScreen.qml" line="56"/>
+        <location filename="../screens/PinScreen.qml" line="57"/>
         <source>Hello, %1</source>
         <translation>Hej, %1</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="56"/>
+        <location filename="../screens/PinScreen.qml" line="57"/>
         <source>Hello</source>
         <translation>Hej</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="67"/>
+        <location filename="../screens/PinScreen.qml" line="68"/>
         <source>Enter your PIN</source>
         <translation>Skriv din PIN-kod</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="78"/>
+        <location filename="../screens/PinScreen.qml" line="79"/>
         <source>This kiosk is offline: the login server cannot be reached. You can still unlock your own session with your PIN.</source>
         <translation>Datorn är offline: det går inte att nå inloggningsservern. Du kan ändå låsa upp din egen session med din PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="90"/>
+        <location filename="../screens/PinScreen.qml" line="91"/>
         <source>%1 will be signed out of this kiosk.</source>
         <translation>%1 loggas ut från den här datorn.</translation>
     </message>
@@ -454,17 +593,22 @@
 <context>
     <name>RoleScreen</name>
     <message>
-        <location filename="../screens/RoleScreen.qml" line="18"/>
+        <location filename="../screens/RoleScreen.qml" line="23"/>
+        <source>Choose your role, %1</source>
+        <translation>Välj din roll, %1</translation>
+    </message>
+    <message>
+        <location filename="../screens/RoleScreen.qml" line="24"/>
         <source>Choose your role</source>
         <translation>Välj din roll</translation>
     </message>
     <message>
-        <location filename="../screens/RoleScreen.qml" line="28"/>
+        <location filename="../screens/RoleScreen.qml" line="35"/>
         <source>You can work in more than one role. Which one for this session?</source>
         <translation>Du kan arbeta i mer än en roll. Vilken gäller för det här passet?</translation>
     </message>
     <message>
-        <location filename="../screens/RoleScreen.qml" line="45"/>
+        <location filename="../screens/RoleScreen.qml" line="57"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
@@ -475,6 +619,39 @@
         <location filename="../components/Spinner.qml" line="9"/>
         <source>Please wait</source>
         <translation>Vänta</translation>
+    </message>
+</context>
+<context>
+    <name>StandIn</name>
+    <message>
+        <location filename="../../stand_in.py" line="175"/>
+        <source>Signed in: %1</source>
+        <translation>Inloggad: %1</translation>
+    </message>
+    <message>
+        <location filename="../../stand_in.py" line="183"/>
+        <source>role %1</source>
+        <translation>roll %1</translation>
+    </message>
+    <message>
+        <location filename="../../stand_in.py" line="185"/>
+        <source>no Spine role</source>
+        <translation>ingen Spine-roll</translation>
+    </message>
+    <message>
+        <location filename="../../stand_in.py" line="190"/>
+        <source>This window stands in for the clinical desktop. Lock it, log out, or tap a card with F1-F4 to switch user.</source>
+        <translation>Det här fönstret står i stället för det kliniska skrivbordet. Lås det, logga ut eller blippa ett kort med F1-F4 för att byta användare.</translation>
+    </message>
+    <message>
+        <location filename="../../stand_in.py" line="197"/>
+        <source>Lock</source>
+        <translation>Lås</translation>
+    </message>
+    <message>
+        <location filename="../../stand_in.py" line="200"/>
+        <source>Log out</source>
+        <translation>Logga ut</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,9 @@
 import QtQuick
 import "../components"
 
-// Choosing a PIN for the first time: the rules first, then the new PIN twice.
+// Choosing a PIN for the first time: the rules first, then the new PIN twice, on the keypad or
+// a physical keyboard (Enter goes on, Escape cancels, Tab reaches the buttons). A refusal says
+// which rule the PIN broke, in a slot that is there while empty: nothing moves when it fills.
 FocusScope {
     id: screen
     required property var greeter
@@ -65,7 +67,7 @@ FocusScope {
         Column {
             width: 520
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Theme.margin
+            spacing: Theme.spacing
 
             Text {
                 objectName: "enrollPinTitle"
@@ -86,7 +88,7 @@ FocusScope {
                                             screen.greeter.pinDigitsOnly)
                       + " " + qsTr("You will type it each time you start a shift.")
                 color: Theme.textMuted
-                font.pixelSize: Theme.fontBody
+                font.pixelSize: Theme.fontSmall
             }
 
             Repeater {
@@ -100,7 +102,7 @@ FocusScope {
                     readonly property bool active: screen.confirming === modelData.confirm
                     objectName: modelData.confirm ? "confirmPinSlot" : "newPinSlot"
                     width: parent.width
-                    height: Theme.touch + 36
+                    height: Theme.touch + 24
                     radius: Theme.radius
                     color: Theme.panel
                     border.width: active ? 4 : 1
@@ -110,7 +112,7 @@ FocusScope {
                     Accessible.passwordEdit: true
                     Text {
                         x: Theme.spacing
-                        y: 8
+                        y: 6
                         text: slot.modelData.label
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontSmall
@@ -118,7 +120,7 @@ FocusScope {
                     PinDots {
                         x: Theme.spacing
                         anchors.bottom: parent.bottom
-                        anchors.bottomMargin: 14
+                        anchors.bottomMargin: 10
                         count: slot.modelData.confirm ? screen.second.length : screen.first.length
                         slots: screen.greeter.pinMin
                         active: slot.active
@@ -131,11 +133,16 @@ FocusScope {
             }
 
             Banner {
-                objectName: "enrollPinError"
+                name: "enrollPinError"
                 width: parent.width
-                text: Messages.errorText(screen.greeter.errorKey, screen.greeter.attemptsLeft,
-                                         screen.greeter.lockedUntil)
-                detail: screen.greeter.errorMessage
+                text: Messages.errorText(screen.greeter)
+                detail: Messages.helpText(screen.greeter)
+            }
+            Countdown {
+                objectName: "enrollPinCountdown"
+                width: parent.width
+                seconds: screen.greeter.entryTimeout
+                restartKey: screen.greeter.entryRound
             }
         }
 

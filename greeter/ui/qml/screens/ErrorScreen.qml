@@ -1,14 +1,15 @@
 import QtQuick
 import "../components"
 
-// A login that cannot go on: one plain sentence, and a way back.
-Item {
+// A login that cannot go on: what happened and what to do next, the site's help line, and a way
+// back. It stays until dismissed (Back, Escape) or the next tap. Enter takes the main button.
+FocusScope {
     id: screen
     required property var greeter
     objectName: "screen_error"
+    focus: true
 
-    readonly property string sentence: Messages.errorText(greeter.errorKey, greeter.attemptsLeft,
-                                                          greeter.lockedUntil)
+    Keys.onEscapePressed: greeter.cancel()
 
     Column {
         anchors.centerIn: parent
@@ -27,24 +28,22 @@ Item {
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            text: screen.sentence
+            text: Messages.errorText(screen.greeter)
             color: Theme.text
             font.pixelSize: Theme.fontHeading
             font.bold: true
             Accessible.role: Accessible.AlertMessage
-            Accessible.name: text
+            Accessible.name: text + " " + help.text
         }
         Text {
-            objectName: "errorDetail"
+            id: help
+            objectName: "errorHelp"
             width: parent.width
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
-            visible: text !== ""
-            text: screen.greeter.errorMessage
-            color: Theme.textMuted
-            font.pixelSize: Theme.fontBody
-            Accessible.role: Accessible.StaticText
-            Accessible.name: text
+            text: Messages.helpText(screen.greeter)
+            color: Theme.primary
+            font.pixelSize: Theme.fontLarge
         }
         Row {
             anchors.horizontalCenter: parent.horizontalCenter
@@ -52,6 +51,7 @@ Item {
             BigButton {
                 objectName: "errorRetry"
                 visible: screen.greeter.canRetry
+                focus: screen.greeter.canRetry
                 primary: true
                 width: 320
                 text: qsTr("Try again")
@@ -59,6 +59,7 @@ Item {
             }
             BigButton {
                 objectName: "errorBack"
+                focus: !screen.greeter.canRetry
                 width: 320
                 primary: !screen.greeter.canRetry
                 text: qsTr("Back")

@@ -1,10 +1,12 @@
 import QtQuick
 import "../components"
 
-// Waiting for a tap: what to do, in the largest type on the screen.
-Item {
+// Waiting for a tap: what to do, in the largest type on the screen. On a keyboard, Tab reaches
+// "Sign in with password" (where allowed) and Enter takes it.
+FocusScope {
     id: screen
     required property var greeter
+    focus: true
     objectName: "screen_idle"
 
     Column {
@@ -37,8 +39,8 @@ Item {
             wrapMode: Text.WordWrap
             text: screen.greeter.readersOk
                   ? qsTr("Hold your badge or smartcard against the reader to sign in.")
-                  : screen.greeter.readerMessage
-                    || qsTr("No card reader is working. Please call IT.")
+                  : Messages.readerText(screen.greeter.readerProblem) + "\n"
+                    + Messages.helpText(screen.greeter)
             color: screen.greeter.readersOk ? Theme.textMuted : Theme.danger
             font.pixelSize: Theme.fontLarge
             font.bold: !screen.greeter.readersOk
@@ -46,13 +48,6 @@ Item {
             Accessible.name: text
         }
 
-        Banner {
-            objectName: "idleError"
-            width: parent.width
-            text: Messages.errorText(screen.greeter.errorKey, screen.greeter.attemptsLeft,
-                                     screen.greeter.lockedUntil)
-            detail: screen.greeter.errorMessage
-        }
 
         PasswordLoginButton {
             anchors.horizontalCenter: parent.horizontalCenter

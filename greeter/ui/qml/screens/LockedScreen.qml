@@ -1,10 +1,12 @@
 import QtQuick
 import "../components"
 
-// A session is running but locked: who is signed in, and how to get back in.
-Item {
+// A session is running but locked: who is signed in, and how to get back in. On a keyboard,
+// Tab reaches "Sign in with password" (where allowed) and Enter takes it.
+FocusScope {
     id: screen
     required property var greeter
+    focus: true
     objectName: "screen_locked"
 
     Column {
@@ -52,13 +54,6 @@ Item {
             font.pixelSize: Theme.fontBody
             Accessible.role: Accessible.StaticText
             Accessible.name: text
-        }
-        Banner {
-            objectName: "lockedError"
-            width: parent.width
-            text: Messages.errorText(screen.greeter.errorKey, screen.greeter.attemptsLeft,
-                                     screen.greeter.lockedUntil)
-            detail: screen.greeter.errorMessage
         }
         // a forgotten badge must not lock its owner out: the password, where policy allows
         PasswordLoginButton {

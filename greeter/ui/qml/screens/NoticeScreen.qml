@@ -2,12 +2,11 @@ import QtQuick
 import "../components"
 
 // Something the user must read before the session starts, e.g. a virtual smartcard expiring.
-Item {
+// The login has succeeded: the screen goes on into the session by itself when its time is up.
+FocusScope {
     id: screen
     required property var greeter
     objectName: "screen_notice"
-
-    Keys.onReturnPressed: greeter.acknowledgeNotices()
     focus: true
 
     Column {
@@ -38,19 +37,29 @@ Item {
             delegate: Banner {
                 required property var modelData
                 required property int index
-                objectName: "notice_" + index
+                name: "notice_" + index
                 width: parent.width
+                height: Theme.touch + 24
                 warning: true
-                text: Messages.noticeText(modelData.code, modelData.daysLeft, modelData.message)
+                text: Messages.noticeText(modelData.code, modelData.daysLeft)
             }
         }
         BigButton {
             objectName: "noticeContinue"
             anchors.horizontalCenter: parent.horizontalCenter
+            focus: true
             primary: true
             width: 400
             text: qsTr("OK, continue")
             onClicked: screen.greeter.acknowledgeNotices()
+        }
+        Countdown {
+            objectName: "noticeCountdown"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 400
+            goesOn: true
+            seconds: screen.greeter.entryTimeout
+            restartKey: screen.greeter.entryRound
         }
     }
 }

@@ -1,8 +1,9 @@
 import QtQuick
 import "../components"
 
-// The second factor after a tap: the PIN on a big keypad (a physical keyboard works too).
-// Offline, the same screen unlocks the owner's own locked session.
+// The second factor after a tap: the PIN on a big keypad, or a physical keyboard (digits,
+// Backspace, Enter, Escape to cancel, Tab to the buttons). Offline, the same screen unlocks the
+// owner's own locked session. The error slot is there while empty: nothing moves when it fills.
 FocusScope {
     id: screen
     required property var greeter
@@ -46,7 +47,7 @@ FocusScope {
         Column {
             width: 520
             anchors.verticalCenter: parent.verticalCenter
-            spacing: Theme.margin
+            spacing: Theme.spacing
 
             Text {
                 objectName: "pinGreeting"
@@ -97,17 +98,16 @@ FocusScope {
                 slots: screen.greeter.pinMin
             }
             Banner {
-                objectName: "pinError"
+                name: "pinError"
                 width: parent.width
-                text: Messages.errorText(screen.greeter.errorKey, screen.greeter.attemptsLeft,
-                                         screen.greeter.lockedUntil)
-                detail: screen.greeter.errorMessage
+                text: Messages.errorText(screen.greeter)
+                detail: Messages.helpText(screen.greeter)
             }
             Countdown {
                 objectName: "pinCountdown"
                 width: parent.width
                 seconds: screen.greeter.entryTimeout
-                restartKey: screen.greeter.attemptsLeft
+                restartKey: screen.greeter.entryRound
             }
         }
 
