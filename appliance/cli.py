@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appliance import admin, keyring
+from appliance import admin, bundle, keyring
 from appliance.audit import Auditor, format_event, format_json, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import (
@@ -137,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kadd = kiosk.add_parser("add", help="authorise a kiosk; prints its secret once")
     kadd.add_argument("name")
+    kadd.add_argument(
+        "--bundle",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write FILE: the kiosk's name, the appliance URL, its secret and the CA, for "
+        "/etc/tapkiosk/bundle.toml on the kiosk (the secret is then not printed)",
+    )
+    kadd.add_argument(
+        "--url",
+        default=None,
+        help="the appliance URL in the bundle (default: https://SERVER-NAME:8443, the first "
+        "non-loopback name of `appliance init --name`)",
+    )
     krev = kiosk.add_parser("revoke", help="revoke a kiosk")
     krev.add_argument("name")
     kiosk.add_parser("list", help="list kiosks")
@@ -287,10 +301,17 @@ def _session_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
     return 0
 
 
-def _kiosk_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
+def _kiosk_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: Auditor) -> int:
     if args.action == "add":
+        url = args.url or bundle.default_url(settings)
+        if args.bundle is not None and not url.startswith("https://"):
+            raise ApplianceError(f"unable to add {args.name}: {url!r} is not an https:// URL")
         secret = admin.add_kiosk(db, args.name, audit)
-        print(secret)
+        if args.bundle is None:
+            print(secret)
+        else:
+            bundle.write(args.bundle, args.name, url, secret, settings)
+            print(f"added {args.name}: bundle {args.bundle} (for /etc/tapkiosk/bundle.toml)")
     elif args.action == "revoke":
         admin.revoke_kiosk(db, args.name, audit)
         print(f"revoked {args.name}")
@@ -331,7 +352,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "key":
         return keyring.command(args.action, settings)
     if args.command == "kiosk":
-        return _with_db(settings, lambda db, audit: _kiosk_cmd(args, db, audit))
+        return _with_db(settings, lambda db, audit: _kiosk_cmd(args, settings, db, audit))
     if args.command == "audit":
 
         def show(db: Session, _audit: Auditor) -> int:

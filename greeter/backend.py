@@ -82,7 +82,8 @@ class BackendSettings:
 
 
 class Backend:
-    """Thread-safe client: each thread gets its own `requests.Session` (a Session is not
+    """Thread-safe client: each thread gets its own HTTP connection pool (a `requests.Session`,
+    called a connection here: "session" is the user's desktop session; a Session is not
     documented as thread-safe), all closed by `close()`."""
 
     def __init__(self, settings: BackendSettings) -> None:
@@ -90,7 +91,7 @@ class Backend:
         self._base = settings.url.rstrip("/")
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._sessions: list[requests.Session] = []
+        self._connections: list[requests.Session] = []
 
     # --- the API -------------------------------------------------------------------------------
 
@@ -137,33 +138,33 @@ class Backend:
 
     def close(self) -> None:
         with self._lock:
-            sessions, self._sessions = self._sessions, []
-        for session in sessions:
-            session.close()
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
 
     # --- the one seam ------------------------------------------------------------------------
 
-    def _session(self) -> requests.Session:
+    def _connection(self) -> requests.Session:
         # requests is imported on the first call, on a worker thread: at start-up it would cost
         # the greeter ~130 ms before its first frame
         import requests
 
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.verify = self.settings.ca_path
-            session.trust_env = False  # a proxy from the environment must not see kiosk secrets
-            session.headers.update(
+        connection: requests.Session | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = requests.Session()
+            connection.verify = self.settings.ca_path
+            connection.trust_env = False  # a proxy from the environment must not see secrets
+            connection.headers.update(
                 {
                     "X-Kiosk": self.settings.kiosk_name,
                     "Authorization": f"Bearer {self.settings.kiosk_secret}",
                     "Accept": "application/json",
                 }
             )
-            self._local.session = session
+            self._local.connection = connection
             with self._lock:
-                self._sessions.append(session)
-        return session
+                self._connections.append(connection)
+        return connection
 
     def _call(
         self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
@@ -173,7 +174,7 @@ class Backend:
 
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
-            response = self._session().request(
+            response = self._connection().request(
                 method,
                 self._base + path,
                 json=body,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from greeter import bundle
 from greeter.configkit import ConfigError, get, reject_unknown
 from greeter.flow import FlowSettings
 
@@ -104,7 +105,7 @@ def read_table(path: str | Path) -> dict[str, Any]:
         raise ConfigError(name, "(file)", "not UTF-8 text", "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(name, "(syntax)", str(error), "fix the TOML syntax there") from None
-    return table
+    return bundle.overlay(table, Path(path))
 
 
 def parse(table: dict[str, Any], *, path: str) -> Config:
@@ -182,7 +183,7 @@ def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:
     ca = _existing_file(table, "ca", path, prefix, base)
     secret_file = _existing_file(table, "kiosk_secret_file", path, prefix, base)
     try:
-        secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        secret = bundle.secret(Path(secret_file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(
             path,
