@@ -8,25 +8,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, func, select
+from sqlalchemy import Row, and_, bindparam, select
 
 from appliance.db import Database, core
 from appliance.gate import CardFacts, Enrollment, PolicyFacts, UserFacts
-from appliance.replies import Role
 from appliance.store import Base
 
 _t = Base.metadata.tables
 _users, _policies, _pins = _t["users"], _t["policies"], _t["pin_verifiers"]
 _attempts, _spine, _cards = _t["attempts"], _t["spine_sessions"], _t["cards"]
-_roles = _t["spine_roles"]
-# the user's Spine roles in the same read, as "code<US>name<RS>…" (a query fewer per login)
-UNIT, RECORD = "\x1f", "\x1e"
-_ROLES = (
-    select(func.aggregate_strings(_roles.c.code + UNIT + _roles.c.name, RECORD))
-    .where(_roles.c.user_id == _users.c.id)
-    .scalar_subquery()
-    .label("role_list")
-)
 
 _POLICY_COLUMNS = (
     _policies.c.first_factors,
@@ -55,7 +45,6 @@ _USER = (
         _pins.c.verifier.label("pin_verifier"),
         _attempts.c.locked_until,
         _spine.c.grace_until,
-        _ROLES,
     )
     .join(_policies, _users.c.policy_name == _policies.c.name)
     .outerjoin(_pins, _pins.c.user_id == _users.c.id)
@@ -112,13 +101,6 @@ class Found:
     user: UserFacts
     card: CardFacts | None
     in_grace: bool
-
-    @property
-    def roles(self) -> list[Role]:
-        """The user's Spine roles, by code."""
-        listed = self.row.role_list
-        pairs = [item.split(UNIT, 1) for item in listed.split(RECORD)] if listed else []
-        return [Role(code=code, name=name) for code, name in sorted(pairs)]
 
     @property
     def username(self) -> str:

@@ -42,7 +42,7 @@ from appliance.replies import (
     UnknownCard,
     UserBrief,
 )
-from appliance.spine import current_role, iso, notices, open_grace
+from appliance.spine import current_role, iso, notices, open_grace, roles
 from appliance.states import StateTokens, Step, StepName
 from appliance.store import Base
 
@@ -475,7 +475,7 @@ class LoginService:
         row = found.row
         session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
         tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
-        offered = found.roles
+        offered = roles(tx.db, found.user.id)
         tx.commit()
         return Ok(
             session=DesktopSession(
