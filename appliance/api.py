@@ -159,7 +159,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     directory = Directory(settings)
     login = LoginService(settings, directory, clock)
     limiter = RateLimiter(settings.rate_per_second, settings.rate_burst)
-    auditor = Auditor(settings.secret)
+    auditor = Auditor()
     calls = {"auth": 0}
     inline_db = engine.dialect.name == "sqlite"
 

@@ -25,9 +25,6 @@ request_tap: ContextVar[str | None] = ContextVar("request_tap", default=None)
 class Auditor:
     """Writes audit events into the caller's transaction (so a decision and its record agree)."""
 
-    def __init__(self, secret: bytes) -> None:
-        self.secret = secret
-
     def record(
         self,
         db: Database,

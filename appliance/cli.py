@@ -180,7 +180,7 @@ def _with_db(settings: Settings, work: Callable[[Session, Auditor], int]) -> int
     engine = make_engine(settings.db_url)
     try:
         with session_factory(engine)() as db:
-            code = work(db, Auditor(settings.secret))
+            code = work(db, Auditor())
             db.commit()
             return code
     finally:

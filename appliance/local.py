@@ -102,7 +102,7 @@ def run_cli(
 
 def _issue_kiosk(db: Session, settings: Settings, name: str) -> str:
     """A fresh secret for `name` (re-issued on every start: only its hash is stored)."""
-    audit = Auditor(settings.secret)
+    audit = Auditor()
     with contextlib.suppress(ApplianceError):
         revoke_kiosk(db, name, audit)
     secret = add_kiosk(db, name, audit)
@@ -192,7 +192,7 @@ def start_local_appliance(
 
 
 def seed_demo_users(db: Session, settings: Settings) -> list[str]:
-    return seed_demo(db, settings.hash_cost, settings.keys, Auditor(settings.secret))
+    return seed_demo(db, settings.hash_cost, settings.keys, Auditor())
 
 
 _PR_SET_PDEATHSIG = 1

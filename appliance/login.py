@@ -113,7 +113,7 @@ class LoginService:
         self.keys = settings.keys
         self.directory = directory
         self.clock = clock
-        self.audit = Auditor(settings.secret)
+        self.audit = Auditor()
         self.states = StateTokens(clock)
 
     def tx(self, db: Database) -> Tx:

@@ -108,7 +108,7 @@ def seed(state_dir: Path, users: int, cards_per_user: int, kiosks: int) -> dict[
         # no tap-and-go: every login in the bench is a full card + PIN login
         db.execute(update(Policy).where(Policy.name == "default").values(grace_seconds=0))
         for k in range(kiosks):
-            secrets[f"bench-{k:02d}"] = add_kiosk(db, f"bench-{k:02d}", Auditor(settings.secret))
+            secrets[f"bench-{k:02d}"] = add_kiosk(db, f"bench-{k:02d}", Auditor())
         db.commit()
     engine.dispose()
     return {"secrets": secrets, "seed_seconds": round(time.perf_counter() - started, 1)}

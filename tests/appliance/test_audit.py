@@ -73,7 +73,7 @@ def test_rows_holding_control_characters_are_escaped_and_exact_in_json(
                 }
                 for user, kiosk_name, session in rows
             ]
-            Auditor(settings.secret).record_all(db, written)
+            Auditor().record_all(db, written)
             db.commit()
     finally:
         engine.dispose()

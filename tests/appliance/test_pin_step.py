@@ -73,7 +73,7 @@ def make_rig(tmp_path: Path, db_url: str | None = None) -> Rig:
     settings = initialise(tmp_path, db_url=db_url, extra_config={"argon2": dict(FAST_ARGON2)})
     engine = make_engine(settings.db_url)
     with session_factory(engine)() as db:
-        seed_demo(db, settings.hash_cost, settings.keys, Auditor(settings.secret))
+        seed_demo(db, settings.hash_cost, settings.keys, Auditor())
     return Rig(settings, engine)
 
 
@@ -106,7 +106,7 @@ def test_a_lockout_that_began_while_the_pin_hashed_opens_no_session(rig: Rig):
 def test_a_card_revoked_between_tap_and_pin_is_refused(rig: Rig):
     state = rig.tap()
     with session_factory(rig.engine)() as db:
-        revoke_card(db, ALICE_CARD, rig.settings.keys, Auditor(rig.settings.secret))
+        revoke_card(db, ALICE_CARD, rig.settings.keys, Auditor())
         db.commit()
     outcome = rig.pin(state)
     assert isinstance(outcome, Denied)

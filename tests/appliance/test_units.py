@@ -133,8 +133,8 @@ def test_grace_period_measured_on_an_injected_clock(tmp_path: Path):
     settings = initialise(tmp_path, extra_config={"argon2": dict(FAST_ARGON2)})
     engine = make_engine(settings.db_url)
     with session_factory(engine)() as db:
-        seed_demo(db, settings.hash_cost, settings.keys, Auditor(settings.secret))
-        secret = add_kiosk(db, "k", Auditor(settings.secret))
+        seed_demo(db, settings.hash_cost, settings.keys, Auditor())
+        secret = add_kiosk(db, "k", Auditor())
         db.commit()
     engine.dispose()
     now = [dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)]
