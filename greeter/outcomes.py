@@ -88,8 +88,10 @@ def _reply_fields(reply: Reply) -> Line:
     if isinstance(reply, AuthUnknownCard):
         return {"status": "unknown_card", "reason": f"enrollment_{reply.enrollment}"}
     if isinstance(reply, AuthBadFactor):
-        left = reply.attempts_left
-        return {"status": "bad_factor", "reason": reply.reason, "attempts_left": left}
+        line: Line = {"status": "bad_factor", "reason": reply.reason}
+        if reply.attempts_left >= 0:  # -1: the appliance gave no count (no attempt counted)
+            line["attempts_left"] = reply.attempts_left
+        return line
     if isinstance(reply, AuthLocked):
         fields: Line = {"status": "locked", "until": reply.until}
         if reply.user is not None:
