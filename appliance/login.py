@@ -538,7 +538,7 @@ class LoginService:
 
     def _renew_password(self, tx: Tx, found: Found, proof: Proof) -> None:
         if proof.renewed:
-            core(tx.db).execute(_PASSWORD, {"uid": found.user.id, "v": proof.renewed})
+            core(tx.db).execute(_PASSWORD, {"user_id": found.user.id, "v": proof.renewed})
 
     def _in_ldap(self, domain: str) -> bool:
         return normal_domain(domain) in self.directory.ldap

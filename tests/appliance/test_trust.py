@@ -298,10 +298,13 @@ def test_a_rotated_key_keeps_cards_and_pins_working_and_they_move_over(tmp_path:
         assert new != old
         kiosk = Kiosk(server)
         assert kiosk.pin(kiosk.tap(ALICE)["state"], "1234")["status"] == "ok"
+        # Bob's password is taken (he owes a PIN next), and moved to the new key
+        assert kiosk.password("bob", "bob-demo-pass")["status"] == "enroll"
         kiosk.close()
         status = dict(
             (line.split("\t")[0], line.split("\t")[1:])
             for line in admin_ok(server, "key", "status").splitlines()
         )
-    assert status[new] == ["current", "cards=1", "verifiers=1"]  # Alice's card and PIN
+    # Alice's card and PIN, Bob's password
+    assert status[new] == ["current", "cards=1", "verifiers=2"]
     assert status[old][0] == "retired"
