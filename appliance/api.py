@@ -9,7 +9,7 @@ import traceback
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Header, Request, Response
+from fastapi import Body, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Row, bindparam, delete, select
@@ -27,6 +27,13 @@ from appliance.db import Database, core, make_engine, session_factory
 from appliance.directory import Directory
 from appliance.errors import ApiError
 from appliance.hashing import kiosk_secret_digest, on_hash_thread
+from appliance.headers import (
+    KIOSK_HEADERS_OPENAPI,
+    Authorization,
+    KioskHeaders,
+    XKiosk,
+    read_kiosk_headers,
+)
 from appliance.login import LoginService, Outcome, Pending, Tx
 from appliance.models import (
     AuthRequest,
@@ -34,7 +41,6 @@ from appliance.models import (
     PasswordFactor,
     RoleRequest,
     SessionId,
-    column_length,
 )
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
@@ -46,7 +52,6 @@ from appliance.throttle import FailedAuthThrottle
 log = logging.getLogger(__name__)
 _PACKAGE = str(pathlib.Path(__file__).parent)
 CLEANUP_EVERY = 256
-TAP_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
 _kiosks = Kiosk.__table__
 # built once: every request checks its kiosk
 _KIOSK_QUERY = select(_kiosks.c.secret_sha256, _kiosks.c.revoked_at).where(
@@ -130,6 +135,10 @@ def _quick(request: AuthRequest) -> bool:
     return factor.type == "card" if request.state is None else factor.type == "pin"
 
 
+def _json(reply: Reply) -> Response:
+    return Response(reply.json_body(), media_type="application/json")
+
+
 def database_fault(error: SQLAlchemyError, *, first_line: bool = False) -> str:
     """A database error for the log, without its parameters: the driver's class and SQLSTATE,
     the statement, and where in the appliance it failed. The driver's text is left out (or, for
@@ -195,12 +204,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             raise errors.rate_limited("This kiosk sent too many requests; slow down.", wait)
         return x_kiosk
 
-    # Credentials are plain header parameters and each route opens its own session: a sync
-    # dependency would cost a thread hop per request (two for a generator).
-    XKiosk = Annotated[str | None, Header(max_length=column_length(Kiosk.name))]
-    # the kiosk's random id for one tap (docs/api.md): letters, digits, - and _, bounded
-    XTapId = Annotated[str | None, Header(min_length=8, max_length=64, pattern=TAP_ID_PATTERN)]
-    Authorization = Annotated[str | None, Header(max_length=512)]
+    # Credentials are plain header parameters (appliance.headers) and each route opens its
+    # own session: a sync dependency would cost a thread hop per request (two for a generator).
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
@@ -224,31 +229,25 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             "pin_rules": pin_rules(policy).model_dump(),
         }
 
-    @app.post("/v1/auth", response_model=AuthReply)
-    async def auth(
-        request: Annotated[AuthRequest, Body()],
-        x_kiosk: XKiosk = None,
-        authorization: Authorization = None,
-        x_tap_id: XTapId = None,
-    ) -> JSONResponse:
-        factor = request.factor
+    @app.post("/v1/auth", response_model=AuthReply, openapi_extra=KIOSK_HEADERS_OPENAPI)
+    async def auth(request: Annotated[AuthRequest, Body()], http: Request) -> Response:
+        headers = read_kiosk_headers(http)
+        factor, tap_id = request.factor, headers.x_tap_id
         card = factor.id if factor is not None and factor.type == "card" else None
-        if x_tap_id and card is not None and x_tap_id.upper() == card.upper():
+        if tap_id and card is not None and tap_id.upper() == card.upper():
             raise errors.invalid_request(
                 "X-Tap-Id must be the kiosk's random id for the tap, never the card id."
             )
         # the audit lines this request writes carry the tap id (threads copy the context)
-        token = request_tap.set(x_tap_id)
+        token = request_tap.set(tap_id)
         try:
-            return await answer(request, x_kiosk, authorization)
+            return await answer(request, headers)
         finally:
             request_tap.reset(token)
 
-    async def answer(
-        request: AuthRequest, x_kiosk: str | None, authorization: str | None
-    ) -> JSONResponse:
+    async def answer(request: AuthRequest, headers: KioskHeaders) -> Response:
         def first(db: Database) -> Outcome:
-            name = authorised(db, x_kiosk, authorization)
+            name = authorised(db, headers.x_kiosk, headers.authorization)
             calls["auth"] += 1
             if calls["auth"] % CLEANUP_EVERY == 0:
                 forget_stale(db, clock())
@@ -266,7 +265,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                 checked = await asyncio.wrap_future(on_hash_thread(outcome.check))
                 with engine.connect() as connection:
                     outcome = outcome.finish(login.tx(connection), checked)
-            return JSONResponse(outcome.wire())
+            return _json(outcome)
 
         # a password may wait on LDAP, and a database server on the network: a worker thread
         def whole() -> Reply:
@@ -278,7 +277,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                     outcome = outcome.finish(login.tx(connection), checked)
             return outcome
 
-        return JSONResponse((await run_in_threadpool(whole)).wire())
+        return _json(await run_in_threadpool(whole))
 
     def dispatch(db: Tx, name: str, request: AuthRequest) -> Outcome:
         factor, enroll, state = request.factor, request.enroll, request.state

@@ -21,6 +21,10 @@ class Reply(BaseModel):
     def wire(self) -> dict[str, object]:
         return self.model_dump(mode="json", exclude_none=True)
 
+    def json_body(self) -> bytes:
+        """What `wire` gives, as the JSON the kiosk receives (pydantic's own encoder)."""
+        return self.__pydantic_serializer__.to_json(self, exclude_none=True)
+
 
 class UserBrief(BaseModel):
     username: str
