@@ -1,10 +1,14 @@
 """What the gate decides from, read in one query per step: a user with their policy, PIN,
 lockout and Spine grace, and (for card steps) the card. Core statements built once: they run
-on every login."""
+on every login.
+
+The query also reads the user's Spine roles, one row each, for the session a step may open:
+joined rather than asked for afterwards, a login runs one statement fewer."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +21,7 @@ from appliance.store import Base
 _t = Base.metadata.tables
 _users, _policies, _pins = _t["users"], _t["policies"], _t["pin_verifiers"]
 _attempts, _spine, _cards = _t["attempts"], _t["spine_sessions"], _t["cards"]
+_roles = _t["spine_roles"]
 
 _POLICY_COLUMNS = (
     _policies.c.first_factors,
@@ -45,6 +50,8 @@ _USER = (
         _pins.c.verifier.label("pin_verifier"),
         _attempts.c.locked_until,
         _spine.c.grace_until,
+        _roles.c.code.label("role_code"),
+        _roles.c.name.label("role_name"),
     )
     .join(_policies, _users.c.policy_name == _policies.c.name)
     .outerjoin(_pins, _pins.c.user_id == _users.c.id)
@@ -53,6 +60,8 @@ _USER = (
         and_(_attempts.c.username == _users.c.username, _attempts.c.domain == _users.c.domain),
     )
     .outerjoin(_spine, _spine.c.user_id == _users.c.id)
+    .outerjoin(_roles, _roles.c.user_id == _users.c.id)
+    .order_by(_roles.c.code)
 )
 _CARD_COLUMNS = (
     _cards.c.card_key,
@@ -101,6 +110,7 @@ class Found:
     user: UserFacts
     card: CardFacts | None
     in_grace: bool
+    roles: tuple[tuple[str, str], ...]  # (code, name), by code
 
     @property
     def username(self) -> str:
@@ -111,9 +121,13 @@ class Found:
         return str(self.row.domain)
 
 
-def found(row: Any, now: dt.datetime, *, card_of_user: bool) -> Found:
-    """`card_of_user`: the row's card counts only if bound to this user (a later step's card
-    bound to someone else meanwhile is taken, not theirs)."""
+def found(rows: Sequence[Any], now: dt.datetime, *, card_of_user: bool) -> Found | None:
+    """`rows`: one per role of one user (one if none), or none at all. `card_of_user`: the
+    row's card counts only if bound to this user (a later step's card bound to someone else
+    meanwhile is taken, not theirs)."""
+    if not rows:
+        return None
+    row = rows[0]
     user = UserFacts(
         id=row.id,
         disabled=row.disabled,
@@ -126,20 +140,21 @@ def found(row: Any, now: dt.datetime, *, card_of_user: bool) -> Found:
     if card_key is not None and (not card_of_user or row.card_user_id == row.id):
         card = CardFacts(revoked=row.revoked_at is not None, pending=row.pending)
     in_grace = row.grace_until is not None and row.grace_until > now
-    return Found(row, user, card, in_grace)
+    roles = tuple((r.role_code, r.role_name) for r in rows if r.role_code is not None)
+    return Found(row, user, card, in_grace, roles)
 
 
 def by_card(db: Database, card_keys: list[str], now: dt.datetime) -> Found | None:
     if len(card_keys) == 1:
-        row = core(db).execute(BY_CARD, {"card_key": card_keys[0]}).first()
+        rows = core(db).execute(BY_CARD, {"card_key": card_keys[0]}).all()
     else:
-        row = core(db).execute(BY_CARD_ANY, {"card_keys": card_keys}).first()
-    return None if row is None else found(row, now, card_of_user=True)
+        rows = core(db).execute(BY_CARD_ANY, {"card_keys": card_keys}).all()
+    return found(rows, now, card_of_user=True)
 
 
 def by_user(db: Database, user_id: int, card_key: str | None, now: dt.datetime) -> Found | None:
-    row = core(db).execute(BY_USER, {"user_id": user_id, "card_key": card_key}).first()
-    return None if row is None else found(row, now, card_of_user=True)
+    rows = core(db).execute(BY_USER, {"user_id": user_id, "card_key": card_key}).all()
+    return found(rows, now, card_of_user=True)
 
 
 def card_bound(db: Database, card_key: str) -> bool:
@@ -148,8 +163,8 @@ def card_bound(db: Database, card_key: str) -> bool:
 
 
 def by_name(db: Database, username: str, domain: str, now: dt.datetime) -> Found | None:
-    row = core(db).execute(BY_NAME, {"username": username, "domain": domain}).first()
-    return None if row is None else found(row, now, card_of_user=True)
+    rows = core(db).execute(BY_NAME, {"username": username, "domain": domain}).all()
+    return found(rows, now, card_of_user=True)
 
 
 def default_policy(db: Database) -> PolicyFacts:

@@ -37,12 +37,13 @@ from appliance.replies import (
     Locked,
     Ok,
     Reply,
+    Role,
     SessionUser,
     Spine,
     UnknownCard,
     UserBrief,
 )
-from appliance.spine import current_role, iso, notices, open_grace, roles
+from appliance.spine import current_role, iso, notices, open_grace
 from appliance.states import StateTokens, Step, StepName
 from appliance.store import Base
 
@@ -475,7 +476,7 @@ class LoginService:
         row = found.row
         session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
         tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
-        offered = roles(tx.db, found.user.id)
+        offered = [Role(code=code, name=name) for code, name in found.roles]
         tx.commit()
         return Ok(
             session=DesktopSession(
