@@ -13,6 +13,9 @@ from appliance.config import load_settings
 from appliance.db import make_engine
 from appliance.keyring import check_held
 from appliance.local import LocalAppliance, run_cli
+from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
+from tests.greeter.test_backend_appliance import ALICE, client_for
+from tests.rig.appliance import start_demo_appliance
 
 SERVE_SECONDS = 60
 
@@ -66,3 +69,22 @@ def test_instances_starting_together_upgrade_the_schema_once(tmp_path, postgres_
     for start in starts:
         _, stderr = start.communicate(timeout=120)
         assert start.returncode == 0, stderr
+
+
+@pytest.mark.postgres
+def test_the_appliance_carries_on_after_its_database_restarts(tmp_path, postgres_server):
+    """What a Patroni fail-over behind HAProxy does to the appliance: every pooled connection
+    is cut. The next requests get fresh ones (pool_pre_ping), with no error for the kiosk."""
+    db_url = postgres_server.new_database()
+    with start_demo_appliance(tmp_path / "appliance", db_url=db_url) as server:
+        client = client_for(server)
+        try:
+            # several connections in the pool, each then cut
+            for _ in range(3):
+                assert isinstance(client.auth(CardFactor(ALICE)), AuthContinue)
+            postgres_server.restart()
+            tapped = client.auth(CardFactor(ALICE))
+            assert isinstance(tapped, AuthContinue)
+            assert isinstance(client.auth(PinFactor(tapped.state, "1234")), AuthOk)
+        finally:
+            client.close()

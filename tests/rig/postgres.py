@@ -30,7 +30,15 @@ class Postgres:
     host: str
     port: int
     user: str = "postgres"
+    data: Path | None = None
     _names: Iterator[int] = field(default_factory=itertools.count)
+
+    def restart(self) -> None:
+        """Stop the server (closing every client's connection) and start it again, as a
+        database fail-over does to the appliance's pooled connections."""
+        assert self.data is not None
+        log = str(self.data.parent / "log")
+        _run([str(BIN / "pg_ctl"), "-D", str(self.data), "-l", log, "-m", "fast", "-w", "restart"])
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -85,7 +93,7 @@ def running_postgres() -> Iterator[Postgres]:
         shutil.rmtree(root, ignore_errors=True)
         raise
     try:
-        yield Postgres("127.0.0.1", port)
+        yield Postgres("127.0.0.1", port, data=data)
     finally:
         subprocess.run(
             _as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
