@@ -14,10 +14,12 @@ import pytest
 
 from appliance.local import LocalAppliance, another_instance
 from greeter.config import load
+from greeter.doctor import appliance_checks
 from greeter.flow.model import LockRequested, PinEntered, RoleChosen
 from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.greeter.test_app import ALICE, tap
+from tests.greeter.test_failover_client import closed_port
 from tests.rig.appliance import start_demo_appliance
 
 
@@ -88,3 +90,18 @@ def test_a_login_begun_on_a_killed_appliance_finishes_on_the_other(tmp_path, ins
         assert secret not in text
     # the login's steps are in the shared audit trail, the PIN step answered by the second
     assert "login" in second.admin("audit").stdout
+
+
+def test_doctor_checks_each_appliance_and_warns_of_one_down_while_another_answers(
+    tmp_path, instances
+):
+    first, _ = instances
+    dead = f"https://127.0.0.1:{closed_port()}"
+    config = load(write_config(tmp_path, [dead, first.url], first))
+    down, up = appliance_checks(config)
+    assert (down.subject, down.verdict) == (dead, "warn")
+    assert "unable to reach the appliance" in down.detail
+    assert "take it out of [appliance] urls" in down.fix
+    assert (up.subject, up.verdict) == (first.url, "ok")
+    alone = load(write_config(tmp_path, [dead], first))
+    assert [check.verdict for check in appliance_checks(alone)] == ["fail"]
