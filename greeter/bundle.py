@@ -1,9 +1,9 @@
 """A kiosk bundle from `appliance kiosk add NAME --bundle FILE`, placed next to the config.
 
 Its [kiosk] name and [appliance] urls (or, from older bundles, url), kiosk_secret and ca
-override the config's: IT images
-every kiosk with the same greeter.toml and drops one bundle on each. The bundle file is itself
-the CA file (OpenSSL reads the PEM block in it and skips the TOML around it) and the secret file.
+override the config's: IT images every kiosk with the same greeter.toml and drops one bundle on
+each. The bundle file is itself the CA file (OpenSSL reads the PEM block in it and skips the
+TOML around it) and the secret file.
 """
 
 from __future__ import annotations
