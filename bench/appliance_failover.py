@@ -51,6 +51,7 @@ def phase(
         "logins_per_s": rate(tally, elapsed),
         "lost": tally.lost,
         "retried_from_tap": tally.retried,
+        "problems": dict(tally.problems),
     }
 
 
