@@ -20,6 +20,7 @@ from appliance.config import (
 )
 from appliance.db import make_engine, migrate
 from appliance.hashing import yield_cores_to_hashes
+from appliance.keyring import check_held
 from appliance.statedir import check_dir, make_state_dir, tighten
 
 
@@ -104,6 +105,7 @@ def serve(
     engine = make_engine(settings.db_url)
     try:
         migrate(engine, settings.secret)
+        check_held(settings, engine)
     finally:
         engine.dispose()
     _check_certificate(settings)

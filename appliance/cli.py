@@ -147,8 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     kadd.add_argument(
         "--url",
+        action="append",
         default=None,
-        help="the appliance URL in the bundle (default: https://SERVER-NAME:8443, the first "
+        help="an appliance URL in the bundle; repeat it for instances to fail over between, in "
+        "the order the kiosk tries them (default: https://SERVER-NAME:8443, the first "
         "non-loopback name of `appliance init --name`)",
     )
     krev = kiosk.add_parser("revoke", help="revoke a kiosk")
@@ -303,14 +305,15 @@ def _session_cmd(args: argparse.Namespace, db: Session, audit: Auditor) -> int:
 
 def _kiosk_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: Auditor) -> int:
     if args.action == "add":
-        url = args.url or bundle.default_url(settings)
-        if args.bundle is not None and not url.startswith("https://"):
-            raise ApplianceError(f"unable to add {args.name}: {url!r} is not an https:// URL")
+        urls = args.url or [bundle.default_url(settings)]
+        for url in urls if args.bundle is not None else []:
+            if not url.startswith("https://"):
+                raise ApplianceError(f"unable to add {args.name}: {url!r} is not an https:// URL")
         secret = admin.add_kiosk(db, args.name, audit)
         if args.bundle is None:
             print(secret)
         else:
-            bundle.write(args.bundle, args.name, url, secret, settings)
+            bundle.write(args.bundle, args.name, urls, secret, settings)
             print(f"added {args.name}: bundle {args.bundle} (for /etc/tapkiosk/bundle.toml)")
     elif args.action == "revoke":
         admin.revoke_kiosk(db, args.name, audit)

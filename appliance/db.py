@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# the advisory lock that serialises schema upgrades on PostgreSQL (any constant of our own)
+_MIGRATE_LOCK = text("SELECT pg_advisory_xact_lock(8386107587773297515)")  # b"tapkiosk"
 
 
 def normalise_url(url: str) -> str:
@@ -92,6 +94,10 @@ def migrate(engine: Engine, key: bytes, revision: str = "head") -> None:
     config = alembic_config()
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # instances sharing the database may start together: one upgrades, the others
+                # wait for it here and then find the schema at head (released at commit)
+                connection.execute(_MIGRATE_LOCK)
             config.attributes["connection"] = connection
             config.attributes["key"] = key
             command.upgrade(config, revision)

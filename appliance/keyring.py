@@ -6,6 +6,7 @@ import datetime as dt
 import os
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from appliance.config import RETIRED_KEYS, SECRET_NAME, ApplianceError, Settings, ensure_secret
 from appliance.db import make_engine
@@ -27,22 +28,44 @@ def rotate(settings: Settings) -> str:
     return key_id(current.read_bytes())
 
 
+def _uses(engine: Engine) -> tuple[dict[str, int], dict[str, int]]:
+    """(cards, verifiers) in the database by the id of the key that keys them."""
+    with engine.connect() as connection:
+        cards = dict(
+            connection.execute(select(Card.key_id, func.count()).group_by(Card.key_id)).all()
+        )
+        verifiers: dict[str, int] = {}
+        for (verifier,) in connection.execute(
+            select(PinVerifier.verifier).union_all(
+                select(User.password_verifier).where(User.password_verifier.is_not(None))
+            )
+        ):
+            name = str(verifier).split("$")[1]
+            verifiers[name] = verifiers.get(name, 0) + 1
+    return cards, verifiers
+
+
+def check_held(settings: Settings, engine: Engine) -> None:
+    """Refuse to serve without a key the database uses. Instances sharing a database must hold
+    the same keys: one started with another `secret.key` would find no card (offering each a
+    new enrolment) and no verifier, rather than fail where anyone sees it."""
+    cards, verifiers = _uses(engine)
+    held = {key_id(key) for key in settings.keys.all()}
+    missing = sorted((cards.keys() | verifiers.keys()) - held)
+    if missing:
+        raise ApplianceError(
+            f"unable to serve: the database holds cards or verifiers keyed with "
+            f"{', '.join(missing)}, a key this instance does not have; copy {SECRET_NAME} and "
+            f"{RETIRED_KEYS}/ from an instance that serves this database into "
+            f"{settings.state_dir} (every instance needs the same keys)"
+        )
+
+
 def status(settings: Settings) -> list[str]:
     """One line per key: its id, whether current, and the cards and verifiers it keys."""
     engine = make_engine(settings.db_url)
     try:
-        with engine.connect() as connection:
-            cards = dict(
-                connection.execute(select(Card.key_id, func.count()).group_by(Card.key_id)).all()
-            )
-            verifiers: dict[str, int] = {}
-            for (verifier,) in connection.execute(
-                select(PinVerifier.verifier).union_all(
-                    select(User.password_verifier).where(User.password_verifier.is_not(None))
-                )
-            ):
-                name = str(verifier).split("$")[1]
-                verifiers[name] = verifiers.get(name, 0) + 1
+        cards, verifiers = _uses(engine)
     finally:
         engine.dispose()
     lines = []

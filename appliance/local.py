@@ -152,6 +152,39 @@ def start_local_appliance(
             secret = _issue_kiosk(db, settings, kiosk_name)
     finally:
         engine.dispose()
+    process, url = _serve(state_dir, settings.ca_cert, host, port, workers, log_path)
+    return LocalAppliance(
+        process=process,
+        url=url,
+        state_dir=state_dir,
+        ca_path=settings.ca_cert,
+        db_url=settings.db_url,
+        kiosk_name=kiosk_name,
+        kiosk_secret=secret,
+    )
+
+
+def another_instance(
+    first: LocalAppliance, *, host: str = "127.0.0.1", port: int = 0, log_path: Path | None = None
+) -> LocalAppliance:
+    """A second `appliance serve` of `first`'s state dir: its database, key, CA and kiosks,
+    as instances behind one name share them (on loopback; `port` 0: any free port)."""
+    process, url = _serve(first.state_dir, first.ca_path, host, port, 1, log_path)
+    return LocalAppliance(
+        process=process,
+        url=url,
+        state_dir=first.state_dir,
+        ca_path=first.ca_path,
+        db_url=first.db_url,
+        kiosk_name=first.kiosk_name,
+        kiosk_secret=first.kiosk_secret,
+    )
+
+
+def _serve(
+    state_dir: Path, ca: Path, host: str, port: int, workers: int, log_path: Path | None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`appliance serve` of `state_dir` as a child, once it answers: (process, its URL)."""
     read_end, write_end = os.pipe()
     command = [
         # the DB URL is in the state dir's config (`initialise` wrote it): not on a command
@@ -173,22 +206,14 @@ def start_local_appliance(
     try:
         bound = _read_port(read_end, process)
         url = f"https://{host}:{bound}"
-        _wait_until_answering(url, settings.ca_cert, process)
+        _wait_until_answering(url, ca, process)
     except BaseException:
         process.kill()
         process.wait(timeout=10)
         raise
     finally:
         os.close(read_end)
-    return LocalAppliance(
-        process=process,
-        url=url,
-        state_dir=state_dir,
-        ca_path=settings.ca_cert,
-        db_url=settings.db_url,
-        kiosk_name=kiosk_name,
-        kiosk_secret=secret,
-    )
+    return process, url
 
 
 def seed_demo_users(db: Session, settings: Settings) -> list[str]:

@@ -11,16 +11,26 @@ timeouts, carrying the kiosk's credentials. Errors are a small tree (httpx's hab
 
 Replies come back typed (`greeter.flow.wire`), `status` checked against the closed set.
 Bodies are never logged: they may carry a PIN or a password.
+
+Fail-over (`greeter.appliances` keeps which appliance the kiosk is on): a call moves on to the
+next appliance only after an `Unreachable`, never after a `Rejected` answer (a `bad_factor` is
+the appliance's word, not a fault), and only when sending it twice is safe: the first surely
+never reached an appliance (no connection was made: refused, connect timeout, name not found,
+certificate refused), or the request is `REPLAYABLE`. A PIN, a password or an enrolment whose
+request went out and whose answer was lost is sent nowhere again: its step fails with the
+`Unreachable`, and the user starts again from the tap, on whichever appliance answers.
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from greeter.appliances import Appliances, FailoverListener
 from greeter.flow.parse import WireError, parse_auth_reply, parse_kiosk_info, parse_spine
 from greeter.flow.wire import (
     Accepted,
@@ -43,6 +53,13 @@ if TYPE_CHECKING:
 
 # replies are small (docs/api.md: bodies at most 16 KiB); anything far bigger is not ours
 MAX_REPLY_BYTES = 256 * 1024
+# login steps that may go to a second appliance even when the first may have got them (as may
+# reading the kiosk's settings): a card tap sent again starts its login afresh (the appliance
+# keeps one login in progress per user), as tapping again would. Never a PIN, password or
+# enrolment: the first may have counted a guess or made a session already.
+REPLAYABLE = (CardFactor,)
+# the session's end or lock, as the flow reports it: the kiosk may go back to the first appliance
+SESSION_OVER = ("locked", "ended")
 
 
 class BackendError(Exception):
@@ -50,7 +67,13 @@ class BackendError(Exception):
 
 
 class Unreachable(BackendError):
-    """No answer from the appliance (refused, name not found, TLS not trusted, gateway down)."""
+    """No answer from the appliance (refused, name not found, TLS not trusted, gateway down).
+    `never_sent`: the request surely never reached an appliance (no connection was made), so
+    sending it to another one cannot make it count twice."""
+
+    def __init__(self, message: str, *, never_sent: bool = False) -> None:
+        super().__init__(message)
+        self.never_sent = never_sent
 
 
 class TimedOut(Unreachable):
@@ -73,12 +96,18 @@ class ProtocolError(BackendError):
 
 @dataclass(frozen=True)
 class BackendSettings:
-    url: str
+    url: str  # the first appliance
     ca_path: str
     kiosk_name: str
     kiosk_secret: str
     connect_timeout: float = 3.0
     read_timeout: float = 10.0
+    # further instances sharing its database, in the order they are tried after it
+    failover_urls: tuple[str, ...] = ()
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(url.rstrip("/") for url in (self.url, *self.failover_urls))
 
 
 class Backend:
@@ -86,9 +115,11 @@ class Backend:
     called a connection here: "session" is the user's desktop session; a Session is not
     documented as thread-safe), all closed by `close()`."""
 
-    def __init__(self, settings: BackendSettings) -> None:
+    def __init__(
+        self, settings: BackendSettings, *, on_failover: FailoverListener | None = None
+    ) -> None:
         self.settings = settings
-        self._base = settings.url.rstrip("/")
+        self.appliances = Appliances(settings.urls, on_failover)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[requests.Session] = []
@@ -105,7 +136,7 @@ class Backend:
         return self.auth(request, tap=tap)
 
     def kiosk_info(self) -> KioskInfo:
-        body = self._call("GET", "/v1/kiosk")
+        body = self._call("GET", "/v1/kiosk", replayable=True)
         try:
             return parse_kiosk_info(body)
         except WireError as error:
@@ -113,7 +144,8 @@ class Backend:
 
     def auth(self, request: AuthRequest, *, tap: str = "") -> AuthReply:
         headers = {"X-Tap-Id": tap} if tap else None
-        body = self._call("POST", "/v1/auth", auth_body(request), headers)
+        replayable = isinstance(request, REPLAYABLE)
+        body = self._call("POST", "/v1/auth", auth_body(request), headers, replayable=replayable)
         try:
             return parse_auth_reply(body)
         except WireError as error:
@@ -129,11 +161,18 @@ class Backend:
             raise ProtocolError(str(error)) from None
 
     def report(self, event: dict[str, str | int]) -> Accepted:
-        self._call("POST", "/v1/events", event)
+        try:
+            self._call("POST", "/v1/events", event)
+        finally:
+            if event.get("event") == "session" and event.get("action") in SESSION_OVER:
+                self.appliances.session_over()
         return Accepted()
 
     def logout(self, session_id: str) -> Accepted:
-        self._call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
+        try:
+            self._call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
+        finally:
+            self.appliances.session_over()
         return Accepted()
 
     def close(self) -> None:
@@ -141,6 +180,34 @@ class Backend:
             connections, self._connections = self._connections, []
         for connection in connections:
             connection.close()
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        headers: dict[str, str] | None = None,
+        *,
+        replayable: bool = False,
+    ) -> Any:
+        """One request, to the appliance the kiosk is on, or on to the next ones while that is
+        safe (the module's docstring); the parsed JSON body, or None for a 204."""
+        failure: Unreachable | None = None
+        for index in self.appliances.order():
+            try:
+                answer = self._exchange(self.appliances.urls[index], method, path, body, headers)
+            except Unreachable as error:
+                failure = failure or error
+                if error.never_sent or replayable:
+                    continue
+                raise
+            except (Rejected, ProtocolError):
+                self.appliances.answered(index, _why(failure))
+                raise
+            self.appliances.answered(index, _why(failure))
+            return answer
+        assert failure is not None  # there is at least one URL
+        raise failure
 
     # --- the one seam ------------------------------------------------------------------------
 
@@ -166,17 +233,17 @@ class Backend:
                 self._connections.append(connection)
         return connection
 
-    def _call(
-        self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
+    def _exchange(
+        self, base: str, method: str, path: str, body: object, headers: dict[str, str] | None
     ) -> Any:
-        """One HTTP exchange; the parsed JSON body, or None for a 204."""
+        """One HTTP exchange with the appliance at `base`."""
         import requests
 
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
             response = self._connection().request(
                 method,
-                self._base + path,
+                base + path,
                 json=body,
                 headers=headers,
                 timeout=timeout,
@@ -185,20 +252,30 @@ class Backend:
             raw = _read_capped(response)
         except requests.exceptions.SSLError as error:
             raise Unreachable(
-                f"unable to reach the appliance: its certificate is not trusted by "
-                f"{self.settings.ca_path} ({_first_line(error)})"
+                f"unable to reach the appliance at {base}: its certificate is not trusted by "
+                f"{self.settings.ca_path} ({_first_line(error)})",
+                never_sent=_never_sent(error),
+            ) from None
+        except requests.exceptions.ConnectTimeout:
+            raise TimedOut(
+                f"unable to reach the appliance at {base}: no connection within "
+                f"{self.settings.connect_timeout:g} seconds",
+                never_sent=True,
             ) from None
         except requests.exceptions.Timeout:
             raise TimedOut(
-                f"unable to reach the appliance: no answer within "
+                f"unable to reach the appliance at {base}: no answer within "
                 f"{self.settings.read_timeout:g} seconds"
             ) from None
         except requests.exceptions.ConnectionError as error:
             raise Unreachable(
-                f"unable to reach the appliance at {self._base}: {_first_line(error)}"
+                f"unable to reach the appliance at {base}: {_first_line(error)}",
+                never_sent=_never_sent(error),
             ) from None
         except requests.exceptions.RequestException as error:
-            raise Unreachable(f"unable to reach the appliance: {_first_line(error)}") from None
+            raise Unreachable(
+                f"unable to reach the appliance at {base}: {_first_line(error)}"
+            ) from None
         return _interpret(response.status_code, raw)
 
 
@@ -268,3 +345,30 @@ def _segment(value: str) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip().splitlines()
     return text[0][:200] if text else type(error).__name__
+
+
+def _why(failure: Unreachable | None) -> tuple[str, str] | None:
+    if failure is None:
+        return None
+    return ("timeout" if isinstance(failure, TimedOut) else "unreachable", str(failure))
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Whether `error` (from requests) happened before a connection was made, so the request
+    surely never reached an appliance: refused, connect timeout, name not found (urllib3's
+    ConnectTimeoutError and its subclasses, as urllib3's own Retry counts a connect error), or
+    a certificate refused in the handshake."""
+    from urllib3.exceptions import ConnectTimeoutError
+
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        cause = pending.pop()
+        if not isinstance(cause, BaseException) or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, ConnectTimeoutError | ssl.SSLCertVerificationError):
+            return True
+        # requests and urllib3 wrap the cause in args, `reason` and the exception chain
+        pending += [*cause.args, getattr(cause, "reason", None), cause.__cause__, cause.__context__]
+    return False

@@ -1,8 +1,9 @@
 """A kiosk bundle from `appliance kiosk add NAME --bundle FILE`, placed next to the config.
 
-Its [kiosk] name and [appliance] url, kiosk_secret and ca override the config's: IT images
-every kiosk with the same greeter.toml and drops one bundle on each. The bundle file is itself
-the CA file (OpenSSL reads the PEM block in it and skips the TOML around it) and the secret file.
+Its [kiosk] name and [appliance] urls (or, from older bundles, url), kiosk_secret and ca
+override the config's: IT images every kiosk with the same greeter.toml and drops one bundle on
+each. The bundle file is itself the CA file (OpenSSL reads the PEM block in it and skips the
+TOML around it) and the secret file.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
         kiosk, appliance = table["kiosk"], table["appliance"]
-        values = {
-            "name": kiosk["name"],
-            "url": appliance["url"],
-            "secret": appliance["kiosk_secret"],
-        }
+        values = {"name": kiosk["name"], "secret": appliance["kiosk_secret"]}
+        # one spelling of the appliances reaches greeter.config, which checks the URLs
+        where = "urls" if "urls" in appliance else "url"
+        values[where] = appliance[where]
         if "BEGIN CERTIFICATE" not in appliance["ca"]:
             raise ValueError("no CA certificate")
     except OSError as error:
@@ -51,9 +51,11 @@ def overlay(table: dict[str, Any], config_path: Path) -> dict[str, Any]:
     if not isinstance(kiosk, dict) or not isinstance(appliance, dict):
         return table  # the config's own mistake: parse() names it
     kiosk = {**kiosk, "name": values["name"]}
+    # the bundle's appliances replace the config's, whichever way either spells them
+    appliance = {key: value for key, value in appliance.items() if key not in ("url", "urls")}
     appliance = {
         **appliance,
-        "url": values["url"],
+        **{key: values[key] for key in ("url", "urls") if key in values},
         "ca": str(path),
         "kiosk_secret_file": str(path),
     }

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from greeter import bundle
 from greeter.configkit import ConfigError, get, reject_unknown
@@ -32,7 +33,9 @@ KIOSK_KEYS = {
     "entry_timeout",
     "help_line",
 }
-APPLIANCE_KEYS = {"url", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
+APPLIANCE_KEYS = {"url", "urls", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
+# appliances a kiosk may fail over between (`urls`); more is a misconfiguration, not a fleet
+MAX_URLS = 8
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,19 @@ class KioskConfig:
 
 @dataclass(frozen=True)
 class ApplianceConfig:
-    url: str
+    # in the order the kiosk tries them (`urls`, or the one `url`)
+    urls: tuple[str, ...]
     ca: str
     kiosk_secret_file: str
     # the kiosk's credential, read from kiosk_secret_file; never shown
     kiosk_secret: str = field(repr=False)
     timeout: float = 10.0
     connect_timeout: float = 3.0
+
+    @property
+    def url(self) -> str:
+        """The first appliance: the one the kiosk tries first."""
+        return self.urls[0]
 
 
 @dataclass(frozen=True)
@@ -171,14 +180,10 @@ def _help_line(table: dict[str, Any], path: str, prefix: str) -> str:
 def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:
     prefix = "appliance."
     reject_unknown(table, APPLIANCE_KEYS, path=path, prefix=prefix)
-    for key in ("url", "ca", "kiosk_secret_file"):
+    for key in ("ca", "kiosk_secret_file"):
         if key not in table:
             raise ConfigError(path, prefix + key, "missing", f"set {prefix}{key}")
-    url = get(table, "url", str, "", path=path, prefix=prefix).strip()
-    if not url.startswith("https://"):
-        raise ConfigError(
-            path, "appliance.url", f"{url!r} is not an https:// URL", "use https://HOST:PORT"
-        )
+    urls = _urls(table, path, prefix)
     base = Path(path).parent
     ca = _existing_file(table, "ca", path, prefix, base)
     secret_file = _existing_file(table, "kiosk_secret_file", path, prefix, base)
@@ -199,13 +204,51 @@ def parse_appliance(table: dict[str, Any], path: str) -> ApplianceConfig:
             "put the secret from `appliance kiosk add` in it",
         )
     return ApplianceConfig(
-        url=url,
+        urls=urls,
         ca=ca,
         kiosk_secret_file=secret_file,
         kiosk_secret=secret,
         timeout=_seconds(table, "timeout", 10.0, path, prefix, 1, 120),
         connect_timeout=_seconds(table, "connect_timeout", 3.0, path, prefix, 0.5, 60),
     )
+
+
+def _urls(table: dict[str, Any], path: str, prefix: str) -> tuple[str, ...]:
+    """`urls = [...]` (tried in order), or the one `url`; each an https:// URL."""
+    if "url" in table and "urls" in table:
+        raise ConfigError(
+            path, prefix + "url", "set together with appliance.urls", "keep only appliance.urls"
+        )
+    if "urls" in table:
+        key = prefix + "urls"
+        listed = get(table, "urls", list, [], path=path, prefix=prefix)
+        if not listed:
+            raise ConfigError(path, key, "empty", 'list the appliances: ["https://HOST:PORT"]')
+        if len(listed) > MAX_URLS:
+            raise ConfigError(path, key, f"lists {len(listed)} URLs", f"list at most {MAX_URLS}")
+    elif "url" in table:
+        key, listed = prefix + "url", [get(table, "url", str, "", path=path, prefix=prefix)]
+    else:
+        raise ConfigError(path, prefix + "url", "missing", f"set {prefix}url or {prefix}urls")
+    urls: list[str] = []
+    for value in listed:
+        url = value.strip().rstrip("/") if isinstance(value, str) else value
+        if not isinstance(url, str) or not _is_https(url):
+            raise ConfigError(path, key, f"{url!r} is not an https:// URL", "use https://HOST:PORT")
+        if url in urls:
+            raise ConfigError(path, key, f"{url!r} is listed twice", "list each appliance once")
+        urls.append(url)
+    return tuple(urls)
+
+
+def _is_https(url: str) -> bool:
+    """An https:// URL with a host and nothing that would end up in the event log as a
+    secret (a user or password before the host)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+    except ValueError:  # such as an unclosed [IPv6 address
+        return False
 
 
 def _seconds(

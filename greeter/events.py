@@ -17,6 +17,9 @@ event's fields. IT, tests and benchmarks read it, so the field names are a contr
     {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user",
      "offline": true (only on an unlock made without the appliance)}
     {"event": "apps_closed", "user", "graceful", "forced"}
+    {"event": "failover", "from", "to", "reason": "unreachable"|"timeout"|"back_to_first",
+     "detail"}                                     the kiosk moved to another appliance URL
+                                                   (greeter.appliances); "detail": why, in words
 
 Never a PIN, a password or a raw card id: card ids become a keyed HMAC (`id_hash`), and a guard
 refuses any field whose name says it holds a secret.
@@ -144,6 +147,10 @@ class EventLog:
         if detail:
             fields["detail"] = detail
         return self.write("screen", fields)
+
+    def failover(self, old: str, new: str, reason: str, detail: str) -> dict[str, LogValue]:
+        """The kiosk moved from appliance URL `old` to `new` (a `greeter.appliances` listener)."""
+        return self.write("failover", {"from": old, "to": new, "reason": reason, "detail": detail})
 
     def ready(self) -> dict[str, LogValue]:
         return self.write("ready")

@@ -41,19 +41,21 @@ def build_kiosk(
     if card_sources and not isinstance(config.cards, CardSettings):
         raise ConfigError(config.path, "[cards]", "could not be read", "check the section")
     appliance = config.appliance
+    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
+    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
+    event_log.start(config.kiosk.name, config.path)
     backend = Backend(
         BackendSettings(
-            url=appliance.url,
+            url=appliance.urls[0],
             ca_path=appliance.ca,
             kiosk_name=config.kiosk.name,
             kiosk_secret=appliance.kiosk_secret,
             connect_timeout=appliance.connect_timeout,
             read_timeout=appliance.timeout,
-        )
+            failover_urls=appliance.urls[1:],
+        ),
+        on_failover=event_log.failover,
     )
-    # the kiosk secret keys the card-id hash: stable on this kiosk, unguessable elsewhere
-    event_log = EventLog(event_log_path or config.kiosk.event_log, appliance.kiosk_secret.encode())
-    event_log.start(config.kiosk.name, config.path)
     sessions = RunnerSessions(config.session)
     kiosk = Kiosk(
         settings=config.flow_settings(),

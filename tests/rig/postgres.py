@@ -7,6 +7,7 @@ database and returns its SQLAlchemy URL. As root, the server runs as the `postgr
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -29,7 +30,15 @@ class Postgres:
     host: str
     port: int
     user: str = "postgres"
+    data: Path | None = None
     _names: Iterator[int] = field(default_factory=itertools.count)
+
+    def restart(self) -> None:
+        """Stop the server (closing every client's connection) and start it again, as a
+        database fail-over does to the appliance's pooled connections."""
+        assert self.data is not None
+        log = str(self.data.parent / "log")
+        _run([str(BIN / "pg_ctl"), "-D", str(self.data), "-l", log, "-m", "fast", "-w", "restart"])
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -55,10 +64,16 @@ def _run(command: list[str]) -> None:
         raise RuntimeError(f"unable to run {command[0]}: {done.stderr.strip() or done.stdout}")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[Postgres]:
+def missing() -> str:
+    """Why no PostgreSQL server can be started here ("" when one can)."""
     if not (BIN / "initdb").exists() or not (BIN / "pg_ctl").exists():
-        pytest.skip(f"PostgreSQL 15 binaries are not installed in {BIN} (Debian postgresql)")
+        return f"PostgreSQL 15 binaries are not installed in {BIN} (Debian postgresql)"
+    return ""
+
+
+@contextlib.contextmanager
+def running_postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server for the time of the `with` (the benchmarks use it too)."""
     # not under pytest's tmp dir: the postgres user must be able to reach it
     root = Path(tempfile.mkdtemp(prefix="appliance-pg-"))
     data = root / "data"
@@ -78,10 +93,18 @@ def postgres_server() -> Iterator[Postgres]:
         shutil.rmtree(root, ignore_errors=True)
         raise
     try:
-        yield Postgres("127.0.0.1", port)
+        yield Postgres("127.0.0.1", port, data=data)
     finally:
         subprocess.run(
             _as_postgres([str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
             capture_output=True, timeout=60, check=False,
         )  # fmt: skip
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Postgres]:
+    if reason := missing():
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
