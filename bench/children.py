@@ -136,3 +136,16 @@ class Child:
                 self.process.kill()
                 self.process.wait()
         self._reader.join(5)
+
+
+def sign_in(greeter: Child, tapped_at: int, pin: str) -> None:
+    """After a tap (the greeter's line mark `tapped_at`): the PIN if asked, the first role if
+    offered, until the flow hands over to the session. Within the appliance's grace (an earlier
+    run's login) the tap alone may let the user straight in."""
+    screen, _ = greeter.wait("screen", lambda s: s in ("pin", "role", "session"), after=tapped_at)
+    if screen == "pin":
+        at = greeter.mark()
+        greeter.send(f"pin {pin}")
+        screen, _ = greeter.wait("screen", lambda s: s in ("role", "session"), after=at)
+    if screen == "role":
+        greeter.send("role")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.local import LocalAppliance, start_local_appliance
-from bench.children import Child
+from bench.children import Child, sign_in
 from bench.common import log_events, ready_at
 from bench.display import DISPLAYS, display
 from greeter.cards.virtual import send_tap
@@ -79,11 +79,7 @@ def idle_on(kind: str, appliance: LocalAppliance, work: Path, seconds: float) ->
             # alice signs in (card, PIN, role), then her tap locks
             at = greeter.mark()
             send_tap(socket, ALICE)
-            greeter.wait("screen", "pin", after=at)
-            at = greeter.mark()
-            greeter.send("pin 1234")
-            greeter.wait("screen", "role", after=at)
-            greeter.send("role")
+            sign_in(greeter, at, "1234")
             wait_for(event_log, "started", 1)
             time.sleep(1)
             result["session"] = watch(children, seconds)

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.children import Child
+from bench.children import Child, sign_in
 from bench.common import PlainWatcher, log_events, ready_at, summary
 from bench.display import DISPLAYS, display
 from greeter.session import SessionRunner, SessionSettings, SessionUser, SpineApp
@@ -185,15 +185,8 @@ def taps_on(
             at = greeter.mark()
             card = daemon.card(reader, uid=ALICE_CARD)
             card.insert()
-            # within the appliance's grace after an earlier display's run: straight in
-            screen, _ = greeter.wait("screen", lambda s: s in ("pin", "role", "session"), after=at)
+            sign_in(greeter, at, "1234")
             card.remove()
-            if screen == "pin":
-                at = greeter.mark()
-                greeter.send("pin 1234")
-                screen, _ = greeter.wait("screen", lambda s: s in ("role", "session"), after=at)
-            if screen == "role":
-                greeter.send("role")
             wait_until(lambda: len(log_events(event_log, "session", "started")) == 1, "start")
             lock_ms: list[float] = []
             unlock_ms: list[float] = []
