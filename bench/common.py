@@ -4,11 +4,15 @@ verify the appliance's PIN checks are held to."""
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import statistics
+import subprocess
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from appliance.config import HashCost
 from appliance.hashing import derive_here
@@ -79,3 +83,29 @@ def argon2id_verify(cost: HashCost, pin: str) -> Callable[[], bool]:
     salt = os.urandom(16)
     key = derive_here(pin, salt, cost)
     return lambda: hmac.compare_digest(derive_here(pin, salt, cost), key)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def log_events(path: Path, kind: str, action: str = "") -> list[dict[str, Any]]:
+    """The event log's `kind` lines (with `action`, if given), oldest first."""
+    if not path.exists():
+        return []
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line]
+    kind_lines = [line for line in lines if line["event"] == kind]
+    return [line for line in kind_lines if not action or line.get("action") == action]
+
+
+def ready_at(event_log: Path, process: subprocess.Popen[Any], timeout: float = 60) -> float:
+    """When the greeter writing `event_log` logged `ready` (its monotonic clock)."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while time.monotonic() < deadline and process.poll() is None:
+        ready = log_events(event_log, "ready")
+        if ready:
+            return float(ready[0]["mono"])
+        pause.wait(0.01)
+    raise SystemExit("bench: the greeter never logged ready")

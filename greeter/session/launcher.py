@@ -6,9 +6,12 @@ import contextlib
 import os
 import signal
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import psutil
+
+from greeter.ui.caches import greeter_only
 
 # in every session's environment: which greeter started it ("pid@start time"), so a greeter
 # that comes back after a crash can tell a dead greeter's session from a live one's
@@ -42,8 +45,10 @@ def greeter_alive(mark: str) -> bool:
         return False
 
 
-def session_environment(user: SessionUser, base: dict[str, str]) -> dict[str, str]:
-    env = dict(base)
+def session_environment(user: SessionUser, base: Mapping[str, str]) -> dict[str, str]:
+    # the caches the greeter pointed at its own directory stay the greeter's
+    own = greeter_only()
+    env = {name: value for name, value in base.items() if name not in own}
     env.update(
         TAPKIOSK_GREETER=greeter_mark(),
         TAPKIOSK_USER=user.username,

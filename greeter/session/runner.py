@@ -96,7 +96,7 @@ class SessionRunner:
                 self._swept = True
                 self._sweep()
             argvs = [fill(command, placeholders(user)) for command in self._settings.commands]
-            procs = spawn_all(argvs, session_environment(user, dict(os.environ)))
+            procs = spawn_all(argvs, session_environment(user, os.environ))
             session = _Session(user, [os.path.basename(argv[0]) for argv in argvs], procs)
             session.watcher = threading.Thread(
                 target=self._watch, args=(session,), name="session-watcher", daemon=True

@@ -55,14 +55,18 @@ Rectangle {
         font.pixelSize: Theme.fontLarge
         Accessible.role: Accessible.StaticText
         Accessible.name: text
+        // wakes once a minute, just after the minute turns (the text shows no seconds): an
+        // idle kiosk neither wakes nor redraws in between
         function refresh() {
-            text = new Date().toLocaleTimeString(Qt.locale(), Locale.ShortFormat);
+            const now = new Date();
+            text = now.toLocaleTimeString(Qt.locale(), Locale.ShortFormat);
+            minuteTimer.interval = 60000 - now.getSeconds() * 1000 - now.getMilliseconds() + 20;
+            minuteTimer.restart();
         }
         Component.onCompleted: refresh()
         Timer {
-            interval: 1000
-            running: true
-            repeat: true
+            id: minuteTimer
+            objectName: "clockTimer"
             onTriggered: clock.refresh()
         }
     }
