@@ -123,14 +123,16 @@ def start_local_appliance(
     failed_auth: tuple[int, float] | None = None,
     workers: int = 1,
     log_path: Path | None = None,
+    extra_config: dict[str, Any] | None = None,
 ) -> LocalAppliance:
     """Init `state_dir` if needed, optionally seed the demo users, and serve it on loopback.
 
     `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst)
     per kiosk, `failed_auth` (burst, per minute) of wrong credentials per address; `log_path`
-    takes the server's output (else it shares the caller's).
+    takes the server's output (else it shares the caller's); `extra_config` adds tables to
+    appliance.toml (e.g. `spine`).
     """
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = dict(extra_config or {})
     if fast_hashing:
         extra["argon2"] = dict(FAST_ARGON2)
     limits: dict[str, Any] = {}
