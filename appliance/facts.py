@@ -45,6 +45,7 @@ _USER = (
         _pins.c.verifier.label("pin_verifier"),
         _attempts.c.locked_until,
         _spine.c.grace_until,
+        _spine.c.ticket_until,
     )
     .join(_policies, _users.c.policy_name == _policies.c.name)
     .outerjoin(_pins, _pins.c.user_id == _users.c.id)
