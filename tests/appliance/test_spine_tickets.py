@@ -3,6 +3,8 @@ the simulated SSB (`appliance.ssb_sim`) over HTTPS it trusts through `ssb-certs/
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 import requests
 
 from appliance.local import LocalAppliance
+from bench.spine_ticket import main as bench_main
 from tests.appliance.spine_client import ALICE_CARD, SPINE, SpineKiosk, other_kiosk
 from tests.rig.appliance import DATABASES, start_demo_appliance, start_on_database
 from tests.rig.ssb import LocalSsb, spine_config, start_ssb
@@ -262,3 +265,13 @@ def _valid(ssb: LocalSsb, ticket: str) -> bool:
     )  # fmt: skip
     return bool(answer.json()["valid"])
 
+
+def test_the_bench_reuses_without_waiting_on_the_broker() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        bench_main(["--latency-ms", "300", "--reuses", "40", "--firsts", "3"])
+    result = json.loads(out.getvalue())
+    print(out.getvalue())
+    # a first authentication waits on the broker twice (challenge, ticket); a reuse never
+    assert result["first_authentication_ms"]["p50"] >= 600
+    assert result["ticket_reuse_ms"]["p95"] < 300
