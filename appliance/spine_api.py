@@ -6,15 +6,15 @@ one that is not the appliance's is refused, so a kiosk of the integration enviro
 gets a production ticket.
 """
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: FastAPI must resolve SpineKiosk, a name local to
+# install_spine_routes, from the annotation itself
 import base64
 import binascii
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import Body, FastAPI, Header, Path, Query, Response
+from fastapi import Body, Depends, FastAPI, Header, Path, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import Field
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,7 +58,13 @@ def install_spine_routes(
 ) -> None:
     environment = settings.spine.environment
 
-    def kiosk(x_kiosk: str | None, authorization: str | None, stated: str | None) -> str:
+    def spine_kiosk(
+        x_kiosk: XKiosk = None,
+        authorization: Authorization = None,
+        x_spine_environment: XEnvironment = None,
+    ) -> str:
+        """The kiosk's name, once its credentials and its Spine environment are checked."""
+        stated = x_spine_environment
         with database() as db:
             name = authorised(db, x_kiosk, authorization)
         if not stated:
@@ -77,14 +83,13 @@ def install_spine_routes(
             )
         return name
 
+    SpineKiosk = Annotated[str, Depends(spine_kiosk)]
+
     @app.post("/v1/sessions/{session_id}/spine/challenge")
     def challenge(
         session_id: SessionId,
-        x_kiosk: XKiosk = None,
-        authorization: Authorization = None,
-        x_spine_environment: XEnvironment = None,
+        name: SpineKiosk,
     ) -> dict[str, Any]:
-        name = kiosk(x_kiosk, authorization, x_spine_environment)
         issued = spine.challenge(name, session_id)
         return {"challenge_id": issued.id, "challenge": issued.nonce}
 
@@ -92,11 +97,8 @@ def install_spine_routes(
     def authenticate(
         session_id: SessionId,
         body: Annotated[SpineAuthenticate, Body()],
-        x_kiosk: XKiosk = None,
-        authorization: Authorization = None,
-        x_spine_environment: XEnvironment = None,
+        name: SpineKiosk,
     ) -> dict[str, Any]:
-        name = kiosk(x_kiosk, authorization, x_spine_environment)
         try:
             base64.b64decode(body.signature, validate=True)
         except (binascii.Error, ValueError):
@@ -107,11 +109,8 @@ def install_spine_routes(
     @app.get("/v1/sessions/{session_id}/spine/ticket")
     def ticket(
         session_id: SessionId,
-        x_kiosk: XKiosk = None,
-        authorization: Authorization = None,
-        x_spine_environment: XEnvironment = None,
+        name: SpineKiosk,
     ) -> dict[str, Any]:
-        name = kiosk(x_kiosk, authorization, x_spine_environment)
         return {"spine": spine.ticket(name, session_id)}
 
     def role_route(path: str, default: bool) -> None:
@@ -119,11 +118,8 @@ def install_spine_routes(
         def choose(
             session_id: SessionId,
             body: Annotated[SpineRoleRequest, Body()],
-            x_kiosk: XKiosk = None,
-            authorization: Authorization = None,
-            x_spine_environment: XEnvironment = None,
+            name: SpineKiosk,
         ) -> dict[str, Any]:
-            name = kiosk(x_kiosk, authorization, x_spine_environment)
             return {"spine": spine.choose_role(name, session_id, body.role, default=default)}
 
     role_route("/v1/sessions/{session_id}/spine/role", False)
@@ -133,11 +129,8 @@ def install_spine_routes(
     def reset(
         session_id: SessionId,
         body: Annotated[AdminCredentials, Body()],
-        x_kiosk: XKiosk = None,
-        authorization: Authorization = None,
-        x_spine_environment: XEnvironment = None,
+        name: SpineKiosk,
     ) -> Response:
-        name = kiosk(x_kiosk, authorization, x_spine_environment)
         spine.reset(name, session_id, (body.username, body.domain, body.password))
         return Response(status_code=204)
 

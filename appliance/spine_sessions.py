@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from appliance import errors, tickets
+from appliance import attempts, errors, facts, tickets
 from appliance.audit import Auditor
 from appliance.broker import Broker, BrokerError, Challenge
 from appliance.config import Settings
-from appliance.directory import Directory, find_user, normal_domain, normal_username
+from appliance.directory import Directory, normal_domain, normal_username
 from appliance.errors import ApiError
 from appliance.replies import Role
 from appliance.spine import current_role, iso, roles
@@ -52,6 +52,11 @@ class SpineSessions:
         self.broker = broker or Broker(settings)
         self.audit = Auditor()
 
+    def _record(self, db: Session, event: str, kiosk: str, username: str, **detail: Any) -> None:
+        """Audit `event` now and commit it (with what the transaction did before)."""
+        self.audit.record(db, event, at=self.clock(), kiosk=kiosk, username=username, **detail)
+        db.commit()
+
     # -- reading what a desktop session holds --------------------------------------------
 
     def _held(self, db: Session, kiosk: str, session_id: str) -> tickets.Held:
@@ -64,15 +69,7 @@ class SpineSessions:
         if held.may_use:
             return
         if counted:
-            self.audit.record(
-                db,
-                "spine_refused",
-                at=self.clock(),
-                kiosk=kiosk,
-                username=held.username,
-                reason="single_factor",
-            )
-            db.commit()
+            self._record(db, "spine_refused", kiosk, held.username, reason="single_factor")
         raise ApiError(
             403,
             "spine_two_factor_required",
@@ -120,15 +117,7 @@ class SpineSessions:
             ticket = self.broker.authenticate(challenge_id, signature)
         except BrokerError as error:
             with self.database() as db:
-                self.audit.record(
-                    db,
-                    "spine_auth_failed",
-                    at=self.clock(),
-                    kiosk=kiosk,
-                    username=held.username,
-                    reason=error.code,
-                )
-                db.commit()
+                self._record(db, "spine_auth_failed", kiosk, held.username, reason=error.code)
             raise broker_error(error) from None
         if ticket.user != f"{held.username}@{held.domain}".lower():
             raise ApiError(403, "spine_wrong_user", "unable to use Spine: another user's card")
@@ -211,24 +200,34 @@ class SpineSessions:
             else:
                 tickets.set_role(db, held.user_id, role)
             event = "spine_default_role" if default else "spine_role"
-            self.audit.record(
-                db, event, at=self.clock(), kiosk=kiosk, username=held.username, role=role
-            )
-            db.commit()
+            self._record(db, event, kiosk, held.username, role=role)
             return self.reply(db, self._held(db, kiosk, session_id))
 
     # -- reset and delete -----------------------------------------------------------------
 
     def is_administrator(self, username: str, domain: str, password: str) -> bool:
-        """An administrator named in `spine.administrators`, with their right password."""
-        name = f"{normal_username(username)}@{normal_domain(domain)}"
+        """An administrator named in `spine.administrators`, with their right password. The
+        guess counts against that name's lockout like a login's (`appliance.attempts`)."""
+        username, domain = normal_username(username), normal_domain(domain)
+        now = self.clock()
         with self.database() as db:
-            user = find_user(db, username, domain)
-            verifier = user.password_verifier if user is not None else None
-            listed = name in self.settings.spine.administrators
+            found = facts.by_name(db, username, domain, now)
+            policy = found.user.policy if found else facts.default_policy(db)
+            slot = attempts.reserve(db, username, domain, policy, now)
+            db.commit()
+        if not isinstance(slot, attempts.Slot):
+            return False  # locked
+        verifier = found.row.password_verifier if found else None
         # the check costs the same time whoever is named
         proof = self.directory.checker(username, domain, password, verifier)()
-        return listed and proof.right and (user is None or not user.disabled)
+        with self.database() as db:
+            now = self.clock()
+            counted = attempts.right if proof.right else attempts.wrong
+            locked = counted(db, slot, policy, now)
+            db.commit()
+        listed = f"{username}@{domain}" in self.settings.spine.administrators
+        enabled = found is None or not found.user.disabled
+        return listed and proof.right and locked is None and enabled
 
     def reset(self, kiosk: str, session_id: str, admin: tuple[str, str, str]) -> None:
         with self.database() as db:
@@ -236,15 +235,8 @@ class SpineSessions:
         username, domain, password = admin
         if not self.is_administrator(username, domain, password):
             with self.database() as db:
-                self.audit.record(
-                    db,
-                    "spine_reset_refused",
-                    at=self.clock(),
-                    kiosk=kiosk,
-                    username=held.username,
-                    by=normal_username(username),
-                )
-                db.commit()
+                by = normal_username(username)
+                self._record(db, "spine_reset_refused", kiosk, held.username, by=by)
             raise ApiError(
                 403, "admin_required", "unable to reset: not an administrator's credentials"
             )

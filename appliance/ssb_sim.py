@@ -25,6 +25,7 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,28 +90,38 @@ def _refuse(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=status)
 
 
+Handler = Callable[[dict[str, Any]], Any]
+
+
 def create_app(state: SimState) -> FastAPI:
     app = FastAPI(title="SIMULATED Spine Security Broker")
 
-    async def read(request: Request, environment: str | None) -> dict[str, Any] | JSONResponse:
-        await asyncio.sleep(state.latency)
-        if environment != state.environment:
-            return _refuse(400, "environment_mismatch", f"this SSB serves {state.environment}")
-        try:
-            body = await request.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            return _refuse(400, "invalid_request", "a JSON object is expected")
-        return body
+    def route(path: str) -> Callable[[Handler], Handler]:
+        """A POST of a JSON object, answered after the broker's delay, in its environment."""
 
-    @app.post("/v1/challenge", response_model=None)
-    async def challenge(
-        request: Request, x_spine_environment: str | None = Header(default=None)
-    ) -> Any:
-        body = await read(request, x_spine_environment)
-        if isinstance(body, JSONResponse):
-            return body
+        def register(handler: Handler) -> Handler:
+            @app.post(path, response_model=None, name=handler.__name__)
+            async def endpoint(
+                request: Request, x_spine_environment: str | None = Header(default=None)
+            ) -> Any:
+                await asyncio.sleep(state.latency)
+                if x_spine_environment != state.environment:
+                    message = f"this SSB serves {state.environment}"
+                    return _refuse(400, "environment_mismatch", message)
+                try:
+                    body = await request.json()
+                except ValueError:
+                    body = None
+                if not isinstance(body, dict):
+                    return _refuse(400, "invalid_request", "a JSON object is expected")
+                return handler(body)
+
+            return handler
+
+        return register
+
+    @route("/v1/challenge")
+    def challenge(body: dict[str, Any]) -> Any:
         user = str(body.get("user", "")).lower()
         if user not in state.users:
             return _refuse(403, "unknown_user", "no Spine user by that name")
@@ -118,13 +129,8 @@ def create_app(state: SimState) -> FastAPI:
         state.challenges[challenge_id] = (user, nonce, time.monotonic() + CHALLENGE_SECONDS)
         return {"challenge_id": challenge_id, "challenge": base64.b64encode(nonce).decode()}
 
-    @app.post("/v1/authenticate", response_model=None)
-    async def authenticate(
-        request: Request, x_spine_environment: str | None = Header(default=None)
-    ) -> Any:
-        body = await read(request, x_spine_environment)
-        if isinstance(body, JSONResponse):
-            return body
+    @route("/v1/authenticate")
+    def authenticate(body: dict[str, Any]) -> Any:
         taken = state.challenges.pop(str(body.get("challenge_id", "")), None)
         if taken is None or taken[2] < time.monotonic():
             return _refuse(403, "challenge_invalid", "the challenge is unknown, used or expired")
@@ -144,23 +150,13 @@ def create_app(state: SimState) -> FastAPI:
             "max_seconds": state.max_seconds,
         }
 
-    @app.post("/v1/validate", response_model=None)
-    async def validate(
-        request: Request, x_spine_environment: str | None = Header(default=None)
-    ) -> Any:
-        body = await read(request, x_spine_environment)
-        if isinstance(body, JSONResponse):
-            return body
+    @route("/v1/validate")
+    def validate(body: dict[str, Any]) -> Any:
         user = state.tickets.get(str(body.get("ticket", "")))
         return {"valid": user is not None, "user": user}
 
-    @app.post("/v1/revoke", response_model=None)
-    async def revoke(
-        request: Request, x_spine_environment: str | None = Header(default=None)
-    ) -> Any:
-        body = await read(request, x_spine_environment)
-        if isinstance(body, JSONResponse):
-            return body
+    @route("/v1/revoke")
+    def revoke(body: dict[str, Any]) -> Any:
         return {"revoked": state.tickets.pop(str(body.get("ticket", "")), None) is not None}
 
     return app

@@ -33,6 +33,12 @@ class SpineKiosk(Kiosk):
         assert done["status"] == "ok", done
         return str(done["session"]["id"])
 
+    def ticketed(self, ssb: LocalSsb) -> tuple[str, str]:
+        """Alice signed in with two factors and authenticated to Spine: session and ticket."""
+        session = self.two_factor()
+        assert self.first_auth(session, "alice@DEMO", ssb).status_code == 200
+        return session, str(self.spine(session, "ticket").json()["spine"]["ticket"])
+
     def first_auth(self, session: str, card_owner: str, ssb: LocalSsb) -> requests.Response:
         issued = self.spine(session, "challenge")
         assert issued.status_code == 200, issued.text

@@ -31,10 +31,7 @@ def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
 
 @pytest.fixture
 def spine_server(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
-        ssb.trust(state)
-        yield server
+    yield from _serve(None, tmp_path, ssb)
 
 
 @pytest.fixture(params=DATABASES)
@@ -42,8 +39,18 @@ def spine_server_any(
     request: pytest.FixtureRequest, tmp_path: Path, ssb: LocalSsb
 ) -> Iterator[LocalAppliance]:
     """On SQLite and on PostgreSQL."""
-    state = tmp_path / "appliance"
-    with start_on_database(request, state, extra_config=spine_config(ssb)) as server:
+    yield from _serve(request, tmp_path, ssb)
+
+
+def _serve(
+    request: pytest.FixtureRequest | None, tmp_path: Path, ssb: LocalSsb
+) -> Iterator[LocalAppliance]:
+    state, config = tmp_path / "appliance", spine_config(ssb)
+    if request is None:
+        server = start_demo_appliance(state, extra_config=config)
+    else:
+        server = start_on_database(request, state, extra_config=config)
+    with server:
         ssb.trust(state)
         yield server
 
@@ -163,8 +170,7 @@ def test_grace_expiry_ends_the_ticket(
 
 
 def test_roles_session_and_default(ward: SpineKiosk, ssb: LocalSsb) -> None:
-    session = ward.two_factor()
-    ward.first_auth(session, "alice@DEMO", ssb)
+    session, _ = ward.ticketed(ssb)
     chosen = ward.spine(session, "role", {"role": "R8008"}).json()["spine"]
     assert (chosen["role"], chosen["default_role"]) == ("R8008", None)
     assert ward.spine(session, "role", {"role": "R9999"}).status_code == 400
@@ -176,8 +182,7 @@ def test_roles_session_and_default(ward: SpineKiosk, ssb: LocalSsb) -> None:
 
 
 def test_restart_keeps_the_old_ticket_valid_until_replaced(ward: SpineKiosk, ssb: LocalSsb) -> None:
-    session = ward.two_factor()
-    ward.first_auth(session, "alice@DEMO", ssb)
+    session, _ = ward.ticketed(ssb)
     old = ward.spine(session, "ticket").json()["spine"]["ticket"]
     issued = ward.spine(session, "challenge").json()
     # mid-restart (challenged, not yet signed) the old ticket still answers and is valid
@@ -195,9 +200,7 @@ def test_restart_keeps_the_old_ticket_valid_until_replaced(ward: SpineKiosk, ssb
 def test_reset_needs_an_administrators_credentials(
     spine_server: LocalAppliance, ward: SpineKiosk, ssb: LocalSsb
 ) -> None:
-    session = ward.two_factor()
-    ward.first_auth(session, "alice@DEMO", ssb)
-    ticket = ward.spine(session, "ticket").json()["spine"]["ticket"]
+    session, ticket = ward.ticketed(ssb)
     # alice is no administrator, and ravi's password must be right
     for who, password in (("alice", "alice-demo-pass"), ("ravi", "wrong-pass")):
         refused = ward.spine(
@@ -217,9 +220,7 @@ def test_reset_needs_an_administrators_credentials(
 def test_delete_from_the_cli_and_the_kiosk_finds_out(
     spine_server: LocalAppliance, ward: SpineKiosk, ssb: LocalSsb
 ) -> None:
-    session = ward.two_factor()
-    ward.first_auth(session, "alice@DEMO", ssb)
-    ticket = ward.spine(session, "ticket").json()["spine"]["ticket"]
+    session, ticket = ward.ticketed(ssb)
     done = spine_server.admin("spine", "delete", "alice@DEMO")
     assert done.returncode == 0, done.stderr
     # the kiosk learns at its next request; the SSB no longer honours the ticket
@@ -237,8 +238,7 @@ def test_delete_from_the_cli_and_the_kiosk_finds_out(
 def test_admin_api_report_and_delete(
     spine_server: LocalAppliance, ward: SpineKiosk, ssb: LocalSsb
 ) -> None:
-    session = ward.two_factor()
-    ward.first_auth(session, "alice@DEMO", ssb)
+    session, _ = ward.ticketed(ssb)
     ward.two_factor()  # tap-and-go: a reuse
     url = spine_server.url + "/v1/admin/spine"
     admin = ("ravi@DEMO", "ravi-demo-pass")
@@ -275,3 +275,18 @@ def test_the_bench_reuses_without_waiting_on_the_broker() -> None:
     # a first authentication waits on the broker twice (challenge, ticket); a reuse never
     assert result["first_authentication_ms"]["p50"] >= 600
     assert result["ticket_reuse_ms"]["p95"] < 300
+
+
+def test_guessing_an_administrators_password_locks_them_out(spine_server: LocalAppliance) -> None:
+    url = spine_server.url + "/v1/admin/spine/report"
+    verify = str(spine_server.ca_path)
+    for _ in range(5):  # the default policy's max_attempts
+        guess = requests.get(url, auth=("ravi@DEMO", "guess"), verify=verify, timeout=30)
+        assert guess.status_code == 403
+    right = requests.get(url, auth=("ravi@DEMO", "ravi-demo-pass"), verify=verify, timeout=30)
+    assert right.status_code == 403
+    kiosk = SpineKiosk(spine_server)
+    try:
+        assert kiosk.password("ravi", "ravi-demo-pass")["status"] == "locked"
+    finally:
+        kiosk.close()

@@ -21,7 +21,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from cryptography import x509
@@ -32,7 +31,7 @@ from cryptography.x509.oid import NameOID
 from appliance.certs import ensure_certificates
 from appliance.config import SSB_CERTS
 from appliance.demo import ADMIN_ROLE, CLINICAL, RA_ROLE
-from appliance.local import _read_port, _wait_until_answering
+from appliance.local import ChildServer, _read_port, _wait_until_answering
 
 ENVIRONMENT = "development"
 # the demo users' Spine roles, as the SSB knows them
@@ -76,7 +75,7 @@ class SoftCard:
         return self.cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-class LocalSsb:
+class LocalSsb(ChildServer):
     def __init__(
         self, process: subprocess.Popen[bytes], url: str, ca: Path, cards: dict[str, SoftCard]
     ) -> None:
@@ -87,26 +86,6 @@ class LocalSsb:
         folder = state_dir / SSB_CERTS
         folder.mkdir(mode=0o755, exist_ok=True)
         shutil.copyfile(self.ca, folder / "ssb-ca.pem")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def __enter__(self) -> LocalSsb:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def start_ssb(directory: Path, *, latency_ms: int = 0, max_seconds: int = 12 * 3600) -> LocalSsb:
