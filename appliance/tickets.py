@@ -14,15 +14,16 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance.config import SPINE_MAX_GRACE_SECONDS
 from appliance.db import Database, core
 from appliance.keys import Keys
+from appliance.spine import upsert_session
 from appliance.store import Base
 
 _t = Base.metadata.tables
@@ -54,6 +55,13 @@ _END = (
     .where(_spine.c.user_id == bindparam("uid"))
     .values(ticket=None, ticket_until=bindparam("at"), role=None, grace_until=bindparam("at"))
 )
+
+
+_TICKET = ("ticket", "ticket_started_at", "ticket_until", "role", "kiosk")
+_STORE = {
+    "sqlite": upsert_session(sqlite, _TICKET),
+    "postgresql": upsert_session(postgresql, _TICKET),
+}
 
 
 def _aead(key: bytes) -> AESGCM:
@@ -134,20 +142,20 @@ def store(
         select(_spine.c.ticket).where(_spine.c.user_id == user_id)
     ).scalar_one_or_none()
     until = now + dt.timedelta(seconds=seconds)
-    values: dict[str, Any] = {
-        "ticket": sealed,
-        "ticket_started_at": now,
-        "ticket_until": until,
-        "role": role,
-        "kiosk": kiosk,
-    }
-    changed = connection.execute(update(_spine).where(_spine.c.user_id == user_id), values)
-    if changed.rowcount == 0:
-        sid = "sp_" + secrets.token_urlsafe(18)
-        connection.execute(
-            _spine.insert(),
-            {"id": sid, "user_id": user_id, "started_at": now, "grace_until": now, **values},
-        )
+    connection.execute(
+        _STORE[connection.dialect.name],
+        {
+            "id": "sp_" + secrets.token_urlsafe(18),
+            "user_id": user_id,
+            "started_at": now,
+            "grace_until": now,  # tap-and-go comes from logins (`appliance.spine`), not here
+            "ticket": sealed,
+            "ticket_started_at": now,
+            "ticket_until": until,
+            "role": role,
+            "kiosk": kiosk,
+        },
+    )
     return until, old
 
 
