@@ -46,6 +46,8 @@ from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.replies import AuthReply, Reply, Spine
 from appliance.spine import end_grace, iso, roles
+from appliance.spine_api import install_spine_routes
+from appliance.spine_sessions import SpineSessions
 from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 from appliance.throttle import FailedAuthThrottle
 
@@ -371,6 +373,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         reply = Spine(grace_until=iso(grace) if grace else None, roles=offered, role=body.role)
         return {"spine": reply.wire()}
 
+    spine = SpineSessions(settings, database, directory, clock)
+    install_spine_routes(app, settings, database, authorised, spine)
     app.state.engine = engine
     return app
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appliance import admin, bundle, keyring
+from appliance import admin, bundle, keyring, spine_cli
 from appliance.audit import Auditor, format_event, format_json, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import (
@@ -156,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     krev = kiosk.add_parser("revoke", help="revoke a kiosk")
     krev.add_argument("name")
     kiosk.add_parser("list", help="list kiosks")
+
+    spine_cli.add_parser(commands)
 
     audit = commands.add_parser("audit", help="the latest audit events")
     audit.add_argument("--user", default=None)
@@ -356,6 +358,8 @@ def run(args: argparse.Namespace) -> int:
         return keyring.command(args.action, settings)
     if args.command == "kiosk":
         return _with_db(settings, lambda db, audit: _kiosk_cmd(args, settings, db, audit))
+    if args.command == "spine":
+        return spine_cli.command(args, settings)
     if args.command == "audit":
 
         def show(db: Session, _audit: Auditor) -> int:

@@ -85,6 +85,27 @@ class LdapDomain:
     search_password: str = field(default="", repr=False)
 
 
+SPINE_ENVIRONMENTS = ("production", "integration", "development")
+SSB_CERTS = "ssb-certs"
+# the longest a Spine session's grace may last, whatever a policy or the SSB says
+SPINE_MAX_GRACE_SECONDS = 12 * 3600
+
+
+@dataclass(frozen=True)
+class SpineSettings:
+    """`[spine]`: which Spine environment this appliance serves, its SSB's URL there, and who
+    may reset or delete Spine sessions and read the report over the API (`user@DOMAIN`)."""
+
+    environment: str = "development"
+    urls: tuple[tuple[str, str], ...] = ()
+    administrators: tuple[str, ...] = ()
+    timeout: float = 10.0
+
+    @property
+    def ssb_url(self) -> str:
+        return dict(self.urls).get(self.environment, "")
+
+
 @dataclass(frozen=True)
 class Settings:
     state_dir: Path
@@ -102,6 +123,7 @@ class Settings:
     common_pins: frozenset[str] = COMMON_PINS
     secret: bytes = field(default=b"", repr=False)
     retired_secrets: tuple[bytes, ...] = field(default=(), repr=False)
+    spine: SpineSettings = field(default_factory=lambda: SpineSettings())
 
     @property
     def keys(self) -> Keys:
@@ -224,6 +246,37 @@ def load_settings(state_dir: Path, db_url: str | None = None) -> Settings:
         common_pins=_common_pins(raw),
         secret=secret,
         retired_secrets=tuple(read_state_file(path) or b"" for path in reversed(retired)),
+        spine=_spine(_expect(raw, "spine", dict, {})),
+    )
+
+
+def _admin_name(text: str) -> str:
+    # as the directory keeps names: user lower case, domain upper case
+    username, _, domain = text.partition("@")
+    return f"{username.strip().lower()}@{domain.strip().upper()}"
+
+
+def _spine(table: dict[str, Any]) -> SpineSettings:
+    environment = _expect(table, "environment", str, SpineSettings.environment)
+    if environment not in SPINE_ENVIRONMENTS:
+        raise ApplianceError(
+            f"unable to read config: spine.environment {environment!r} is not one of "
+            + ", ".join(SPINE_ENVIRONMENTS)
+        )
+    urls = _expect(table, "urls", dict, {})
+    for name, url in urls.items():
+        if name not in SPINE_ENVIRONMENTS or not isinstance(url, str):
+            raise ApplianceError(f"unable to read config: spine.urls.{name} is not an environment")
+        if not url.startswith("https://"):
+            raise ApplianceError(f"unable to read config: spine.urls.{name} must be https://")
+    administrators = _expect(table, "administrators", list, [])
+    if not all(isinstance(name, str) and "@" in name for name in administrators):
+        raise ApplianceError("unable to read config: spine.administrators lists user@DOMAIN names")
+    return SpineSettings(
+        environment=environment,
+        urls=tuple(sorted(urls.items())),
+        administrators=tuple(_admin_name(name) for name in administrators),
+        timeout=float(_expect(table, "timeout", (int, float), SpineSettings.timeout)),
     )
 
 

@@ -27,11 +27,21 @@ _END_KIOSKS = (
 )
 
 
-def open_desktop(db: Database, user_id: int, kiosk: str, method: str, now: dt.datetime) -> str:
+def open_desktop(
+    db: Database, user_id: int, kiosk: str, method: str, now: dt.datetime, *, spine: bool = False
+) -> str:
+    """`spine`: this login may open or reuse the user's Spine session (`gate.spine_use`)."""
     session_id = "s_" + secrets.token_urlsafe(24)
     core(db).execute(
         _INSERT,
-        {"id": session_id, "user_id": user_id, "kiosk": kiosk, "method": method, "started_at": now},
+        {
+            "id": session_id,
+            "user_id": user_id,
+            "kiosk": kiosk,
+            "method": method,
+            "started_at": now,
+            "spine": spine,
+        },
     )
     return session_id
 

@@ -50,6 +50,7 @@ _USER = (
         _pins.c.verifier.label("pin_verifier"),
         _attempts.c.locked_until,
         _spine.c.grace_until,
+        _spine.c.ticket_until,
         _roles.c.code.label("role_code"),
         _roles.c.name.label("role_name"),
     )

@@ -126,6 +126,12 @@ def two_factors(proven: frozenset[Factor]) -> bool:
     return "card" in proven and bool(proven & {"pin", "password"})
 
 
+def spine_use(decision: Grant | TapAndGo) -> bool:
+    """May this login open or reuse its user's Spine session (the SSB's ticket)? Only one
+    that proved two factors now, or tap-and-go inside the grace such a login opened."""
+    return isinstance(decision, TapAndGo) or decision.grace
+
+
 def locked(until: dt.datetime | None, now: dt.datetime) -> Locked | None:
     return Locked(until) if until is not None and until > now else None
 

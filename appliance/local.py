@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import requests
 from sqlalchemy.orm import Session
@@ -34,7 +34,34 @@ START_TIMEOUT_SECONDS = 30.0
 FAST_ARGON2 = {"memory_kib": 1024, "iterations": 1, "lanes": 1}
 
 
-class LocalAppliance:
+class ChildServer:
+    """A server run as a child process (the appliance, the test rig's simulated SSB):
+    stopped at the end of a `with` block."""
+
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class LocalAppliance(ChildServer):
     """A running `appliance serve` child process and how to talk to it."""
 
     def __init__(
@@ -62,26 +89,6 @@ class LocalAppliance:
     def admin(self, *args: str, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run the admin CLI against this appliance's state (and database)."""
         return run_cli(self.state_dir, None, *args, input_text=input_text)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def __enter__(self) -> LocalAppliance:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def run_cli(
@@ -123,14 +130,16 @@ def start_local_appliance(
     failed_auth: tuple[int, float] | None = None,
     workers: int = 1,
     log_path: Path | None = None,
+    extra_config: dict[str, Any] | None = None,
 ) -> LocalAppliance:
     """Init `state_dir` if needed, optionally seed the demo users, and serve it on loopback.
 
     `fast_hashing` lowers Argon2id's cost (tests only); `rate_limit` is (per second, burst)
     per kiosk, `failed_auth` (burst, per minute) of wrong credentials per address; `log_path`
-    takes the server's output (else it shares the caller's).
+    takes the server's output (else it shares the caller's); `extra_config` adds tables to
+    appliance.toml (e.g. `spine`).
     """
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = dict(extra_config or {})
     if fast_hashing:
         extra["argon2"] = dict(FAST_ARGON2)
     limits: dict[str, Any] = {}

@@ -136,7 +136,10 @@ class LoginService:
         decision = gate.on_tap(found.card, found.user, "off", found.in_grace, now)
         if isinstance(decision, gate.TapAndGo):
             assert found.row.grace_until is not None
-            return self._desktop_session(tx, kiosk, found, "tap_and_go", found.row.grace_until, now)
+            spine = gate.spine_use(decision)
+            return self._desktop_session(
+                tx, kiosk, found, "tap_and_go", found.row.grace_until, now, spine
+            )
         method = "card_pin" if decision == gate.AskFactor("pin") else "card_password"
         step = Step("pin", method, found.user.id, card_key, frozenset({"card"}), False)
         return self._render(tx, kiosk, found, step, decision, now)
@@ -462,7 +465,8 @@ class LoginService:
                 username=found.username,
                 reason="single_factor",
             )
-        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now)
+        spine = gate.spine_use(grant)
+        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now, spine)
 
     def _desktop_session(
         self,
@@ -472,10 +476,16 @@ class LoginService:
         method: str,
         grace_until: dt.datetime | None,
         now: dt.datetime,
+        spine: bool,
     ) -> Ok:
         row = found.row
-        session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
+        session_id = open_desktop(tx.db, found.user.id, kiosk, method, now, spine=spine)
         tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
+        if row.ticket_until is not None and row.ticket_until > now:
+            # a live Spine ticket: this login reuses it, or may not (counted for the report)
+            event = "spine_reused" if spine else "spine_refused"
+            reason = {} if spine else {"reason": "single_factor"}
+            tx.note(event, at=now, kiosk=kiosk, username=found.username, **reason)
         offered = [Role(code=code, name=name) for code, name in found.roles]
         tx.commit()
         return Ok(

@@ -38,15 +38,21 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _upsert(dialect: Any) -> Any:
+def upsert_session(dialect: Any, kept: tuple[str, ...]) -> Any:
+    """Make the user's Spine session, or set `kept` of the one there: one statement, so two
+    kiosks finishing one user's step at once share one row."""
     statement = dialect.insert(_sessions)
-    refreshed = {"grace_until": statement.excluded.grace_until, "kiosk": statement.excluded.kiosk}
     return statement.on_conflict_do_update(
-        index_elements=[_sessions.c.user_id], set_=refreshed
-    ).returning(_sessions.c.id)
+        index_elements=[_sessions.c.user_id],
+        set_={name: statement.excluded[name] for name in kept},
+    )
 
 
-_UPSERTS = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+_GRACE = ("grace_until", "kiosk")
+_UPSERTS = {
+    "sqlite": upsert_session(sqlite, _GRACE).returning(_sessions.c.id),
+    "postgresql": upsert_session(postgresql, _GRACE).returning(_sessions.c.id),
+}
 
 
 def open_grace(

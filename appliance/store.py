@@ -171,6 +171,8 @@ class DesktopSession(Base):
     method: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # this login may open or reuse its user's Spine session (`gate.spine_use`)
+    spine: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -186,6 +188,13 @@ class SpineSession(Base):
     kiosk: Mapped[str] = mapped_column(String(128), default="")
     started_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     grace_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # the SSB's ticket, sealed under the server key (`appliance.tickets`), and until when
+    # two-factor logins reuse it; NULL: no ticket (never had one, reset or deleted)
+    ticket: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ticket_started_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    ticket_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # this session's role; the user's default for new sessions is users.current_role
+    role: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
 

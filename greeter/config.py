@@ -22,7 +22,7 @@ from greeter.flow import FlowSettings
 
 Locale = Literal["en", "sv", "auto"]
 LOCALES: tuple[Locale, ...] = ("en", "sv", "auto")
-SECTIONS = {"kiosk", "appliance", "cards", "session"}
+SECTIONS = {"kiosk", "appliance", "cards", "session", "spine"}
 KIOSK_KEYS = {
     "name",
     "locale",
@@ -36,6 +36,8 @@ KIOSK_KEYS = {
 APPLIANCE_KEYS = {"url", "urls", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
 # appliances a kiosk may fail over between (`urls`); more is a misconfiguration, not a fleet
 MAX_URLS = 8
+SPINE_KEYS = {"environment", "card_removal_ends_session", "idle_seconds"}
+SPINE_ENVIRONMENTS = ("production", "integration", "development")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,19 @@ class ApplianceConfig:
 
 
 @dataclass(frozen=True)
+class SpineConfig:
+    """`[spine]`, with the NHS Identity Agent's defaults under Spine support."""
+
+    # the Spine environment this kiosk is set up for; stated in its Spine requests and
+    # refused by an appliance serving another
+    environment: str = "development"
+    # the Identity Agent's CardRemovalCheck, which Spine support turns off
+    card_removal_ends_session: bool = False
+    # its IdleWaitPeriodInSeconds under Spine support
+    idle_seconds: int = 36000
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     kiosk: KioskConfig
@@ -79,6 +94,7 @@ class Config:
     # parsed by greeter.cards.settings / greeter.session.settings (their own dataclasses)
     cards: Any
     session: Any
+    spine: SpineConfig = SpineConfig()
 
     def flow_settings(self) -> FlowSettings:
         return FlowSettings(
@@ -123,7 +139,8 @@ def parse(table: dict[str, Any], *, path: str) -> Config:
     appliance = parse_appliance(_section(table, "appliance", path, required=True), path)
     cards = _delegate("greeter.cards.settings", _section(table, "cards", path), path)
     session = _delegate("greeter.session.settings", _section(table, "session", path), path)
-    return Config(path, kiosk, appliance, cards, session)
+    spine = parse_spine(_section(table, "spine", path), path)
+    return Config(path, kiosk, appliance, cards, session, spine)
 
 
 def _section(table: dict[str, Any], name: str, path: str, required: bool = False) -> dict[str, Any]:
@@ -157,6 +174,30 @@ def parse_kiosk(table: dict[str, Any], path: str) -> KioskConfig:
         entry_timeout=int(_seconds(table, "entry_timeout", 60, path, prefix, 5, 3600)),
         help_line=_help_line(table, path, prefix),
     )
+
+
+def parse_spine(table: dict[str, Any], path: str) -> SpineConfig:
+    prefix = "spine."
+    reject_unknown(table, SPINE_KEYS, path=path, prefix=prefix)
+    defaults = SpineConfig()
+    environment = get(table, "environment", str, defaults.environment, path=path, prefix=prefix)
+    if environment not in SPINE_ENVIRONMENTS:
+        raise ConfigError(
+            path,
+            "spine.environment",
+            f"unknown {environment!r}",
+            "use production, integration or development",
+        )
+    removal = get(
+        table,
+        "card_removal_ends_session",
+        bool,
+        defaults.card_removal_ends_session,
+        path=path,
+        prefix=prefix,
+    )
+    idle = int(_seconds(table, "idle_seconds", defaults.idle_seconds, path, prefix, 0, 86400))
+    return SpineConfig(environment, removal, idle)
 
 
 HELP_LINE_MAX = 80

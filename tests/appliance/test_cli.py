@@ -37,6 +37,9 @@ COMMANDS = [
     ["kiosk", "revoke"],
     ["kiosk", "list"],
     ["audit"],
+    ["spine"],
+    ["spine", "delete"],
+    ["spine", "report"],
 ]
 
 

@@ -116,3 +116,22 @@ def test_empty_secret_file(tmp_path):
     (tmp_path / "kiosk.secret").write_text("\n")
     with pytest.raises(ConfigError, match="is empty"):
         load(path)
+
+
+def test_spine_keys_default_as_the_identity_agent_under_spine_support(tmp_path):
+    config = load(write_config(tmp_path, GOOD))
+    assert config.spine.card_removal_ends_session is False
+    assert config.spine.idle_seconds == 36000
+    assert config.spine.environment == "development"
+    shipped = load(shipped_in(tmp_path))
+    assert (shipped.spine.environment, shipped.spine.idle_seconds) == ("production", 36000)
+
+
+def test_spine_keys_are_checked(tmp_path):
+    text = GOOD + '[spine]\nenvironment = "live"\n'
+    with pytest.raises(ConfigError) as raised:
+        load(write_config(tmp_path, text))
+    assert "spine.environment" in str(raised.value)
+    text = GOOD + "[spine]\ncard_removal_ends_session = true\nidle_seconds = 600\n"
+    spine = load(write_config(tmp_path, text)).spine
+    assert (spine.card_removal_ends_session, spine.idle_seconds) == (True, 600)

@@ -1,0 +1,139 @@
+"""The SIMULATED Spine Security Broker (`appliance.ssb_sim`) on loopback HTTPS, with its own CA
+(made by the appliance's certs helper), and a software smartcard per Spine user that signs
+challenges with its key.
+
+    with start_ssb(tmp_path / "ssb", latency_ms=0) as ssb:
+        ssb.trust(appliance_state_dir)          # the SSB's CA into <state>/ssb-certs/
+        signature = ssb.cards["alice@DEMO"].sign(challenge_b64)
+
+`spine_config(ssb)` is the `[spine]` table an appliance needs to use it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from appliance.certs import ensure_certificates
+from appliance.config import SSB_CERTS
+from appliance.demo import ADMIN_ROLE, CLINICAL, RA_ROLE
+from appliance.local import ChildServer, _read_port, _wait_until_answering
+
+ENVIRONMENT = "development"
+# the demo users' Spine roles, as the SSB knows them
+ROLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "alice@DEMO": (CLINICAL, ADMIN_ROLE),
+    "bob@DEMO": (CLINICAL,),
+    "carol@DEMO": (CLINICAL,),
+    "ravi@DEMO": (RA_ROLE,),
+}
+
+
+@dataclass
+class SoftCard:
+    """A Spine smartcard's key and certificate, in software: it signs what it is given."""
+
+    key: ec.EllipticCurvePrivateKey
+    cert: x509.Certificate
+
+    @classmethod
+    def make(cls, owner: str) -> SoftCard:
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, owner)])
+        now = dt.datetime.now(dt.UTC)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .sign(key, hashes.SHA256())
+        )
+        return cls(key, cert)
+
+    def sign(self, challenge_b64: str) -> str:
+        data = base64.b64decode(challenge_b64)
+        return base64.b64encode(self.key.sign(data, ec.ECDSA(hashes.SHA256()))).decode()
+
+    def pem(self) -> str:
+        return self.cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+class LocalSsb(ChildServer):
+    def __init__(
+        self, process: subprocess.Popen[bytes], url: str, ca: Path, cards: dict[str, SoftCard]
+    ) -> None:
+        self.process, self.url, self.ca, self.cards = process, url, ca, cards
+
+    def trust(self, state_dir: Path) -> None:
+        """Hand the SSB's CA to an appliance, as an administrator's upload would."""
+        folder = state_dir / SSB_CERTS
+        folder.mkdir(mode=0o755, exist_ok=True)
+        shutil.copyfile(self.ca, folder / "ssb-ca.pem")
+
+
+def start_ssb(directory: Path, *, latency_ms: int = 0, max_seconds: int = 12 * 3600) -> LocalSsb:
+    directory.mkdir(parents=True, exist_ok=True)
+    ensure_certificates(directory, ("127.0.0.1", "localhost"))
+    cards = {user: SoftCard.make(user) for user in ROLES}
+    config = {
+        "environment": ENVIRONMENT,
+        "latency_ms": latency_ms,
+        "max_seconds": max_seconds,
+        "users": {
+            user: {
+                "cert": cards[user].pem(),
+                "roles": [{"code": code, "name": name} for code, name in ROLES[user]],
+            }
+            for user in ROLES
+        },
+    }
+    (directory / "ssb.json").write_text(json.dumps(config), encoding="utf-8")
+    read_end, write_end = os.pipe()
+    command = [
+        sys.executable, "-m", "appliance.ssb_sim", "--config", str(directory / "ssb.json"),
+        "--cert", str(directory / "server.pem"), "--key", str(directory / "server.key"),
+        "--port", "0", "--ready-fd", str(write_end),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, pass_fds=(write_end,))
+    os.close(write_end)
+    try:
+        port = _read_port(read_end, process)
+        url = f"https://127.0.0.1:{port}"
+        _wait_until_answering(url, directory / "ca.pem", process)
+    except BaseException:
+        process.kill()
+        process.wait(timeout=10)
+        raise
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(read_end)
+    return LocalSsb(process, url, directory / "ca.pem", cards)
+
+
+def spine_config(ssb: LocalSsb, **more: Any) -> dict[str, Any]:
+    """The `[spine]` table of an appliance that uses `ssb` (ravi administers)."""
+    return {
+        "spine": {
+            "environment": ENVIRONMENT,
+            "administrators": ["ravi@DEMO"],
+            "urls": {ENVIRONMENT: ssb.url},
+            **more,
+        }
+    }
