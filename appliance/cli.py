@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appliance import admin, bundle, keyring
+from appliance import admin, bundle, keyring, ssbcerts, vsc_cli
 from appliance.audit import Auditor, format_event, format_json, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import (
@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one JSON object a line: at, event, kiosk, user, card, detail",
     )
+    vsc_cli.add_commands(commands)
     return parser
 
 
@@ -329,6 +330,7 @@ def run(args: argparse.Namespace) -> int:
 
             def seed(db: Session, audit: Auditor) -> int:
                 added = seed_demo(db, settings.hash_cost, settings.keys, audit)
+                ssbcerts.install_demo(state_dir)
                 print(f"demo users added: {', '.join(added) or 'none (already there)'}")
                 return 0
 
@@ -362,6 +364,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
 
         return _with_db(settings, show)
+    if args.command in vsc_cli.COMMANDS:
+        return vsc_cli.run(args, settings)
     raise ApplianceError(f"unable to run {args.command}: unknown command")
 
 

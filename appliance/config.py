@@ -32,6 +32,7 @@ RETIRED_KEYS = "retired-keys"
 DB_NAME = "appliance.db"
 CA_CERT_NAME, CA_KEY_NAME = "ca.pem", "ca.key"
 SERVER_CERT_NAME, SERVER_KEY_NAME = "server.pem", "server.key"
+ADMIN_TOKEN_NAME = "admin.token"  # noqa: S105 - a file name: the admin API's bearer token
 
 
 class ApplianceError(Exception):
