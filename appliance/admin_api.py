@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Header, Response
+from fastapi import APIRouter, Body, Header, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import errors, ssbcerts
@@ -126,14 +126,3 @@ def ssb_router(admin: Admin) -> APIRouter:
         return Response(status_code=204)
 
     return router
-
-
-def install(
-    app: FastAPI,
-    settings: Settings,
-    database: sessionmaker[Session],
-    clock: Callable[[], dt.datetime],
-    auditor: Auditor,
-) -> None:
-    admin = Admin(settings, database, clock, auditor, admin_guard(settings.state_dir))
-    app.include_router(ssb_router(admin))

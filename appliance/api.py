@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from appliance import admin_api, desktop, errors
+from appliance import desktop, errors, routes_vsc
 from appliance.attempts import forget_stale
 from appliance.audit import Auditor, request_tap
 from appliance.bodylimit import BodyLimit
@@ -372,7 +372,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         reply = Spine(grace_until=iso(grace) if grace else None, roles=offered, role=body.role)
         return {"spine": reply.wire()}
 
-    admin_api.install(app, settings, database, clock, auditor)
+    routes_vsc.install(app, settings, database, clock, auditor, authorised)
     app.state.engine = engine
     return app
 

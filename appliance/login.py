@@ -42,9 +42,10 @@ from appliance.replies import (
     UnknownCard,
     UserBrief,
 )
-from appliance.spine import current_role, iso, notices, open_grace, roles
+from appliance.spine import current_role, iso, open_grace, roles
 from appliance.states import StateTokens, Step, StepName
 from appliance.store import Base
+from appliance.vsc_notices import login_notices
 
 T = TypeVar("T")
 _t = Base.metadata.tables
@@ -476,6 +477,7 @@ class LoginService:
         session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
         tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
         offered = roles(tx.db, found.user.id)
+        shown = login_notices(tx.db, found.user.id, now)
         tx.commit()
         return Ok(
             session=DesktopSession(
@@ -493,7 +495,7 @@ class LoginService:
                     role=current_role(row.current_role, offered),
                 ),
             ),
-            notices=notices(row.vsc_expires, now.date()),
+            notices=shown,
         )
 
     def _bind(

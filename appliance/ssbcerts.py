@@ -44,7 +44,7 @@ class SsbCert:
 
     def alert(self, now: dt.datetime) -> bool:
         """Expiring within ALERT_DAYS: an administrator must replace it before Spine fails."""
-        return self.days_left(now) < ALERT_DAYS
+        return self.days_left(now) <= ALERT_DAYS
 
     def wire(self, now: dt.datetime) -> dict[str, object]:
         return {
