@@ -21,6 +21,7 @@ from fastapi import APIRouter, Body, Header, Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import errors, ssbcerts
+from appliance.alerts import check
 from appliance.audit import Auditor
 from appliance.config import ADMIN_TOKEN_NAME, ApplianceError, Settings, read_state_file
 from appliance.errors import ApiError
@@ -91,10 +92,11 @@ def ssb_router(admin: Admin) -> APIRouter:
     def list_certs(authorization: Authorization = None) -> dict[str, Any]:
         guard(authorization)
         now = clock()
-        certs = ssbcerts.listing(state_dir)
+        with admin.database() as db:
+            alerts = check(db, admin.settings, admin.auditor, now)
         return {
-            "certificates": [cert.wire(now) for cert in certs],
-            "alerts": [cert.wire(now) for cert in certs if cert.alert(now)],
+            "certificates": [cert.wire(now) for cert in ssbcerts.listing(state_dir)],
+            "alerts": [cert.wire(now) for cert in alerts],
         }
 
     @router.post("/ssb-certs", status_code=201)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
-from appliance import ra_api
+from appliance import alerts, ra_api
 from appliance.admin_api import Admin, admin_guard, ssb_router
 from appliance.admin_vsc_api import vsc_router
 from appliance.audit import Auditor
@@ -28,4 +28,5 @@ def install(
     app.include_router(ssb_router(admin))
     app.include_router(vsc_router(admin))
     app.include_router(ra_api.router(database, authorised, clock, auditor))
+    alerts.schedule(app, settings, database, clock, auditor)
     return admin
