@@ -36,7 +36,8 @@ class SmtpServer:
 
 class _Collector(smtpd.SMTPServer):
     def __init__(self, sink: list[Received]) -> None:
-        super().__init__(("127.0.0.1", 0), None, decode_data=True)
+        # the remote address is for relaying servers only: this one keeps every message
+        super().__init__(("127.0.0.1", 0), ("127.0.0.1", 0), decode_data=True)
         self.sink = sink
 
     def process_message(
