@@ -50,8 +50,9 @@ class _Collector(smtpd.SMTPServer):
 def smtp_server() -> Iterator[SmtpServer]:
     messages: list[Received] = []
     collector = _Collector(messages)
+    assert collector.socket is not None
     host, port = collector.socket.getsockname()[:2]
-    channels = collector._map
+    channels = asyncore.socket_map  # the server and its connections (no other asyncore user)
     stop = threading.Event()
 
     def serve() -> None:
