@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from appliance.config import RETIRED_KEYS, SECRET_NAME, ApplianceError, Settings, ensure_secret
 from appliance.db import make_engine
 from appliance.keys import key_id
-from appliance.store import Card, PinVerifier, User
+from appliance.store import Card, PinVerifier, User, Vsc
 
 
 def rotate(settings: Settings) -> str:
@@ -28,12 +28,20 @@ def rotate(settings: Settings) -> str:
 
 
 def status(settings: Settings) -> list[str]:
-    """One line per key: its id, whether current, and the cards and verifiers it keys."""
+    """One line per key: its id, whether current, and the cards and verifiers it keys and
+    the VSC private keys it seals (those stay under it: keep the key while it seals any)."""
     engine = make_engine(settings.db_url)
     try:
         with engine.connect() as connection:
             cards = dict(
                 connection.execute(select(Card.key_id, func.count()).group_by(Card.key_id)).all()
+            )
+            vscs = dict(
+                connection.execute(
+                    select(Vsc.key_id, func.count())
+                    .where(Vsc.sealed_key.is_not(None))
+                    .group_by(Vsc.key_id)
+                ).all()
             )
             verifiers: dict[str, int] = {}
             for (verifier,) in connection.execute(
@@ -51,6 +59,7 @@ def status(settings: Settings) -> list[str]:
         role = "current" if number == 0 else "retired"
         lines.append(
             f"{name}\t{role}\tcards={cards.get(name, 0)}\tverifiers={verifiers.get(name, 0)}"
+            f"\tvscs={vscs.get(name, 0)}"
         )
     return lines
 

@@ -303,5 +303,6 @@ def test_a_rotated_key_keeps_cards_and_pins_working_and_they_move_over(tmp_path:
             (line.split("\t")[0], line.split("\t")[1:])
             for line in admin_ok(server, "key", "status").splitlines()
         )
-    assert status[new] == ["current", "cards=1", "verifiers=1"]  # Alice's card and PIN
+    assert status[new] == ["current", "cards=1", "verifiers=1", "vscs=0"]  # Alice's card and PIN
     assert status[old][0] == "retired"
+    assert status[old][3] == "vscs=2"  # the demo's VSC keys stay sealed under the old key

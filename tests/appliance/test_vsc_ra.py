@@ -8,8 +8,14 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import select, text
 
+from appliance.config import ApplianceError, load_settings
+from appliance.db import make_engine, session_factory
+from appliance.keys import Keys
 from appliance.local import LocalAppliance
+from appliance.store import User
+from appliance.vsc import signing_material
 from tests.appliance.admin_client import AdminClient
 from tests.appliance.kiosk_client import Kiosk
 from tests.appliance.vsc_helpers import add_vsc, assign, days, ra_session
@@ -105,3 +111,37 @@ def test_the_ra_searches_users_and_lists_unassigned_vscs(server: LocalAppliance)
     no_card = kiosk.post(f"/v1/sessions/{session}/ra/vscs", {})
     assert (no_card.status_code, no_card.json()["code"]) == (403, "ra_card_absent")
     kiosk.close()
+
+
+def test_a_vsc_key_is_sealed_at_rest_and_opens_only_for_the_broker(
+    appliance_server: LocalAppliance,
+):
+    server = appliance_server
+    made = add_vsc(AdminClient(server), "555000000020", "VSC-20", days(90))
+    kiosk = Kiosk(server)
+    assert assign(kiosk, ra_session(kiosk), "bob", "555000000020", "VSC-20").status_code == 200
+    kiosk.close()
+    key_body = "".join(made.key_pem.decode().splitlines()[1:-1])
+    engine = make_engine(server.db_url)
+    with engine.connect() as db:
+        everything = " ".join(
+            str(value)
+            for table in ("vscs", "audit_events")
+            for row in db.execute(text(f"SELECT * FROM {table}"))  # noqa: S608 - fixed names
+            for value in row
+        )
+    assert "PRIVATE KEY" not in everything
+    assert key_body[:40] not in everything
+    settings = load_settings(server.state_dir)
+    now = dt.datetime.now(dt.UTC)
+    with session_factory(engine)() as db:
+        bob = db.scalars(select(User).where(User.username == "bob")).one()
+        material = signing_material(db, settings.keys, bob.id, now)
+        assert material is not None
+        cert, key = material
+        assert cert == made.certificate
+        assert key.public_key() == made.key.public_key()
+        # a copy of the database without secret.key opens nothing
+        with pytest.raises(ApplianceError):
+            signing_material(db, Keys(b"another key" * 3), bob.id, now)
+    engine.dispose()
