@@ -7,6 +7,9 @@ Layout of a state dir (made by `appliance init`):
                      the database (`appliance.keys`); retired-keys/ holds rotated-out ones
     ca.pem ca.key    the CA kiosks pin; server.pem server.key the HTTPS certificate
     appliance.db     the SQLite database, unless `db_url` names another
+    admin.token      the admin API's bearer token (`appliance.admin_api`)
+    ssb-certs/       the SSB certificates the Spine broker trusts (`appliance.ssbcerts`);
+                     ssb-sim/ the simulated SSB's CA in the demo
 
 All but the certificates are readable by their owner alone (`appliance/statedir.py`).
 """
