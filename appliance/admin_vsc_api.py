@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 from pydantic import Field
+from sqlalchemy.orm import Session
 
 from appliance import errors, report, vsc
 from appliance.admin_api import ADMIN_API, Admin, Authorization, refused
 from appliance.config import ApplianceError
 from appliance.models import Strict
+from appliance.store import Vsc
 
 _PEM_OR_B64 = Field(min_length=1, max_length=6000)
 
@@ -42,6 +45,12 @@ def _bytes(text: str, what: str) -> bytes:
         raise errors.invalid_request(f"unable to read {what}: neither PEM nor base64") from None
 
 
+def _material(body: Pair) -> vsc.Material:
+    return vsc.Material(
+        _bytes(body.certificate, "certificate"), _bytes(body.private_key, "private_key")
+    )
+
+
 def vsc_router(admin: Admin) -> APIRouter:
     router = APIRouter(prefix="/v1/admin")
     keys = admin.settings.keys
@@ -53,50 +62,41 @@ def vsc_router(admin: Admin) -> APIRouter:
         with admin.database() as db:
             return {"vscs": [vsc.view(item, now) for item in vsc.listing(db)]}
 
+    def change() -> vsc.Change:
+        return vsc.Change(keys, admin.auditor, admin.clock(), ADMIN_API)
+
+    def done(db: Session, work: Callable[[], Vsc]) -> dict[str, Any]:
+        """The VSC `work` made, committed; a refusal is `400 vsc_refused` with its reason."""
+        try:
+            changed = work()
+        except ApplianceError as error:
+            raise refused(error, "vsc_refused") from None
+        db.commit()
+        return {"vsc": vsc.view(changed, admin.clock())}
+
     @router.post("/vscs", status_code=201)
     def add_vsc(body: Annotated[NewVsc, Body()], authorization: Authorization = None) -> Any:
         admin.guard(authorization)
-        now = admin.clock()
         with admin.database() as db:
-            try:
-                added = vsc.add(
-                    db, keys, admin.auditor, cis_username=body.cis_username,
-                    serial=body.serial, cert_data=_bytes(body.certificate, "certificate"),
-                    key_data=_bytes(body.private_key, "private_key"), now=now, actor=ADMIN_API,
-                )  # fmt: skip
-            except ApplianceError as error:
-                raise refused(error, "vsc_refused") from None
-            db.commit()
-            return {"vsc": vsc.view(added, now)}
+            pair = _material(body)
+            return done(db, lambda: vsc.add(db, change(), body.cis_username, body.serial, pair))
 
     @router.post("/vscs/{serial}/renew")
     def renew_vsc(
         serial: str, body: Annotated[Pair, Body()], authorization: Authorization = None
     ) -> Any:
         admin.guard(authorization)
-        now = admin.clock()
         with admin.database() as db:
             _exists(db, serial)
-            try:
-                renewed = vsc.renew(
-                    db, keys, admin.auditor, serial=serial,
-                    cert_data=_bytes(body.certificate, "certificate"),
-                    key_data=_bytes(body.private_key, "private_key"), now=now, actor=ADMIN_API,
-                )  # fmt: skip
-            except ApplianceError as error:
-                raise refused(error, "vsc_refused") from None
-            db.commit()
-            return {"vsc": vsc.view(renewed, now)}
+            pair = _material(body)
+            return done(db, lambda: vsc.renew(db, change(), serial, pair))
 
     @router.post("/vscs/{serial}/revoke")
     def revoke_vsc(serial: str, authorization: Authorization = None) -> Any:
         admin.guard(authorization)
-        now = admin.clock()
         with admin.database() as db:
             _exists(db, serial)
-            revoked = vsc.revoke(db, admin.auditor, serial=serial, now=now, actor=ADMIN_API)
-            db.commit()
-            return {"vsc": vsc.view(revoked, now)}
+            return done(db, lambda: vsc.revoke(db, change(), serial))
 
     @router.get("/reports/vsc")
     def vsc_report(authorization: Authorization = None) -> Any:
@@ -107,7 +107,7 @@ def vsc_router(admin: Admin) -> APIRouter:
     return router
 
 
-def _exists(db: Any, serial: str) -> None:
+def _exists(db: Session, serial: str) -> None:
     try:
         vsc.find(db, serial, "find the VSC")
     except ApplianceError as error:

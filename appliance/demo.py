@@ -13,6 +13,7 @@ from appliance.directory import find_user
 from appliance.keys import Keys
 from appliance.ra import bind
 from appliance.store import User
+from appliance.vsc import Change, Material
 from appliance.vsc import add as add_vsc
 from appliance.vscgen import test_certificate
 
@@ -98,9 +99,7 @@ def _demo_vsc(
     now = dt.datetime.now(dt.UTC)
     # an hour's margin: whole days left read `days` for the first hour after seeding
     made = test_certificate(cis, now + dt.timedelta(days=days, hours=1))
-    vsc = add_vsc(
-        db, keys, audit, cis_username=cis, serial=serial, cert_data=made.cert_pem,
-        key_data=made.key_pem, now=now, actor="demo",
-    )  # fmt: skip
+    change = Change(keys, audit, now, "demo")
+    vsc = add_vsc(db, change, cis, serial, Material(made.cert_pem, made.key_pem))
     if held:
         bind(db, vsc, user, "demo", now)

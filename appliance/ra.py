@@ -5,6 +5,7 @@ of an unassigned VSC to a user by an RA at a kiosk. Each refusal has its own pla
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy import func, or_, select
@@ -105,26 +106,28 @@ def bind(db: Session, vsc: Vsc, user: User, by: str, now: dt.datetime) -> None:
     db.flush()
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """What an RA asks for: VSC (`cis_username`, `serial`) for `target` (username, domain),
+    and whether the kiosk saw the RA's own smartcard."""
+
+    target: tuple[str, str]
+    cis_username: str
+    serial: str
+    card_present: bool
+
+
 def assign(
-    db: Session,
-    audit: Auditor,
-    *,
-    kiosk: str,
-    ra: User,
-    target: tuple[str, str],
-    cis_username: str,
-    serial: str,
-    card_present: bool,
-    now: dt.datetime,
+    db: Session, audit: Auditor, kiosk: str, ra: User, wanted: Assignment, now: dt.datetime
 ) -> Vsc:
-    """The RA `ra`, signed in at `kiosk`, assigns VSC (`cis_username`, `serial`) to the user
-    `target` (username, domain); AssignmentRefused with the first rule broken."""
+    """The RA `ra`, signed in at `kiosk`, assigns a VSC; AssignmentRefused with the first
+    rule broken (audited either way)."""
     try:
-        vsc, user = _checked(db, ra, target, cis_username, serial, card_present, now)
+        vsc, user = _checked(db, ra, wanted, now)
     except AssignmentRefused as refusal:
         audit.record(
             db, "vsc_assignment_refused", at=now, kiosk=kiosk, username=ra.username,
-            reason=refusal.code, target=f"{target[0]}@{target[1]}", serial=serial,
+            reason=refusal.code, target="@".join(wanted.target), serial=wanted.serial,
         )  # fmt: skip
         raise
     bind(db, vsc, user, ra.username, now)
@@ -135,17 +138,9 @@ def assign(
     return vsc
 
 
-def _checked(
-    db: Session,
-    ra: User,
-    target: tuple[str, str],
-    cis_username: str,
-    serial: str,
-    card_present: bool,
-    now: dt.datetime,
-) -> tuple[Vsc, User]:
-    check_ra(ra, card_present)
-    username, domain = target
+def _checked(db: Session, ra: User, wanted: Assignment, now: dt.datetime) -> tuple[Vsc, User]:
+    check_ra(ra, wanted.card_present)
+    username, domain = wanted.target
     user = db.scalars(
         select(User).where(
             User.username == normal_username(username), User.domain == normal_domain(domain)
@@ -158,7 +153,9 @@ def _checked(
     if user.registration_authority:
         raise AssignmentRefused("target_is_ra")
     vsc = db.scalars(
-        select(Vsc).where(Vsc.serial == serial.strip(), Vsc.cis_username == cis_username.strip())
+        select(Vsc).where(
+            Vsc.serial == wanted.serial.strip(), Vsc.cis_username == wanted.cis_username.strip()
+        )
     ).one_or_none()
     if vsc is None:
         raise AssignmentRefused("vsc_not_found")

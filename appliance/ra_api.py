@@ -128,11 +128,11 @@ def router(
             kiosk, user = session_user(db, session_id, x_kiosk, authorization)
             now = clock()
             try:
-                assigned = ra.assign(
-                    db, auditor, kiosk=kiosk, ra=user, target=(body.username, body.domain),
-                    cis_username=body.cis_username, serial=body.serial,
-                    card_present=body.ra_card is not None and body.ra_card.present, now=now,
+                wanted = ra.Assignment(
+                    (body.username, body.domain), body.cis_username, body.serial,
+                    body.ra_card is not None and body.ra_card.present,
                 )  # fmt: skip
+                assigned = ra.assign(db, auditor, kiosk, user, wanted, now)
             except ra.AssignmentRefused as refusal:
                 db.commit()  # the refusal's audit line
                 raise _refused(refusal) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography import x509
@@ -66,11 +67,10 @@ def _field(name: str, value: str, limit: int, verb: str) -> str:
     return value
 
 
-def _read_pair(
-    cert_data: bytes, key_data: bytes, now: dt.datetime, verb: str
-) -> tuple[x509.Certificate, bytes]:
+def _read_pair(material: Material, now: dt.datetime, verb: str) -> tuple[x509.Certificate, bytes]:
     """The certificate (PEM or DER) and its private key (PEM or DER, unencrypted) as PKCS#8
     PEM; refused when unreadable, expired, or not each other's."""
+    cert_data, key_data = material.cert_data, material.key_data
     try:
         if b"-----BEGIN" in cert_data:
             cert = x509.load_pem_x509_certificate(cert_data)
@@ -114,22 +114,36 @@ def find(db: Session, serial: str, verb: str) -> Vsc:
     return vsc
 
 
-def add(
-    db: Session,
-    keys: Keys,
-    audit: Auditor,
-    *,
-    cis_username: str,
-    serial: str,
-    cert_data: bytes,
-    key_data: bytes,
-    now: dt.datetime,
-    actor: str,
-) -> Vsc:
+@dataclass(frozen=True)
+class Change:
+    """Who changes the inventory, when, and what they need: the server key seals, the
+    auditor records (`actor` is the audit line's kiosk: admin-cli, admin-api, demo)."""
+
+    keys: Keys
+    audit: Auditor
+    now: dt.datetime
+    actor: str
+
+    def record(self, db: Session, event: str, vsc: Vsc, **detail: Any) -> None:
+        owner = vsc.user.username if vsc.user is not None else ""
+        self.audit.record(
+            db, event, at=self.now, kiosk=self.actor, username=owner, serial=vsc.serial, **detail
+        )
+
+
+@dataclass(frozen=True)
+class Material:
+    """A certificate and its private key as they came (PEM or DER)."""
+
+    cert_data: bytes
+    key_data: bytes = field(repr=False)
+
+
+def add(db: Session, change: Change, cis_username: str, serial: str, material: Material) -> Vsc:
     verb = "add the VSC"
     serial = _field("serial", serial, column_length(Vsc.serial), verb)
     cis_username = _field("cis_username", cis_username, column_length(Vsc.cis_username), verb)
-    cert, key_pem = _read_pair(cert_data, key_data, now, verb)
+    cert, key_pem = _read_pair(material, change.now, verb)
     if db.scalars(select(Vsc.id).where(Vsc.serial == serial)).first() is not None:
         raise ApplianceError(f"unable to {verb}: serial {serial} is already in the inventory")
     vsc = Vsc(
@@ -138,55 +152,36 @@ def add(
         status="unassigned",
         assigned_by="",
         renewal_unseen=False,
-        added_at=now,
+        added_at=change.now,
     )
-    _install(vsc, keys, cert, key_pem)
+    _install(vsc, change.keys, cert, key_pem)
     db.add(vsc)
     db.flush()
-    audit.record(
-        db, "vsc_added", at=now, kiosk=actor, serial=serial, cis_username=cis_username,
-        not_after=iso(vsc.not_after),
-    )  # fmt: skip
+    change.record(db, "vsc_added", vsc, cis_username=cis_username, not_after=iso(vsc.not_after))
     return vsc
 
 
-def renew(
-    db: Session,
-    keys: Keys,
-    audit: Auditor,
-    *,
-    serial: str,
-    cert_data: bytes,
-    key_data: bytes,
-    now: dt.datetime,
-    actor: str,
-) -> Vsc:
+def renew(db: Session, change: Change, serial: str, material: Material) -> Vsc:
     """Install the renewed certificate (as CIS self-service renewal reaches the appliance);
     its user is told once at their next login."""
     verb = f"renew VSC {serial[:80]}"
     vsc = find(db, serial, verb)
     if vsc.status == "revoked":
         raise ApplianceError(f"unable to {verb}: it is revoked")
-    cert, key_pem = _read_pair(cert_data, key_data, now, verb)
+    cert, key_pem = _read_pair(material, change.now, verb)
     if cert.not_valid_after_utc <= vsc.not_after:
         raise ApplianceError(f"unable to {verb}: the new certificate does not expire later")
-    _install(vsc, keys, cert, key_pem)
-    vsc.renewed_at = now
+    _install(vsc, change.keys, cert, key_pem)
+    vsc.renewed_at = change.now
     vsc.renewal_unseen = vsc.user_id is not None
-    audit.record(
-        db, "vsc_renewed", at=now, kiosk=actor, username=vsc.user.username if vsc.user else "",
-        serial=vsc.serial, not_after=iso(vsc.not_after),
-    )  # fmt: skip
+    change.record(db, "vsc_renewed", vsc, not_after=iso(vsc.not_after))
     return vsc
 
 
-def revoke(db: Session, audit: Auditor, *, serial: str, now: dt.datetime, actor: str) -> Vsc:
+def revoke(db: Session, change: Change, serial: str) -> Vsc:
     vsc = find(db, serial, f"revoke VSC {serial[:80]}")
     vsc.status = "revoked"
-    audit.record(
-        db, "vsc_revoked", at=now, kiosk=actor, username=vsc.user.username if vsc.user else "",
-        serial=vsc.serial,
-    )  # fmt: skip
+    change.record(db, "vsc_revoked", vsc)
     return vsc
 
 

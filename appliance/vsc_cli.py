@@ -110,27 +110,21 @@ def _vsc_line(item: dict[str, Any]) -> str:
 
 
 def vsc_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: Auditor) -> int:
-    at, keys = now(), settings.keys
+    at = now()
+    change = vsc.Change(settings.keys, audit, at, ADMIN)
     if args.action in ("add", "generate"):
         if args.action == "add":
-            cert, key = _file(args.cert), _file(args.key)
+            material = vsc.Material(_file(args.cert), _file(args.key))
         else:
             made = test_certificate(args.cis_username, at + dt.timedelta(days=args.days))
-            cert, key = made.cert_pem, made.key_pem
-        added = vsc.add(
-            db, keys, audit, cis_username=args.cis_username, serial=args.serial,
-            cert_data=cert, key_data=key, now=at, actor=ADMIN,
-        )  # fmt: skip
+            material = vsc.Material(made.cert_pem, made.key_pem)
+        added = vsc.add(db, change, args.cis_username, args.serial, material)
         print(f"added {_vsc_line(vsc.view(added, at))}")
     elif args.action == "renew":
-        renewed = vsc.renew(
-            db, keys, audit, serial=args.serial, cert_data=_file(args.cert),
-            key_data=_file(args.key), now=at, actor=ADMIN,
-        )  # fmt: skip
-        print(f"renewed {_vsc_line(vsc.view(renewed, at))}")
+        material = vsc.Material(_file(args.cert), _file(args.key))
+        print(f"renewed {_vsc_line(vsc.view(vsc.renew(db, change, args.serial, material), at))}")
     elif args.action == "revoke":
-        revoked = vsc.revoke(db, audit, serial=args.serial, now=at, actor=ADMIN)
-        print(f"revoked {_vsc_line(vsc.view(revoked, at))}")
+        print(f"revoked {_vsc_line(vsc.view(vsc.revoke(db, change, args.serial), at))}")
     else:
         for item in vsc.listing(db):
             print(_vsc_line(vsc.view(item, at)))
