@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Response
+from pydantic import Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import errors, ssbcerts
@@ -37,8 +38,8 @@ def ensure_admin_token(state_dir: Path) -> None:
 
 
 class Upload(Strict):
-    filename: str
-    content_base64: str
+    filename: Annotated[str, Field(min_length=1, max_length=255)]
+    content_base64: Annotated[str, Field(min_length=1, max_length=MAX_UPLOAD * 4 // 3 + 4)]
 
 
 def admin_guard(state_dir: Path) -> Callable[[str | None], None]:

@@ -102,15 +102,14 @@ def add(state_dir: Path, filename: str, data: bytes, now: dt.datetime) -> list[S
     certs = parse_upload(filename, data, now)
     directory = store_dir(state_dir)
     directory.mkdir(mode=0o700, exist_ok=True)
-    added = []
-    for cert in certs:
-        described = _describe(cert)
-        path = directory / f"{described.id}.pem"
-        if path.exists():
+    added = [(cert, _describe(cert)) for cert in certs]
+    # all or nothing: a file whose second certificate is already kept adds none
+    for _cert, described in added:
+        if (directory / f"{described.id}.pem").exists():
             raise ApplianceError(f"unable to add {filename[:80]!r}: {described.id} is already kept")
-        write_file(path, cert.public_bytes(Encoding.PEM), PUBLIC)
-        added.append(described)
-    return added
+    for cert, described in added:
+        write_file(directory / f"{described.id}.pem", cert.public_bytes(Encoding.PEM), PUBLIC)
+    return [described for _cert, described in added]
 
 
 def listing(state_dir: Path) -> list[SsbCert]:
