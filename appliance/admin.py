@@ -32,7 +32,6 @@ class NewUser:
     pin: str | None = None
     registration_authority: bool = False
     policy: str = "default"
-    vsc_expires: dt.date | None = None
     roles: tuple[tuple[str, str], ...] = ()
     current_role: str | None = None
     cards: tuple[str, ...] = ()
@@ -70,7 +69,6 @@ def add_user(db: Session, new: NewUser, cost: HashCost, keys: Keys, audit: Audit
         registration_authority=new.registration_authority,
         policy_name=new.policy,
         password_verifier=make_verifier(new.password, cost, keys) if new.password else None,
-        vsc_expires=new.vsc_expires,
         current_role=new.current_role,
     )
     user.roles = [SpineRole(code=code, name=name) for code, name in new.roles]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from appliance import desktop, errors
+from appliance import desktop, errors, routes_vsc
 from appliance.attempts import forget_stale
 from appliance.audit import Auditor, request_tap
 from appliance.bodylimit import BodyLimit
@@ -375,6 +375,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     spine = SpineSessions(settings, database, directory, clock)
     install_spine_routes(app, settings, database, authorised, spine)
+    routes_vsc.install(app, settings, database, clock, auditor, authorised)
     app.state.engine = engine
     return app
 

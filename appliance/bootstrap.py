@@ -7,6 +7,7 @@ import ssl
 from collections.abc import Callable
 from pathlib import Path
 
+from appliance.admin_api import ensure_admin_token
 from appliance.certs import DEFAULT_NAMES, ensure_certificates
 from appliance.config import (
     CONFIG_NAME,
@@ -58,6 +59,7 @@ def initialise(
     if changed:
         write_config(state_dir, values)
     ensure_secret(state_dir)
+    ensure_admin_token(state_dir)
     settings = load_settings(state_dir, db_url)
     issued = ensure_certificates(state_dir, settings.server_names or DEFAULT_NAMES)
     if issued:

@@ -48,7 +48,7 @@ def ensure_certificates(directory: Path, names: tuple[str, ...]) -> str | None:
     ca = _load_ca(ca_cert, ca_key)
     made_ca = ca is None
     if ca is None:
-        new_key, new_cert = _new_ca()
+        new_key, new_cert = new_ca()
         _write_key(ca_key, new_key)
         _write_cert(ca_cert, new_cert)
         ca = Ca(new_cert, new_key)
@@ -156,18 +156,20 @@ def _start() -> dt.datetime:
     return dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)  # a little clock skew
 
 
-def _new_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    """A fresh CA for 10 years."""
+def new_ca(
+    name: x509.Name = CA_NAME, days: int = CA_DAYS
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A fresh CA named `name` (the appliance's own by default) for `days`."""
     now = _start()
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(CA_NAME)
-        .issuer_name(CA_NAME)
+        .subject_name(name)
+        .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=CA_DAYS))
+        .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(

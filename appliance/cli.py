@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import sys
 from collections.abc import Callable, Sequence
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from appliance import admin, bundle, keyring, spine_cli
+from appliance import admin, bundle, keyring, ra, spine_cli, ssbcerts, vsc_cli
 from appliance.audit import Auditor, format_event, format_json, recent
 from appliance.bootstrap import initialise, serve
 from appliance.config import (
@@ -38,13 +37,6 @@ def _role(text: str) -> tuple[str, str]:
     if not sep or not code or not name:
         raise argparse.ArgumentTypeError(f"{text!r} is not CODE:NAME")
     return code, name
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-31") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,10 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--no-password", action="store_true", help="a directory (LDAP) user")
     add.add_argument("--ra", action="store_true", help="Registration Authority")
     add.add_argument("--policy", default="default")
-    add.add_argument("--vsc-expires", type=_date, default=None, help="YYYY-MM-DD")
     add.add_argument("--role", type=_role, action="append", default=[], help="CODE:NAME")
     add.add_argument("--current-role", default=None)
     user.add_parser("list", help="list users")
+    uset = user.add_parser("set", help="change a user: --ra / --no-ra")
+    uset.add_argument("name", help="USERNAME or USERNAME@DOMAIN")
+    uset.add_argument(
+        "--ra",
+        action=argparse.BooleanOptionalAction,
+        required=True,
+        help="Registration Authority (only users whose policy enables Spine)",
+    )
     for action, text in (
         ("disable", "disable a user"),
         ("enable", "enable a user"),
@@ -167,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one JSON object a line: at, event, kiosk, user, card, detail",
     )
+    vsc_cli.add_commands(commands)
     return parser
 
 
@@ -201,7 +201,6 @@ def _user_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: 
             password=password,
             registration_authority=args.ra,
             policy=args.policy,
-            vsc_expires=args.vsc_expires,
             roles=tuple(args.role),
             current_role=args.current_role,
         )
@@ -219,6 +218,14 @@ def _user_cmd(args: argparse.Namespace, settings: Settings, db: Session, audit: 
             if (user.username, user.domain) in locked:
                 flags.append("locked")
             print(f"{user.username}@{user.domain}\t{user.display_name}\t{' '.join(flags)}")
+    elif args.action == "set":
+        user = admin.find_user(db, args.name)
+        ra.set_ra(db, user, args.ra)
+        audit.record(
+            db, "admin_user_set", at=admin.now(), kiosk=admin.ADMIN, username=user.username,
+            ra=args.ra,
+        )  # fmt: skip
+        print(f"{user.username}@{user.domain}: {'RA' if args.ra else 'not an RA'}")
     elif args.action in ("disable", "enable"):
         admin.set_disabled(db, args.name, args.action == "disable", audit)
         print(f"{args.action}d {args.name}")
@@ -334,6 +341,7 @@ def run(args: argparse.Namespace) -> int:
 
             def seed(db: Session, audit: Auditor) -> int:
                 added = seed_demo(db, settings.hash_cost, settings.keys, audit)
+                ssbcerts.install_demo(state_dir)
                 print(f"demo users added: {', '.join(added) or 'none (already there)'}")
                 return 0
 
@@ -369,6 +377,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
 
         return _with_db(settings, show)
+    if args.command in vsc_cli.COMMANDS:
+        return vsc_cli.run(args, settings, _with_db)
     raise ApplianceError(f"unable to run {args.command}: unknown command")
 
 

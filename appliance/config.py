@@ -7,6 +7,9 @@ Layout of a state dir (made by `appliance init`):
                      the database (`appliance.keys`); retired-keys/ holds rotated-out ones
     ca.pem ca.key    the CA kiosks pin; server.pem server.key the HTTPS certificate
     appliance.db     the SQLite database, unless `db_url` names another
+    admin.token      the admin API's bearer token (`appliance.admin_api`)
+    ssb-certs/       the SSB certificates the Spine broker trusts (`appliance.ssbcerts`);
+                     ssb-sim/ the simulated SSB's CA in the demo
 
 All but the certificates are readable by their owner alone (`appliance/statedir.py`).
 """
@@ -32,6 +35,7 @@ RETIRED_KEYS = "retired-keys"
 DB_NAME = "appliance.db"
 CA_CERT_NAME, CA_KEY_NAME = "ca.pem", "ca.key"
 SERVER_CERT_NAME, SERVER_KEY_NAME = "server.pem", "server.key"
+ADMIN_TOKEN_NAME = "admin.token"  # noqa: S105 - a file name: the admin API's bearer token
 
 
 class ApplianceError(Exception):

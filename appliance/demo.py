@@ -11,6 +11,11 @@ from appliance.audit import Auditor
 from appliance.config import HashCost
 from appliance.directory import find_user
 from appliance.keys import Keys
+from appliance.ra import bind
+from appliance.store import User
+from appliance.vsc import Change, Material
+from appliance.vsc import add as add_vsc
+from appliance.vscgen import test_certificate
 
 DOMAIN = "DEMO"
 CLINICAL = ("R8000", "Clinical Practitioner Access Role")
@@ -42,7 +47,6 @@ def demo_users(today: dt.date) -> list[NewUser]:
             DOMAIN,
             "Carol Clark",
             password="carol-demo-pass",  # noqa: S106 - published demo credentials
-            vsc_expires=today + dt.timedelta(days=5),
             roles=(CLINICAL,),
             current_role=CLINICAL[0],
             cards=("04C0FFEE000001",),
@@ -66,7 +70,36 @@ def seed_demo(db: Session, cost: HashCost, keys: Keys, audit: Auditor) -> list[s
     added = []
     for new in demo_users(dt.datetime.now(dt.UTC).date()):
         if find_user(db, new.username, new.domain) is None:
-            add_user(db, new, cost, keys, audit)
+            user = add_user(db, new, cost, keys, audit)
             added.append(new.username)
+            if new.username in DEMO_VSCS:
+                _demo_vsc(db, keys, audit, user, *DEMO_VSCS[new.username])
     db.commit()
     return added
+
+
+# the demo's VSCs (test certificates, `appliance.vscgen`): carol holds one expiring in 5 days;
+# bob's is unassigned, for an RA (ravi) to assign at a kiosk
+DEMO_VSCS = {
+    "carol": ("555000000003", "VSC-DEMO-0003", 5, True),
+    "bob": ("555000000002", "VSC-DEMO-0002", 400, False),
+}
+
+
+def _demo_vsc(
+    db: Session,
+    keys: Keys,
+    audit: Auditor,
+    user: User,
+    cis: str,
+    serial: str,
+    days: int,
+    held: bool,
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    # an hour's margin: whole days left read `days` for the first hour after seeding
+    made = test_certificate(cis, now + dt.timedelta(days=days, hours=1))
+    change = Change(keys, audit, now, "demo")
+    vsc = add_vsc(db, change, cis, serial, Material(made.cert_pem, made.key_pem))
+    if held:
+        bind(db, vsc, user, "demo", now)

@@ -43,7 +43,6 @@ _USER = (
         _users.c.display_name,
         _users.c.disabled,
         _users.c.registration_authority,
-        _users.c.vsc_expires,
         _users.c.current_role,
         _users.c.password_verifier,
         *_POLICY_COLUMNS,

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from appliance.config import RETIRED_KEYS, SECRET_NAME, ApplianceError, Settings, ensure_secret
 from appliance.db import make_engine
 from appliance.keys import key_id
-from appliance.store import Card, PinVerifier, User
+from appliance.store import Card, PinVerifier, User, Vsc
 
 
 def rotate(settings: Settings) -> str:
@@ -62,10 +62,19 @@ def check_held(settings: Settings, engine: Engine) -> None:
 
 
 def status(settings: Settings) -> list[str]:
-    """One line per key: its id, whether current, and the cards and verifiers it keys."""
+    """One line per key: its id, whether current, and the cards and verifiers it keys and
+    the VSC private keys it seals (those stay under it: keep the key while it seals any)."""
     engine = make_engine(settings.db_url)
     try:
         cards, verifiers = _uses(engine)
+        with engine.connect() as connection:
+            vscs = dict(
+                connection.execute(
+                    select(Vsc.key_id, func.count())
+                    .where(Vsc.sealed_key.is_not(None))
+                    .group_by(Vsc.key_id)
+                ).all()
+            )
     finally:
         engine.dispose()
     lines = []
@@ -74,6 +83,7 @@ def status(settings: Settings) -> list[str]:
         role = "current" if number == 0 else "retired"
         lines.append(
             f"{name}\t{role}\tcards={cards.get(name, 0)}\tverifiers={verifiers.get(name, 0)}"
+            f"\tvscs={vscs.get(name, 0)}"
         )
     return lines
 

@@ -28,6 +28,7 @@ from appliance.bootstrap import initialise
 from appliance.config import ApplianceError, Settings
 from appliance.db import make_engine, session_factory
 from appliance.demo import seed_demo
+from appliance.ssbcerts import install_demo as install_demo_ssb
 
 START_TIMEOUT_SECONDS = 30.0
 # tests may trade hashing cost for speed; the product path keeps OWASP's cost
@@ -158,6 +159,7 @@ def start_local_appliance(
         with session_factory(engine)() as db:
             if seed_demo:
                 seed_demo_users(db, settings)
+                install_demo_ssb(state_dir)
             secret = _issue_kiosk(db, settings, kiosk_name)
     finally:
         engine.dispose()

@@ -43,9 +43,10 @@ from appliance.replies import (
     UnknownCard,
     UserBrief,
 )
-from appliance.spine import current_role, iso, notices, open_grace
+from appliance.spine import current_role, iso, open_grace
 from appliance.states import StateTokens, Step, StepName
 from appliance.store import Base
+from appliance.vsc_notices import login_notices
 
 T = TypeVar("T")
 _t = Base.metadata.tables
@@ -487,6 +488,7 @@ class LoginService:
             reason = {} if spine else {"reason": "single_factor"}
             tx.note(event, at=now, kiosk=kiosk, username=found.username, **reason)
         offered = [Role(code=code, name=name) for code, name in found.roles]
+        shown = login_notices(tx.db, found.user.id, now)
         tx.commit()
         return Ok(
             session=DesktopSession(
@@ -504,7 +506,7 @@ class LoginService:
                     role=current_role(row.current_role, offered),
                 ),
             ),
-            notices=notices(row.vsc_expires, now.date()),
+            notices=shown,
         )
 
     def _bind(

@@ -94,6 +94,8 @@ SETTABLE = {
     "lockout": "lockout length (e.g. 15m)",
     "entry_timeout": "second-factor entry timeout (1s..10m)",
     "grace": "tap-and-go grace period (0..12h)",
+    "spine": "on|off: Spine for the policy's users (only they may be Registration Authorities)",
+    "vsc_warning_days": "days before a VSC's expiry its user is warned at login (1..365)",
 }
 
 
@@ -119,6 +121,10 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
         policy.entry_timeout = _parse_duration_in(key, text, 1, 600)
     elif key == "grace":
         policy.grace_seconds = _parse_duration_in(key, text, 0, MAX_GRACE_SECONDS)
+    elif key == "spine":
+        policy.spine_enabled = _parse_bool(key, text)
+    elif key == "vsc_warning_days":
+        policy.vsc_warning_days = _parse_int(key, text, 1, 365)
     else:
         raise ApplianceError(
             f"unable to set {key}: no such policy setting; use one of {', '.join(SETTABLE)}"
@@ -138,6 +144,8 @@ def new_policy(name: str) -> Policy:
         lockout_seconds=900,
         entry_timeout=60,
         grace_seconds=8 * 3600,
+        spine_enabled=True,
+        vsc_warning_days=30,
     )
 
 
@@ -209,4 +217,6 @@ def describe(policy: Policy) -> dict[str, Any]:
         "lockout": f"{policy.lockout_seconds}s",
         "entry_timeout": f"{policy.entry_timeout}s",
         "grace": f"{policy.grace_seconds}s",
+        "spine": "on" if policy.spine_enabled else "off",
+        "vsc_warning_days": policy.vsc_warning_days,
     }

@@ -74,9 +74,12 @@ class DesktopSession(BaseModel):
 
 
 class Notice(BaseModel):
-    code: Literal["vsc_expiring", "vsc_expired"]
+    """`days_left` with `vsc_expiring`; `valid_until` (a date) with `vsc_renewed`."""
+
+    code: Literal["vsc_expiring", "vsc_expired", "vsc_renewed"]
     message: str
     days_left: int | None = None
+    valid_until: str | None = None
 
 
 class Ok(Reply):

@@ -15,10 +15,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance.db import Database, core
-from appliance.replies import Notice, Role
+from appliance.replies import Role
 from appliance.store import Base, SpineRole, SpineSession
 
-VSC_WARNING_DAYS = 30
 _sessions = Base.metadata.tables[SpineSession.__tablename__]
 _roles = Base.metadata.tables[SpineRole.__tablename__]
 ROLES = (
@@ -91,27 +90,3 @@ def current_role(chosen: str | None, offered: list[Role]) -> str | None:
         return chosen
     # one role leaves nothing to choose
     return offered[0].code if len(offered) == 1 else None
-
-
-def notices(vsc_expires: dt.date | None, today: dt.date) -> list[Notice]:
-    if vsc_expires is None:
-        return []
-    days_left = (vsc_expires - today).days
-    if days_left < 0:
-        return [
-            Notice(
-                code="vsc_expired",
-                message="Your virtual smartcard has expired. "
-                "Please see your Registration Authority.",
-            )
-        ]
-    if days_left <= VSC_WARNING_DAYS:
-        unit = "day" if days_left == 1 else "days"
-        return [
-            Notice(
-                code="vsc_expiring",
-                days_left=days_left,
-                message=f"Your virtual smartcard expires in {days_left} {unit}.",
-            )
-        ]
-    return []

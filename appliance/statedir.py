@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from appliance.config import (
+    ADMIN_TOKEN_NAME,
     CA_CERT_NAME,
     CA_KEY_NAME,
     CONFIG_NAME,
@@ -38,6 +39,7 @@ MODES = {
     SERVER_KEY_NAME: PRIVATE,
     CA_CERT_NAME: PUBLIC,
     SERVER_CERT_NAME: PUBLIC,
+    ADMIN_TOKEN_NAME: PRIVATE,
     **{DB_NAME + suffix: PRIVATE for suffix in ("", *SQLITE_SUFFIXES)},
 }
 

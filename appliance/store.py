@@ -65,6 +65,10 @@ class Policy(Base):
     lockout_seconds: Mapped[int] = mapped_column(Integer, default=900)
     entry_timeout: Mapped[int] = mapped_column(Integer, default=60)
     grace_seconds: Mapped[int] = mapped_column(Integer, default=8 * 3600)
+    # Spine for this policy's users (only they may be Registration Authorities), and how many
+    # days before its expiry a VSC's user is warned at login
+    spine_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    vsc_warning_days: Mapped[int] = mapped_column(Integer, default=30)
 
 
 class User(Base):
@@ -79,7 +83,6 @@ class User(Base):
     registration_authority: Mapped[bool] = mapped_column(Boolean, default=False)
     policy_name: Mapped[str] = mapped_column(ForeignKey("policies.name"), default="default")
     password_verifier: Mapped[str | None] = mapped_column(String(256), nullable=True)
-    vsc_expires: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     current_role: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     policy: Mapped[Policy] = relationship(lazy="joined")
@@ -217,3 +220,41 @@ class AuthState(Base):
     # the card is unknown and is bound to the user when this login ends in a session
     bind_card: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class Vsc(Base):
+    """A virtual smartcard generated in CIS. Its expiry is its certificate's notAfter; its
+    private key is sealed under the server key (`appliance.vsckeys`) and never leaves the
+    appliance. `status` is unassigned, assigned or revoked (expired is read off `not_after`).
+    Rows moved from the old hand-typed expiry have no certificate."""
+
+    __tablename__ = "vscs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    cis_username: Mapped[str] = mapped_column(String(128), index=True)
+    certificate: Mapped[str | None] = mapped_column(Text, nullable=True)
+    not_after: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    sealed_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    key_id: Mapped[str] = mapped_column(String(8), default="")
+    status: Mapped[str] = mapped_column(String(16), default="unassigned")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, unique=True)
+    assigned_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    assigned_by: Mapped[str] = mapped_column(String(128), default="")
+    renewed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # the user has not yet been told at login that it was renewed
+    renewal_unseen: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class DailyAlert(Base):
+    """An alert raised once a day whatever the processes or restarts: the first to insert
+    the day's row raises it (audit, e-mail)."""
+
+    __tablename__ = "daily_alerts"
+
+    kind: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

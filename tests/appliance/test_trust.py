@@ -306,5 +306,6 @@ def test_a_rotated_key_keeps_cards_and_pins_working_and_they_move_over(tmp_path:
             for line in admin_ok(server, "key", "status").splitlines()
         )
     # Alice's card and PIN, Bob's password
-    assert status[new] == ["current", "cards=1", "verifiers=2"]
+    assert status[new] == ["current", "cards=1", "verifiers=2", "vscs=0"]
     assert status[old][0] == "retired"
+    assert status[old][3] == "vscs=2"  # the demo's VSC keys stay sealed under the old key

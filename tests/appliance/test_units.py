@@ -21,7 +21,6 @@ from appliance.keys import Keys
 from appliance.local import FAST_ARGON2
 from appliance.policy import apply_setting, new_policy, parse_duration
 from appliance.ratelimit import RateLimiter
-from appliance.spine import notices
 
 ALICE = "04A1B2C3D4E5F6"
 
@@ -79,16 +78,6 @@ def test_policy_settings_are_checked():
     apply_setting(policy, "first_factors", "password, card")
     assert policy.first_factors == "card,password"
     assert parse_duration("15m") == 900
-
-
-def test_vsc_notices():
-    today = dt.date(2026, 11, 23)
-    assert notices(None, today) == []
-    assert notices(today + dt.timedelta(days=31), today) == []
-    assert notices(today + dt.timedelta(days=30), today)[0].days_left == 30
-    expiring = notices(today + dt.timedelta(days=1), today)[0]
-    assert expiring.message == "Your virtual smartcard expires in 1 day."
-    assert notices(today - dt.timedelta(days=1), today)[0].code == "vsc_expired"
 
 
 K1, K2 = Keys(b"k1" * 16), Keys(b"k2" * 16)
