@@ -27,6 +27,7 @@ from appliance.desktop import open_desktop
 from appliance.directory import Directory, Proof, normal_domain, normal_username
 from appliance.facts import Found
 from appliance.hashing import Verdict, check_verifier, make_verifier
+from appliance.offline import offline_grant
 from appliance.policy import pin_rule_broken, pin_rule_message, pin_rules
 from appliance.replies import (
     BadFactor,
@@ -35,6 +36,7 @@ from appliance.replies import (
     DesktopSession,
     Enroll,
     Locked,
+    Offline,
     Ok,
     Reply,
     SessionUser,
@@ -461,7 +463,8 @@ class LoginService:
                 username=found.username,
                 reason="single_factor",
             )
-        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now)
+        offline = offline_grant(found.row, step.proven, not step.bind_card, now)
+        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now, offline)
 
     def _desktop_session(
         self,
@@ -471,10 +474,13 @@ class LoginService:
         method: str,
         grace_until: dt.datetime | None,
         now: dt.datetime,
+        offline: Offline | None = None,
     ) -> Ok:
         row = found.row
         session_id = open_desktop(tx.db, found.user.id, kiosk, method, now)
-        tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
+        # the audit says when this kiosk may sign the user in offline from now on
+        cached = {"offline_window": offline.window_seconds} if offline is not None else {}
+        tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method, **cached)
         offered = roles(tx.db, found.user.id)
         tx.commit()
         return Ok(
@@ -494,6 +500,7 @@ class LoginService:
                 ),
             ),
             notices=notices(row.vsc_expires, now.date()),
+            offline=offline,
         )
 
     def _bind(

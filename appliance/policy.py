@@ -12,6 +12,7 @@ from appliance.replies import PinRule, PinRules
 from appliance.store import Policy
 
 MAX_GRACE_SECONDS = 12 * 3600
+MAX_OFFLINE_WINDOW_SECONDS = 24 * 3600
 FACTORS = ("card", "password")
 _DURATION = re.compile(r"^(\d+)([smh]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -68,7 +69,10 @@ def _parse_duration_in(key: str, text: str, low: int, high: int) -> int:
     if not low <= seconds <= high:
         raise ApplianceError(
             f"unable to set {key}: {seconds} s is not between {low} s and {high} s"
-            + (" (the grace period is at most 12 h)" if key == "grace" else "")
+            + {
+                "grace": " (the grace period is at most 12 h)",
+                "offline_window": " (the offline window is at most 24 h)",
+            }.get(key, "")
         )
     return seconds
 
@@ -94,6 +98,9 @@ SETTABLE = {
     "lockout": "lockout length (e.g. 15m)",
     "entry_timeout": "second-factor entry timeout (1s..10m)",
     "grace": "tap-and-go grace period (0..12h)",
+    "offline_login": "on|off: a kiosk may sign in a user offline after their card + PIN login"
+    " there (off by default)",
+    "offline_window": "how long after that login the kiosk may (1s..24h, default 12h)",
 }
 
 
@@ -119,6 +126,10 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
         policy.entry_timeout = _parse_duration_in(key, text, 1, 600)
     elif key == "grace":
         policy.grace_seconds = _parse_duration_in(key, text, 0, MAX_GRACE_SECONDS)
+    elif key == "offline_login":
+        policy.offline_login = _parse_bool(key, text)
+    elif key == "offline_window":
+        policy.offline_window_seconds = _parse_duration_in(key, text, 1, MAX_OFFLINE_WINDOW_SECONDS)
     else:
         raise ApplianceError(
             f"unable to set {key}: no such policy setting; use one of {', '.join(SETTABLE)}"
@@ -138,6 +149,8 @@ def new_policy(name: str) -> Policy:
         lockout_seconds=900,
         entry_timeout=60,
         grace_seconds=8 * 3600,
+        offline_login=False,
+        offline_window_seconds=12 * 3600,
     )
 
 
@@ -209,4 +222,6 @@ def describe(policy: Policy) -> dict[str, Any]:
         "lockout": f"{policy.lockout_seconds}s",
         "entry_timeout": f"{policy.entry_timeout}s",
         "grace": f"{policy.grace_seconds}s",
+        "offline_login": "on" if policy.offline_login else "off",
+        "offline_window": f"{policy.offline_window_seconds}s",
     }

@@ -65,6 +65,9 @@ class Policy(Base):
     lockout_seconds: Mapped[int] = mapped_column(Integer, default=900)
     entry_timeout: Mapped[int] = mapped_column(Integer, default=60)
     grace_seconds: Mapped[int] = mapped_column(Integer, default=8 * 3600)
+    # offline login on a kiosk after a card + PIN login there, for this long (appliance.offline)
+    offline_login: Mapped[bool] = mapped_column(Boolean, default=False)
+    offline_window_seconds: Mapped[int] = mapped_column(Integer, default=12 * 3600)
 
 
 class User(Base):
@@ -208,3 +211,14 @@ class AuthState(Base):
     # the card is unknown and is bound to the user when this login ends in a session
     bind_card: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class OfflineReport(Base):
+    """An event a kiosk queued while no appliance answered, by its id: a retried upload finds
+    it here and is not audited twice. Per kiosk, so one kiosk cannot shadow another's ids."""
+
+    __tablename__ = "offline_reports"
+
+    kiosk: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
