@@ -85,6 +85,19 @@ def sign_out(kiosk: Kiosk) -> None:
     kiosk.close()
 
 
+def alice_cached_then_offline(
+    tmp_path: Path, appliance: LocalAppliance, *settings: str
+) -> tuple[Kiosk, Path]:
+    """The policy allows offline login, alice signs in with card and PIN and out again, the
+    appliance stops; a greeter started afresh on the same machine."""
+    allow_offline(appliance, *settings)
+    kiosk, _ = kiosk_on(tmp_path, appliance)
+    sign_in_online(kiosk, ALICE, "1234")
+    sign_out(kiosk)
+    appliance.stop()
+    return kiosk_on(tmp_path, appliance, "offline")
+
+
 def offline_pin(kiosk: Kiosk, card: str) -> None:
     kiosk.dispatch(tap(card))
     assert kiosk.view.screen == "pin", kiosk.view.error_key
@@ -102,13 +115,7 @@ def mode(path: Path) -> int:
 
 
 def test_a_recent_user_signs_in_offline_and_nobody_else_does(tmp_path, appliance):
-    allow_offline(appliance)
-    kiosk, log = kiosk_on(tmp_path, appliance)
-    sign_in_online(kiosk, ALICE, "1234")
-    sign_out(kiosk)
-    appliance.stop()
-
-    kiosk, log = kiosk_on(tmp_path, appliance, "offline")
+    kiosk, log = alice_cached_then_offline(tmp_path, appliance)
     try:
         # ravi never signed in here: the kiosk says it is offline, for recent users only
         kiosk.dispatch(tap(RAVI))
@@ -177,13 +184,8 @@ def test_with_the_policy_off_by_default_nothing_is_cached(tmp_path, appliance):
 
 
 def test_a_login_older_than_the_window_does_not_sign_in_offline(tmp_path, appliance):
-    allow_offline(appliance, "offline_window=1s")
-    kiosk, _ = kiosk_on(tmp_path, appliance)
-    sign_in_online(kiosk, ALICE, "1234")
-    sign_out(kiosk)
-    appliance.stop()
+    kiosk, _ = alice_cached_then_offline(tmp_path, appliance, "offline_window=1s")
     time.sleep(1.2)
-    kiosk, _ = kiosk_on(tmp_path, appliance, "offline")
     try:
         kiosk.dispatch(tap(ALICE))
         assert kiosk.view.screen == "error"
@@ -196,13 +198,7 @@ def test_wrong_pins_offline_lock_the_entry_and_everything_reaches_the_audit_once
     tmp_path, appliance
 ):
     # no tap-and-go: every login back online asks for the PIN (and so caches afresh)
-    allow_offline(appliance, "grace=0")
-    kiosk, _ = kiosk_on(tmp_path, appliance)
-    sign_in_online(kiosk, ALICE, "1234")
-    sign_out(kiosk)
-    appliance.stop()
-
-    kiosk, _ = kiosk_on(tmp_path, appliance, "offline")
+    kiosk, _ = alice_cached_then_offline(tmp_path, appliance, "grace=0")
     try:
         offline_pin(kiosk, ALICE)
         assert kiosk.view.attempts_left == 5
@@ -274,12 +270,7 @@ def test_wrong_pins_offline_lock_the_entry_and_everything_reaches_the_audit_once
 
 
 def test_an_offline_login_is_audited_when_the_appliance_returns(tmp_path, appliance):
-    allow_offline(appliance)
-    kiosk, _ = kiosk_on(tmp_path, appliance)
-    sign_in_online(kiosk, ALICE, "1234")
-    sign_out(kiosk)
-    appliance.stop()
-    kiosk, _ = kiosk_on(tmp_path, appliance, "offline")
+    kiosk, _ = alice_cached_then_offline(tmp_path, appliance)
     try:
         offline_pin(kiosk, ALICE)
         kiosk.dispatch(PinEntered("1234"))
