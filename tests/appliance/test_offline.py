@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
+from tests.rig.appliance import DATABASES, start_on_database
 
 ALICE = "04A1B2C3D4E5F6"
 
@@ -127,3 +129,23 @@ def test_only_a_known_kiosk_may_upload(appliance_server):
     sent = stranger.post("/v1/offline-events", {"events": [event()]})
     assert sent.status_code == 401
     assert not [line for line in audit(appliance_server) if line["event"].startswith("offline_")]
+
+
+@pytest.fixture(params=DATABASES)
+def any_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[LocalAppliance]:
+    with start_on_database(request, tmp_path / request.param) as server:
+        yield server
+
+
+def test_the_policy_and_the_upload_work_on_each_database(any_database):
+    kiosk = Kiosk(any_database)
+    try:
+        set_policy(any_database, "offline_login=on", "offline_window=24h")
+        assert card_and_pin(kiosk)["offline"]["window_seconds"] == 24 * 3600
+        events = [event("login"), event("bad_pin")]
+        assert kiosk.post("/v1/offline-events", {"events": events}).json() == {"recorded": 2}
+        assert kiosk.post("/v1/offline-events", {"events": events}).json() == {"recorded": 0}
+    finally:
+        kiosk.close()
+    offline = [line for line in audit(any_database) if line["event"].startswith("offline_")]
+    assert len(offline) == 2
