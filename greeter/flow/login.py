@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.cards import CardEvent
-from greeter.flow import enrol, offline, offline_login, session
+from greeter.flow import enrol, offline, session
 from greeter.flow.common import Result, call, fail, rest, retry_target, to_step
 from greeter.flow.inputs import BackendFailed
 from greeter.flow.model import PasswordSubmitted, PinEntered
@@ -198,8 +198,6 @@ def bad_reply(state: State, login: Login) -> Result:
 def on_failed(state: State, login: Login, event: BackendFailed) -> Result:
     if event.kind == "unreachable" or event.kind == "timeout":
         offline_result = offline.on_unreachable(state, login, event.kind)
-        if offline_result is None and state.desktop is None:
-            offline_result = offline_login.on_unreachable(state, login, event.kind)
         if offline_result is not None:
             return offline_result
     card, password = retry_target(login)

@@ -79,11 +79,14 @@ def usable(state: State) -> OfflineUnlock | None:
 
 
 def on_unreachable(state: State, login: Login, failure: Unanswered) -> Result | None:
-    """A card login over the locked session got no answer from the appliance: the owner's
-    card goes on offline, anyone else hears the kiosk is offline. None: nothing offline here
-    (no session, a password login, or nobody may unlock offline), a plain unreachable error."""
+    """A card login got no answer from the appliance. Over the locked session the owner's
+    card goes on offline, anyone else hears the kiosk is offline; with no session the offline
+    cache may know the card (`offline_login`). None: nothing offline here (a password login,
+    or nobody may unlock offline), a plain unreachable error."""
     desktop = state.desktop
-    if desktop is None or not desktop.locked or login.card is None:
+    if desktop is None:
+        return offline_login.on_unreachable(state, login, failure)
+    if not desktop.locked or login.card is None:
         return None
     card_id = login.card.card_id
     offline = usable(state)
