@@ -42,6 +42,7 @@ from appliance.models import (
     RoleRequest,
     SessionId,
 )
+from appliance.offline import OfflineUpload, record_upload
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.replies import AuthReply, Reply, Spine
@@ -321,6 +322,18 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             )
             db.commit()
         return Response(status_code=204)
+
+    @app.post("/v1/offline-events")
+    def offline_events(
+        upload: Annotated[OfflineUpload, Body()],
+        x_kiosk: XKiosk = None,
+        authorization: Authorization = None,
+    ) -> dict[str, int]:
+        with database() as db:
+            name = authorised(db, x_kiosk, authorization)
+            recorded = record_upload(db, auditor, name, upload, clock())
+            db.commit()
+        return {"recorded": recorded}
 
     def _owned(db: Session, name: str, session_id: str) -> Row[Any]:
         session = desktop.owned(db, session_id, name)

@@ -34,6 +34,8 @@ _POLICY_COLUMNS = (
     _policies.c.pin_min_length,
     _policies.c.pin_max_length,
     _policies.c.pin_digits_only,
+    _policies.c.offline_login,
+    _policies.c.offline_window_seconds,
 )
 _USER = (
     select(

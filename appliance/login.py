@@ -27,6 +27,7 @@ from appliance.desktop import open_desktop
 from appliance.directory import Directory, Proof, normal_domain, normal_username
 from appliance.facts import Found
 from appliance.hashing import Verdict, check_verifier, make_verifier
+from appliance.offline import offline_grant
 from appliance.policy import pin_rule_broken, pin_rule_message, pin_rules
 from appliance.replies import (
     BadFactor,
@@ -35,6 +36,7 @@ from appliance.replies import (
     DesktopSession,
     Enroll,
     Locked,
+    Offline,
     Ok,
     Reply,
     Role,
@@ -467,7 +469,10 @@ class LoginService:
                 reason="single_factor",
             )
         spine = gate.spine_use(grant)
-        return self._desktop_session(tx, kiosk, found, step.method, grace_until, now, spine)
+        offline = offline_grant(found.row, step.proven, not step.bind_card, now)
+        return self._desktop_session(
+            tx, kiosk, found, step.method, grace_until, now, spine, offline
+        )
 
     def _desktop_session(
         self,
@@ -478,10 +483,13 @@ class LoginService:
         grace_until: dt.datetime | None,
         now: dt.datetime,
         spine: bool,
+        offline: Offline | None = None,
     ) -> Ok:
         row = found.row
         session_id = open_desktop(tx.db, found.user.id, kiosk, method, now, spine=spine)
-        tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method)
+        # the audit says when this kiosk may sign the user in offline from now on
+        cached = {"offline_window": offline.window_seconds} if offline is not None else {}
+        tx.note("login", at=now, kiosk=kiosk, username=found.username, method=method, **cached)
         if row.ticket_until is not None and row.ticket_until > now:
             # a live Spine ticket: this login reuses it, or may not (counted for the report)
             event = "spine_reused" if spine else "spine_refused"
@@ -507,6 +515,7 @@ class LoginService:
                 ),
             ),
             notices=shown,
+            offline=offline,
         )
 
     def _bind(

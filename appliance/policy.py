@@ -12,6 +12,7 @@ from appliance.replies import PinRule, PinRules
 from appliance.store import Policy
 
 MAX_GRACE_SECONDS = 12 * 3600
+MAX_OFFLINE_WINDOW_SECONDS = 24 * 3600
 FACTORS = ("card", "password")
 _DURATION = re.compile(r"^(\d+)([smh]?)$")
 _UNIT = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -68,7 +69,10 @@ def _parse_duration_in(key: str, text: str, low: int, high: int) -> int:
     if not low <= seconds <= high:
         raise ApplianceError(
             f"unable to set {key}: {seconds} s is not between {low} s and {high} s"
-            + (" (the grace period is at most 12 h)" if key == "grace" else "")
+            + {
+                "grace": " (the grace period is at most 12 h)",
+                "offline_window": " (the offline window is at most 24 h)",
+            }.get(key, "")
         )
     return seconds
 
@@ -96,6 +100,9 @@ SETTABLE = {
     "grace": "tap-and-go grace period (0..12h)",
     "spine": "on|off: Spine for the policy's users (only they may be Registration Authorities)",
     "vsc_warning_days": "days before a VSC's expiry its user is warned at login (1..365)",
+    "offline_login": "on|off: a kiosk may sign in a user offline after their card + PIN login"
+    " there (off by default)",
+    "offline_window": "how long after that login the kiosk may (1s..24h, default 12h)",
 }
 
 
@@ -125,6 +132,10 @@ def apply_setting(policy: Policy, key: str, text: str) -> None:
         policy.spine_enabled = _parse_bool(key, text)
     elif key == "vsc_warning_days":
         policy.vsc_warning_days = _parse_int(key, text, 1, 365)
+    elif key == "offline_login":
+        policy.offline_login = _parse_bool(key, text)
+    elif key == "offline_window":
+        policy.offline_window_seconds = _parse_duration_in(key, text, 1, MAX_OFFLINE_WINDOW_SECONDS)
     else:
         raise ApplianceError(
             f"unable to set {key}: no such policy setting; use one of {', '.join(SETTABLE)}"
@@ -146,6 +157,8 @@ def new_policy(name: str) -> Policy:
         grace_seconds=8 * 3600,
         spine_enabled=True,
         vsc_warning_days=30,
+        offline_login=False,
+        offline_window_seconds=12 * 3600,
     )
 
 
@@ -219,4 +232,6 @@ def describe(policy: Policy) -> dict[str, Any]:
         "grace": f"{policy.grace_seconds}s",
         "spine": "on" if policy.spine_enabled else "off",
         "vsc_warning_days": policy.vsc_warning_days,
+        "offline_login": "on" if policy.offline_login else "off",
+        "offline_window": f"{policy.offline_window_seconds}s",
     }

@@ -82,10 +82,23 @@ class Notice(BaseModel):
     valid_until: str | None = None
 
 
+class Offline(Reply):
+    """This kiosk may sign the user in offline, with this card and PIN, for `window_seconds`
+    from now (until `until` by the appliance's clock): their policy allows it and this login
+    was the card and its PIN (`appliance.offline`)."""
+
+    window_seconds: int
+    until: str
+
+
 class Ok(Reply):
+    """`offline` only where the kiosk may cache this login for offline use (absent otherwise:
+    the kiosk forgets any it cached for this user)."""
+
     status: Literal["ok"] = "ok"
     session: DesktopSession
     notices: list[Notice]
+    offline: Offline | None = None
 
 
 class Continue(Reply):

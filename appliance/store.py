@@ -69,6 +69,9 @@ class Policy(Base):
     # days before its expiry a VSC's user is warned at login
     spine_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     vsc_warning_days: Mapped[int] = mapped_column(Integer, default=30)
+    # offline login on a kiosk after a card + PIN login there, for this long (appliance.offline)
+    offline_login: Mapped[bool] = mapped_column(Boolean, default=False)
+    offline_window_seconds: Mapped[int] = mapped_column(Integer, default=12 * 3600)
 
 
 class User(Base):
@@ -258,3 +261,14 @@ class DailyAlert(Base):
     kind: Mapped[str] = mapped_column(String(64), primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class OfflineReport(Base):
+    """An event a kiosk queued while no appliance answered, by its id: a retried upload finds
+    it here and is not audited twice. Per kiosk, so one kiosk cannot shadow another's ids."""
+
+    __tablename__ = "offline_reports"
+
+    kiosk: Mapped[str] = mapped_column(String(128), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)

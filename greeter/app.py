@@ -47,6 +47,7 @@ from greeter.flow.model import View
 from greeter.flow.state import Login
 from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
+from greeter.offline_logins import OFFLINE_LOGIN_EFFECTS, OfflineLogins
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,9 @@ class BackendClient(Protocol):
     def report(self, event: dict[str, str | int]) -> Accepted:
         """Send one audit event."""
 
+    def upload_offline(self, events: list[dict[str, str]]) -> Accepted:
+        """Send the events queued while no appliance answered (`greeter.offline_queue`)."""
+
 
 ViewListener = Callable[[View], None]
 
@@ -105,6 +109,7 @@ class Kiosk:
         sessions: Sessions,
         event_log: EventLog,
         offline: OfflineVerifier | None = None,
+        offline_logins: OfflineLogins | None = None,
     ) -> None:
         self.state: State = initial_state(settings)
         self._view = view(self.state)
@@ -113,6 +118,7 @@ class Kiosk:
         self._sessions = sessions
         self._log = event_log
         self._offline = offline or OfflineVerifier()
+        self._logins = offline_logins
         self._listeners: list[ViewListener] = []
         self._queue: deque[Event] = deque()
         self._dispatching = False
@@ -273,6 +279,9 @@ class Kiosk:
         elif isinstance(effect, CheckOfflinePin):
             check = effect
             self._executor.run_in_background(lambda: self._check_pin(check))
+        elif isinstance(effect, OFFLINE_LOGIN_EFFECTS) and self._logins is not None:
+            logins, work = self._logins, effect
+            self._executor.run_in_background(lambda: logins.perform(work))
         # LockScreen / UnlockScreen: the UI covers or uncovers the session from `view.screen`
 
     # --- background work: each turns its own failure into an event ------------------------
@@ -290,7 +299,7 @@ class Kiosk:
 
     def _perform(self, call_id: int, request: Request, tap: str) -> BackendReplied | BackendFailed:
         try:
-            return BackendReplied(call_id, self._backend.perform(request, tap=tap))
+            replied = BackendReplied(call_id, self._backend.perform(request, tap=tap))
         except TimedOut as error:
             log.warning("%s", error)
             return BackendFailed(call_id, "timeout", "", str(error))
@@ -303,6 +312,10 @@ class Kiosk:
         except BackendError as error:
             log.warning("%s", error)
             return BackendFailed(call_id, "bad_reply", "", str(error))
+        if self._logins is not None:
+            # an appliance answers: what happened offline goes to its audit now
+            self._logins.upload(self._backend.upload_offline)
+        return replied
 
     def _write(self, login: outcomes.Line) -> None:
         try:

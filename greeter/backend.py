@@ -168,6 +168,11 @@ class Backend:
                 self.appliances.session_over()
         return Accepted()
 
+    def upload_offline(self, events: list[dict[str, str]]) -> Accepted:
+        """`POST /v1/offline-events`: what the kiosk queued while no appliance answered."""
+        self._call("POST", "/v1/offline-events", {"events": events})
+        return Accepted()
+
     def logout(self, session_id: str) -> Accepted:
         try:
             self._call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})

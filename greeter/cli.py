@@ -12,10 +12,14 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from greeter.app import Executor, Kiosk
 from greeter.config import LOCALES, Config, load
 from greeter.wiring import build_kiosk
+
+if TYPE_CHECKING:
+    from greeter.offline_logins import OfflineLogins
 
 DEFAULT_CONFIG = "/etc/tapkiosk/greeter.toml"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -89,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     lock = commands.add_parser("lock", help="lock the session on a running greeter")
     lock.add_argument("--socket", metavar="PATH", help="the greeter's virtual tap socket")
     lock.set_defaults(command=cmd_lock)
+
+    offline = commands.add_parser(
+        "offline", help="the offline-login cache on this kiosk"
+    ).add_subparsers(title="actions", required=True, metavar="ACTION")
+    for action, text, handler in (
+        ("wipe", "forget every cached offline login (and its key)", cmd_offline_wipe),
+        ("status", "how many offline logins are cached and events queued", cmd_offline_status),
+    ):
+        sub = offline.add_parser(action, help=text)
+        sub.add_argument("--config", default=DEFAULT_CONFIG, help=f"config file ({DEFAULT_CONFIG})")
+        sub.set_defaults(command=handler)
     return parser
 
 
@@ -183,4 +198,46 @@ def cmd_lock(args: argparse.Namespace) -> int:
     except VirtualTapError as error:
         print(f"greeter: {error}", file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+# --- offline --------------------------------------------------------------------------------
+
+
+def _offline_logins(config_path: str) -> OfflineLogins | None:
+    from greeter.configkit import ConfigError
+    from greeter.events import EventLog
+    from greeter.wiring import offline_logins
+
+    try:
+        config = load(config_path)
+    except ConfigError as error:
+        print(f"greeter: {error}", file=sys.stderr)
+        return None
+    return offline_logins(config, EventLog(None, b""))
+
+
+def cmd_offline_wipe(args: argparse.Namespace) -> int:
+    logins = _offline_logins(args.config)
+    if logins is None:
+        return EXIT_CONFIG
+    try:
+        count = logins.cache.wipe()
+    except OSError as error:
+        print(f"greeter: unable to wipe the offline cache: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"wiped {count} cached offline login(s) and their key in {logins.cache.state_dir}")
+    return EXIT_OK
+
+
+def cmd_offline_status(args: argparse.Namespace) -> int:
+    logins = _offline_logins(args.config)
+    if logins is None:
+        return EXIT_CONFIG
+    try:
+        cached, queued = logins.cache.count(), len(logins.queue.pending())
+    except OSError as error:
+        print(f"greeter: unable to read the offline cache: {error.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{cached} cached offline login(s), {queued} offline event(s) waiting for the appliance")
     return EXIT_OK

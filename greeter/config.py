@@ -32,6 +32,7 @@ KIOSK_KEYS = {
     "retry_seconds",
     "entry_timeout",
     "help_line",
+    "state_dir",
 }
 APPLIANCE_KEYS = {"url", "urls", "ca", "kiosk_secret_file", "timeout", "connect_timeout"}
 # appliances a kiosk may fail over between (`urls`); more is a misconfiguration, not a fleet
@@ -54,6 +55,9 @@ class KioskConfig:
     entry_timeout: int = 60
     # the end of every error on screen, in the site's words ("Call IT on 4444")
     help_line: str = ""
+    # where the offline-login cache, its key and the offline event queue live (0700, the
+    # greeter's user only); empty: $XDG_STATE_HOME/tapkiosk (~/.local/state/tapkiosk)
+    state_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ def parse_kiosk(table: dict[str, Any], path: str) -> KioskConfig:
         retry_seconds=_seconds(table, "retry_seconds", 30.0, path, prefix, 1, 600),
         entry_timeout=int(_seconds(table, "entry_timeout", 60, path, prefix, 5, 3600)),
         help_line=_help_line(table, path, prefix),
+        state_dir=get(table, "state_dir", str, defaults.state_dir, path=path, prefix=prefix),
     )
 
 

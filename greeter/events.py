@@ -13,7 +13,10 @@ event's fields. IT, tests and benchmarks read it, so the field names are a contr
      "reason", "detail" (error and not_set_up only: the stable key and the plain sentence)}
     {"event": "login", "step", "status", "reason", "detail", "method", "user", "attempts_left",
      "need", "until", "offline", "tap"}
-                                                   each answer to a login step (greeter.outcomes)
+                                                   each answer to a login step (greeter.outcomes);
+                                                   with "offline": true a PIN checked on the
+                                                   kiosk (offline login: status login, bad_pin,
+                                                   locked or refused, greeter.offline_logins)
     {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user",
      "offline": true (only on an unlock made without the appliance)}
     {"event": "apps_closed", "user", "graceful", "forced"}

@@ -19,7 +19,22 @@ from greeter.desktop import RunnerSessions
 from greeter.events import EventLog
 from greeter.flow.inputs import InactivityTimedOut, SessionExited
 from greeter.flow.model import LockRequested
+from greeter.offline_cache import OfflineCache
+from greeter.offline_logins import OfflineLogins
+from greeter.offline_queue import OfflineQueue
 from greeter.session import SessionSettings
+from greeter.statefiles import default_state_dir
+
+
+def offline_logins(config: Config, event_log: EventLog) -> OfflineLogins:
+    """The offline-login cache and queue in the kiosk's state dir (nothing is written there
+    until the appliance allows a login to be cached, or something happens offline)."""
+    state_dir = state_dir_of(config)
+    return OfflineLogins(OfflineCache(state_dir), OfflineQueue(state_dir), event_log)
+
+
+def state_dir_of(config: Config) -> Path:
+    return Path(config.kiosk.state_dir) if config.kiosk.state_dir else default_state_dir()
 
 
 def build_kiosk(
@@ -63,6 +78,7 @@ def build_kiosk(
         backend=backend,
         sessions=sessions,
         event_log=event_log,
+        offline_logins=offline_logins(config, event_log),
     )
     sessions.on_exit = lambda session, code, apps: kiosk.post(SessionExited(session, code, apps))
     idle_seconds = config.session.lock_after_idle_seconds

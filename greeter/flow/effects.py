@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from greeter.flow.cached import CachedUser, Outcome
 from greeter.flow.wire import Request, SessionInfo
+
+# how a call got no answer: what sends a card login to the offline cache
+Unanswered = Literal["unreachable", "timeout"]
 
 # the timers the flow uses
 TimerName = Literal["busy", "call", "entry", "error", "kiosk", "grace"]
@@ -84,6 +88,45 @@ class CheckOfflinePin:
     pin: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class CacheOfflineLogin:
+    """Cache this card + PIN login for offline login, for `window_seconds` (capped) from now by
+    the kiosk's clock, in place of any entry of that card (`greeter.offline_cache`)."""
+
+    card_id: str = field(repr=False)
+    pin: str = field(repr=False)
+    user: CachedUser
+    window_seconds: int
+
+
+@dataclass(frozen=True)
+class LookUpOfflineLogin:
+    """What the offline cache holds for this card; answers OfflineLoginFound(call_id, ...,
+    `failure`): how the appliance failed, for the screen if the cache cannot help."""
+
+    call_id: int
+    card_id: str = field(repr=False)
+    failure: Unanswered = "unreachable"
+
+
+@dataclass(frozen=True)
+class CheckOfflineLogin:
+    """Check `pin` against this card's cached entry and count the guess; answers
+    OfflineLoginChecked(call_id, ...)."""
+
+    call_id: int
+    card_id: str = field(repr=False)
+    pin: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class QueueOfflineEvent:
+    """Queue what happened offline (no secret) for the appliance's audit, sent when it is back."""
+
+    outcome: Outcome
+    username: str
+
+
 LogValue = str | int
 
 
@@ -118,6 +161,10 @@ Effect = (
     | KeepOfflineVerifier
     | DropOfflineVerifier
     | CheckOfflinePin
+    | CacheOfflineLogin
+    | LookUpOfflineLogin
+    | CheckOfflineLogin
+    | QueueOfflineEvent
     | Log
     | Report
 )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from greeter.cards import CardEvent, ReaderStatus
+from greeter.flow.cached import CachedUser, Outcome, Verdict
+from greeter.flow.effects import Unanswered
 from greeter.flow.model import UiEvent
 from greeter.flow.wire import Reply, SessionInfo
 
@@ -122,6 +124,32 @@ class OfflinePinChecked:
 
 
 @dataclass(frozen=True)
+class OfflineLoginFound:
+    """What the offline cache holds for the card of lookup `call_id`: `user` and the attempts
+    left when there is an entry (even an expired or locked one)."""
+
+    call_id: int
+    verdict: Verdict
+    user: CachedUser | None = None
+    attempts_left: int = 0
+    failure: Unanswered = "unreachable"
+
+
+@dataclass(frozen=True)
+class OfflineLoginChecked:
+    """The offline check `call_id`: `verdict` of the entry before the guess; `outcome` None when
+    it was not usable (then the PIN was not checked). `session_id`: a fresh id for the session
+    a right PIN opens."""
+
+    call_id: int
+    verdict: Verdict
+    outcome: Outcome | None = None
+    user: CachedUser | None = None
+    attempts_left: int = 0
+    session_id: str = ""
+
+
+@dataclass(frozen=True)
 class Stopping:
     """The greeter is shutting down: the running session ends with it."""
 
@@ -141,5 +169,7 @@ Event = (
     | InactivityTimedOut
     | OfflineVerifierKept
     | OfflinePinChecked
+    | OfflineLoginFound
+    | OfflineLoginChecked
     | Stopping
 )

@@ -196,8 +196,8 @@ def bad_reply(state: State, login: Login) -> Result:
 
 
 def on_failed(state: State, login: Login, event: BackendFailed) -> Result:
-    if event.kind in ("unreachable", "timeout"):
-        offline_result = offline.on_unreachable(state, login)
+    if event.kind == "unreachable" or event.kind == "timeout":
+        offline_result = offline.on_unreachable(state, login, event.kind)
         if offline_result is not None:
             return offline_result
     card, password = retry_target(login)

@@ -61,6 +61,11 @@ ErrorKey = Literal[
     "offline_needs_server",
     # too many wrong PINs offline: the offline unlock is gone until the appliance is back
     "offline_pin_limit",
+    # the appliance cannot be reached: only users who signed in here recently (card + PIN)
+    # can sign in, and this card is not one of theirs (or their window is over)
+    "offline_recent_only",
+    # too many wrong PINs offline for this card: signing in needs the appliance again
+    "offline_login_locked",
 ]
 ERROR_KEYS: tuple[ErrorKey, ...] = get_args(ErrorKey)
 

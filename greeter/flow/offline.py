@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from greeter.flow import offline_login
 from greeter.flow.common import Result, fail, to_step, unlock, work
 from greeter.flow.effects import (
     ArmTimer,
@@ -18,6 +19,7 @@ from greeter.flow.effects import (
     CheckOfflinePin,
     DropOfflineVerifier,
     KeepOfflineVerifier,
+    Unanswered,
 )
 from greeter.flow.inputs import OfflinePinChecked, OfflineVerifierKept
 from greeter.flow.model import ErrorKey, PinEntered
@@ -44,6 +46,7 @@ def after_login(
     login that sent a PIN (at the PIN step or PIN enrolment) and whose reply carries a grace
     period arms it; a new session (start, switch) drops the previous user's in any case."""
     state, effects = drop(state) if new_session else (state, [])
+    effects = [*effects, *offline_login.cache(login, ok)]
     grace_until = ok.session.spine.grace_until
     if login.card is None or not login.pin or not grace_until:
         return state, effects
@@ -75,12 +78,15 @@ def usable(state: State) -> OfflineUnlock | None:
     return offline if offline.session_id == desktop.session.id else None
 
 
-def on_unreachable(state: State, login: Login) -> Result | None:
-    """A card login over the locked session got no answer from the appliance: the owner's
-    card goes on offline, anyone else hears the kiosk is offline. None: nothing offline here
-    (no session, a password login, or nobody may unlock offline), a plain unreachable error."""
+def on_unreachable(state: State, login: Login, failure: Unanswered) -> Result | None:
+    """A card login got no answer from the appliance. Over the locked session the owner's
+    card goes on offline, anyone else hears the kiosk is offline; with no session the offline
+    cache may know the card (`offline_login`). None: nothing offline here (a password login,
+    or nobody may unlock offline), a plain unreachable error."""
     desktop = state.desktop
-    if desktop is None or not desktop.locked or login.card is None:
+    if desktop is None:
+        return offline_login.on_unreachable(state, login, failure)
+    if not desktop.locked or login.card is None:
         return None
     card_id = login.card.card_id
     offline = usable(state)
@@ -88,9 +94,8 @@ def on_unreachable(state: State, login: Login) -> Result | None:
         return ask_pin(state, login, offline)
     if offline is not None:
         return fail(state, "offline_owner_only", retry_card=login.card)
-    if desktop.card is not None and card_id == desktop.card.card_id:
-        return fail(state, "offline_needs_server", retry_card=login.card)
-    return None
+    # the owner's card without an unlock in memory: the offline cache may still know it
+    return offline_login.on_unreachable(state, login, failure)
 
 
 def ask_pin(state: State, login: Login, offline: OfflineUnlock, error: ErrorKey = "") -> Result:

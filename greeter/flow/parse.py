@@ -21,6 +21,7 @@ from greeter.flow.wire import (
     BadReason,
     KioskInfo,
     Need,
+    OfflineGrant,
     SessionInfo,
     SessionUserInfo,
     Spine,
@@ -162,13 +163,21 @@ def parse_notices(f: Fields) -> tuple[Notice, ...]:
     return tuple(notices)
 
 
+def parse_offline(f: Fields) -> OfflineGrant | None:
+    """`ok.offline`, absent or null when the kiosk may not cache this login."""
+    if f.data.get("offline") is None:
+        return None
+    window = f.obj("offline").number("window_seconds")
+    return OfflineGrant(window) if window > 0 else None
+
+
 def parse_auth_reply(body: object) -> AuthReply:
     f = Fields(body, "auth reply")
     status = f.text("status")
     if status not in STATUSES:
         raise WireError(f"unable to read the auth reply: unknown status {status[:40]!r}")
     if status == "ok":
-        return AuthOk(parse_session(f.obj("session")), parse_notices(f))
+        return AuthOk(parse_session(f.obj("session")), parse_notices(f), parse_offline(f))
     if status == "continue":
         return AuthContinue(
             f.text("state"), parse_need(f), parse_user(f.obj("user")), f.number("expires_in")

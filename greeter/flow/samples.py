@@ -8,8 +8,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.cards import CardEvent, CardKind
-from greeter.flow.effects import CallBackend, Effect
-from greeter.flow.inputs import BackendFailed, BackendReplied, Event, FailureKind
+from greeter.flow.cached import CachedUser, Verdict
+from greeter.flow.effects import CallBackend, Effect, LookUpOfflineLogin
+from greeter.flow.inputs import (
+    BackendFailed,
+    BackendReplied,
+    Event,
+    FailureKind,
+    OfflineLoginFound,
+)
 from greeter.flow.model import Notice, PinRule, PinRules, Role, View
 from greeter.flow.state import FlowSettings, State, initial_state
 from greeter.flow.step import step
@@ -140,7 +147,9 @@ VSC_EXPIRED = Notice("vsc_expired", None, "Your virtual smartcard has expired. P
 
 
 class FlowDriver:
-    """Drives `step` as the shell does, remembering the calls so a test can answer them."""
+    """Drives `step` as the shell does, remembering the calls so a test can answer them.
+    Offline-cache lookups are answered at once, from `cached` (card id -> what the cache
+    holds); a card not in it finds a cache not in use, as on a kiosk where nobody was cached."""
 
     def __init__(self, state: State | None = None, kiosk: bool = True) -> None:
         self.state = state or initial_state(FlowSettings(kiosk_name="from-config"))
@@ -148,15 +157,22 @@ class FlowDriver:
             self.state = replace(self.state, kiosk=kiosk_info())
         self.effects: list[Effect] = []
         self.calls: list[CallBackend] = []
+        self.cached: dict[str, tuple[Verdict, CachedUser | None, int]] = {}
 
     def send(self, *events: Event) -> list[Effect]:
         """Step through `events`; returns (and keeps) the effects they produced."""
         self.effects = []
-        for event in events:
-            self.state, effects = step(self.state, event)
+        pending = list(events)
+        while pending:
+            self.state, effects = step(self.state, pending.pop(0))
             self.effects += effects
             self.calls += [e for e in effects if isinstance(e, CallBackend)]
+            pending += [self.look_up(e) for e in effects if isinstance(e, LookUpOfflineLogin)]
         return self.effects
+
+    def look_up(self, effect: LookUpOfflineLogin) -> OfflineLoginFound:
+        verdict, user, left = self.cached.get(effect.card_id, ("unused", None, 0))
+        return OfflineLoginFound(effect.call_id, verdict, user, left, effect.failure)
 
     def reply(self, reply: Reply) -> list[Effect]:
         """Answer the latest call."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from greeter.cards import CardKind, ReaderStatus
+from greeter.flow.cached import CachedUser
 from greeter.flow.model import ErrorKey, PinRule, PinRules
 from greeter.flow.wire import AuthOk, KioskInfo, SessionInfo, UserRef
 
@@ -125,6 +126,16 @@ class OfflinePinStep:
 
 
 @dataclass(frozen=True)
+class CachedPinStep:
+    """The appliance cannot be reached and this card has a cached offline login: its user's PIN
+    is checked on the kiosk (`greeter.flow.offline_login`). `attempts_left` before it locks."""
+
+    user: CachedUser
+    attempts_left: int
+    error_key: ErrorKey = ""
+
+
+@dataclass(frozen=True)
 class RoleStep:
     ok: AuthOk
 
@@ -141,6 +152,7 @@ Step = (
     | EnrollCardStep
     | EnrollPinStep
     | OfflinePinStep
+    | CachedPinStep
     | RoleStep
     | NoticeStep
 )
@@ -152,6 +164,7 @@ INPUT_STEPS = (
     EnrollCardStep,
     EnrollPinStep,
     OfflinePinStep,
+    CachedPinStep,
     RoleStep,
     NoticeStep,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from greeter.cards import CardEvent, ReaderStatus
-from greeter.flow import enrol, login, offline, session
+from greeter.flow import enrol, login, offline, offline_login, session
 from greeter.flow.common import Result, rest
 from greeter.flow.effects import ArmTimer, CallBackend
 from greeter.flow.inputs import (
@@ -18,6 +18,8 @@ from greeter.flow.inputs import (
     BackendReplied,
     Event,
     InactivityTimedOut,
+    OfflineLoginChecked,
+    OfflineLoginFound,
     OfflinePinChecked,
     OfflineVerifierKept,
     SessionExited,
@@ -42,6 +44,7 @@ from greeter.flow.model import (
 )
 from greeter.flow.state import (
     INPUT_STEPS,
+    CachedPinStep,
     EnrollCardStep,
     EnrollPinStep,
     Failure,
@@ -105,6 +108,8 @@ def step(state: State, event: Event) -> Result:
         return offline.on_kept(state, event)
     if isinstance(event, OfflinePinChecked):
         return on_offline_checked(state, event)
+    if isinstance(event, OfflineLoginFound | OfflineLoginChecked):
+        return on_offline_login(state, event)
     if isinstance(event, Stopping):
         return session.on_stopping(state)
     return on_input(state, event)
@@ -155,6 +160,17 @@ def on_offline_checked(state: State, event: OfflinePinChecked) -> Result:
     return offline.on_checked(state, phase, event)
 
 
+def on_offline_login(state: State, event: OfflineLoginFound | OfflineLoginChecked) -> Result:
+    phase = state.phase
+    if event.call_id != state.call or not isinstance(phase, Login):
+        return state, []  # a late answer to an abandoned lookup or check
+    if isinstance(event, OfflineLoginFound):
+        return offline_login.on_found(state, phase, event)
+    if isinstance(phase.step, CachedPinStep):
+        return offline_login.on_checked(state, phase, phase.step, event)
+    return state, []
+
+
 def on_timer(state: State, event: TimerFired) -> Result:
     phase = state.phase
     if event.name == "busy" and state.call:
@@ -194,6 +210,8 @@ def on_input(state: State, event: Event) -> Result:
         return login.submit_pin(state, phase, current, event)
     if isinstance(event, PinEntered) and isinstance(current, OfflinePinStep):
         return offline.submit_pin(state, phase, event)
+    if isinstance(event, PinEntered) and isinstance(current, CachedPinStep):
+        return offline_login.submit_pin(state, phase, event)
     if isinstance(event, PasswordSubmitted) and isinstance(current, PasswordStep):
         return login.submit_password(state, current, event)
     if isinstance(event, CardEnrollmentSubmitted) and isinstance(current, EnrollCardStep):

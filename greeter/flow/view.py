@@ -8,6 +8,7 @@ from greeter.cards.readiness import assess
 from greeter.flow.common import entry_timeout
 from greeter.flow.model import PinRules, Screen, View
 from greeter.flow.state import (
+    CachedPinStep,
     Checking,
     EnrollCardStep,
     EnrollPinStep,
@@ -100,7 +101,8 @@ def login_view(state: State, login: Login, base: View) -> View:
             error_key=step.error_key,
             entry_timeout=step.expires_in,
         )
-    if isinstance(step, OfflinePinStep):
+    if isinstance(step, OfflinePinStep | CachedPinStep):
+        # the PIN is checked on the kiosk: an unlock, or a cached offline login
         return replace(
             base,
             screen="pin",
@@ -168,7 +170,7 @@ def same_user(state: State, login: Login) -> bool:
     step = login.step
     if isinstance(step, RoleStep | NoticeStep):
         return step.ok.session.user.username == desktop.username
-    if isinstance(step, PinStep | EnrollPinStep | OfflinePinStep):
+    if isinstance(step, PinStep | EnrollPinStep | OfflinePinStep | CachedPinStep):
         return step.user.username == desktop.username
     if isinstance(step, PasswordStep) and step.user is not None:
         return step.user.username == desktop.username

@@ -118,9 +118,20 @@ class SessionInfo:
 
 
 @dataclass(frozen=True)
+class OfflineGrant:
+    """`ok.offline`: this kiosk may cache the login (card + PIN) for offline login, for
+    `window_seconds` from now."""
+
+    window_seconds: int
+
+
+@dataclass(frozen=True)
 class AuthOk:
+    """`offline`: None unless the user's policy lets this kiosk cache the login."""
+
     session: SessionInfo
     notices: tuple[Notice, ...]
+    offline: OfflineGrant | None = None
 
 
 Need = Literal["pin", "password"]

@@ -224,9 +224,11 @@ def test_backend_failures_show_a_retryable_error_and_retry_taps_the_card_again(k
     assert flow.view.error_key == key
     assert flow.view.can_retry
     assert not flow.view.busy
+    first = flow.calls[-1].call_id
     flow.send(RetryRequested())
     assert flow.request == CardFactor(samples.ALICE_CARD)
-    assert flow.calls[-1].call_id == 2
+    assert flow.calls[-1].call_id > first  # a new call (a lookup of the offline cache may
+    # have taken an id in between)
 
 
 def test_a_call_that_runs_past_the_deadline_is_a_timeout_and_its_late_answer_is_dropped():

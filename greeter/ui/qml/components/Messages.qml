@@ -76,6 +76,10 @@ QtObject {
             return qsTr("This kiosk is offline. Your session can be unlocked once the login server is back: please try again in a moment.");
         case "offline_pin_limit":
             return qsTr("Too many wrong PINs. This kiosk is offline, so your session can be unlocked once the login server is back: please try again later.");
+        case "offline_recent_only":
+            return qsTr("This kiosk is offline: the login server cannot be reached. Only people who signed in here recently with their card and PIN can sign in. Please use another kiosk.");
+        case "offline_login_locked":
+            return qsTr("Too many wrong PINs. This kiosk is offline, so you can sign in here again once the login server is back. Please use another kiosk.");
         default:
             return qsTr("Something went wrong. Please try again.");
         }

@@ -47,7 +47,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../components/Messages.qml" line="145"/>
+        <location filename="../components/Messages.qml" line="149"/>
         <source>Your virtual smartcard expires in %n day(s).</source>
         <translation>
             <numerusform>Your virtual smartcard expires in %n day.</numerusform>

@@ -154,32 +154,32 @@
         <translation>Det tog för lång tid, så inloggningen avbröts. Börja om.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="80"/>
+        <location filename="../components/Messages.qml" line="84"/>
         <source>Something went wrong. Please try again.</source>
         <translation>Något gick fel. Försök igen.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="93"/>
+        <location filename="../components/Messages.qml" line="97"/>
         <source>Your account is disabled, so you cannot sign in. Please ask IT about it.</source>
         <translation>Ditt konto är avstängt, så du kan inte logga in. Fråga IT om det.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="133"/>
+        <location filename="../components/Messages.qml" line="137"/>
         <source>Not one digit over and over (1111), not a run (1234, 4321), and not one of the most common PINs.</source>
         <translation>Inte samma siffra om och om igen (1111), inte en talföljd (1234, 4321) och inte någon av de vanligaste PIN-koderna.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="139"/>
+        <location filename="../components/Messages.qml" line="143"/>
         <source>This kiosk cannot read cards right now.</source>
         <translation>Datorn kan inte läsa kort just nu.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="140"/>
+        <location filename="../components/Messages.qml" line="144"/>
         <source>No card reader is working. Check that the reader is plugged in.</source>
         <translation>Ingen kortläsare fungerar. Kontrollera att läsaren är ansluten.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../components/Messages.qml" line="145"/>
+        <location filename="../components/Messages.qml" line="149"/>
         <source>Your virtual smartcard expires in %n day(s).</source>
         <translation>
             <numerusform>Ditt virtuella smartkort går ut om %n dag.</numerusform>
@@ -187,12 +187,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="147"/>
+        <location filename="../components/Messages.qml" line="151"/>
         <source>Your virtual smartcard has expired. Please see your Registration Authority.</source>
         <translation>Ditt virtuella smartkort har gått ut. Kontakta din registreringsenhet.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="131"/>
+        <location filename="../components/Messages.qml" line="135"/>
         <source>Your PIN must be %1 to %2 digits long.</source>
         <translation>PIN-koden ska vara %1 till %2 siffror lång.</translation>
     </message>
@@ -306,92 +306,102 @@
         <translation>För många felaktiga PIN-koder. Datorn är offline, så din session kan låsas upp först när inloggningsservern är tillbaka: försök igen senare.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="87"/>
+        <location filename="../components/Messages.qml" line="80"/>
+        <source>This kiosk is offline: the login server cannot be reached. Only people who signed in here recently with their card and PIN can sign in. Please use another kiosk.</source>
+        <translation>Datorn är offline: det går inte att nå inloggningsservern. Bara den som nyligen loggat in här med kort och PIN-kod kan logga in. Använd en annan dator.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="82"/>
+        <source>Too many wrong PINs. This kiosk is offline, so you can sign in here again once the login server is back. Please use another kiosk.</source>
+        <translation>För många felaktiga PIN-koder. Datorn är offline, så du kan logga in här igen först när inloggningsservern är tillbaka. Använd en annan dator.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="91"/>
         <source>This card has been revoked. Please use another card, or ask your Registration Authority for a new one.</source>
         <translation>Kortet har spärrats. Använd ett annat kort, eller be din registreringsenhet om ett nytt.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="89"/>
+        <location filename="../components/Messages.qml" line="93"/>
         <source>This card is registered but waits for IT to approve it. Please try again once it is approved.</source>
         <translation>Kortet är registrerat men väntar på att IT godkänner det. Försök igen när det är godkänt.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="91"/>
+        <location filename="../components/Messages.qml" line="95"/>
         <source>This card is already registered to someone else. Please use your own card.</source>
         <translation>Kortet är redan registrerat på någon annan. Använd ditt eget kort.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="95"/>
+        <location filename="../components/Messages.qml" line="99"/>
         <source>Your account may not sign in this way. Please ask IT how you should sign in.</source>
         <translation>Ditt konto får inte logga in på det här sättet. Fråga IT hur du ska logga in.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="97"/>
+        <location filename="../components/Messages.qml" line="101"/>
         <source>Cards cannot be registered for your account at a kiosk. Please ask your Registration Authority.</source>
         <translation>Kort kan inte registreras för ditt konto vid en dator. Kontakta din registreringsenhet.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="99"/>
+        <location filename="../components/Messages.qml" line="103"/>
         <source>You cannot sign in at this kiosk. Please ask IT why.</source>
         <translation>Du kan inte logga in vid den här datorn. Fråga IT varför.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="108"/>
+        <location filename="../components/Messages.qml" line="112"/>
         <source>That PIN is too short: use at least %1 digits.</source>
         <translation>PIN-koden är för kort: använd minst %1 siffror.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="109"/>
+        <location filename="../components/Messages.qml" line="113"/>
         <source>That PIN is too short: use at least %1 characters.</source>
         <translation>PIN-koden är för kort: använd minst %1 tecken.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="111"/>
+        <location filename="../components/Messages.qml" line="115"/>
         <source>That PIN is too long: use at most %1 digits.</source>
         <translation>PIN-koden är för lång: använd högst %1 siffror.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="112"/>
+        <location filename="../components/Messages.qml" line="116"/>
         <source>That PIN is too long: use at most %1 characters.</source>
         <translation>PIN-koden är för lång: använd högst %1 tecken.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="114"/>
+        <location filename="../components/Messages.qml" line="118"/>
         <source>Use digits only in your PIN.</source>
         <translation>Använd bara siffror i din PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="116"/>
+        <location filename="../components/Messages.qml" line="120"/>
         <source>Use only letters, digits and symbols in your PIN.</source>
         <translation>Använd bara bokstäver, siffror och symboler i din PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="118"/>
+        <location filename="../components/Messages.qml" line="122"/>
         <source>That PIN is one digit over and over, which is easy to guess. Choose another PIN.</source>
         <translation>PIN-koden är samma siffra om och om igen och är lätt att gissa. Välj en annan PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="120"/>
+        <location filename="../components/Messages.qml" line="124"/>
         <source>That PIN is a run of digits, like 1234 or 4321, which is easy to guess. Choose another PIN.</source>
         <translation>PIN-koden är en talföljd, som 1234 eller 4321, och är lätt att gissa. Välj en annan PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="122"/>
+        <location filename="../components/Messages.qml" line="126"/>
         <source>That PIN is one of the most common PINs, which is easy to guess. Choose another PIN.</source>
         <translation>PIN-koden är en av de vanligaste PIN-koderna och är lätt att gissa. Välj en annan PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="124"/>
+        <location filename="../components/Messages.qml" line="128"/>
         <source>That PIN does not follow the rules. Choose another PIN.</source>
         <translation>PIN-koden följer inte reglerna. Välj en annan PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="132"/>
+        <location filename="../components/Messages.qml" line="136"/>
         <source>Your PIN must be %1 to %2 characters long.</source>
         <translation>PIN-koden ska vara %1 till %2 tecken lång.</translation>
     </message>
     <message>
-        <location filename="../components/Messages.qml" line="148"/>
+        <location filename="../components/Messages.qml" line="152"/>
         <source>There is a message about your account. Please ask IT about it.</source>
         <translation>Det finns ett meddelande om ditt konto. Fråga IT om det.</translation>
     </message>
@@ -440,42 +450,42 @@
         <translation>Skärmtangentbord</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="99"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="101"/>
         <source>Shift</source>
         <translation>Skift</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="117"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="119"/>
         <source>Delete</source>
         <translation>Radera</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="129"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="131"/>
         <source>Letters</source>
         <translation>Bokstäver</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="129"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="131"/>
         <source>Symbols</source>
         <translation>Symboler</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="135"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="137"/>
         <source>space</source>
         <translation>mellanslag</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="136"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="138"/>
         <source>Space</source>
         <translation>Mellanslag</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="142"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="144"/>
         <source>Next</source>
         <translation>Nästa</translation>
     </message>
     <message>
-        <location filename="../components/OnScreenKeyboard.qml" line="143"/>
+        <location filename="../components/OnScreenKeyboard.qml" line="145"/>
         <source>Next field</source>
         <translation>Nästa fält</translation>
     </message>
@@ -526,17 +536,17 @@
         <translation>Lösenord</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="140"/>
+        <location filename="../screens/PasswordScreen.qml" line="142"/>
         <source>Register card</source>
         <translation>Registrera kort</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="140"/>
+        <location filename="../screens/PasswordScreen.qml" line="142"/>
         <source>Sign in</source>
         <translation>Logga in</translation>
     </message>
     <message>
-        <location filename="../screens/PasswordScreen.qml" line="131"/>
+        <location filename="../screens/PasswordScreen.qml" line="133"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
@@ -570,22 +580,27 @@
         <translation>Skriv din PIN-kod</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="79"/>
+        <location filename="../screens/PinScreen.qml" line="80"/>
         <source>This kiosk is offline: the login server cannot be reached. You can still unlock your own session with your PIN.</source>
         <translation>Datorn är offline: det går inte att nå inloggningsservern. Du kan ändå låsa upp din egen session med din PIN-kod.</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="91"/>
+        <location filename="../screens/PinScreen.qml" line="81"/>
+        <source>This kiosk is offline: the login server cannot be reached. You signed in here recently, so you can still sign in with your PIN.</source>
+        <translation>Datorn är offline: det går inte att nå inloggningsservern. Du loggade in här nyligen, så du kan ändå logga in med din PIN-kod.</translation>
+    </message>
+    <message>
+        <location filename="../screens/PinScreen.qml" line="93"/>
         <source>%1 will be signed out of this kiosk.</source>
         <translation>%1 loggas ut från den här datorn.</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="127"/>
+        <location filename="../screens/PinScreen.qml" line="129"/>
         <source>Cancel</source>
         <translation>Avbryt</translation>
     </message>
     <message>
-        <location filename="../screens/PinScreen.qml" line="135"/>
+        <location filename="../screens/PinScreen.qml" line="137"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>

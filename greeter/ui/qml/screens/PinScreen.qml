@@ -69,14 +69,16 @@ FocusScope {
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontLarge
             }
-            // the appliance cannot be reached: the kiosk checks the PIN itself, for the
-            // locked session's owner only
+            // the appliance cannot be reached: the kiosk checks the PIN itself
             Text {
                 objectName: "pinOffline"
                 width: parent.width
                 visible: screen.greeter.offline
                 wrapMode: Text.WordWrap
-                text: qsTr("This kiosk is offline: the login server cannot be reached. You can still unlock your own session with your PIN.")
+                // over a locked session: its owner unlocks; on an idle kiosk: a recent user signs in
+                text: screen.greeter.lockedUser !== ""
+                    ? qsTr("This kiosk is offline: the login server cannot be reached. You can still unlock your own session with your PIN.")
+                    : qsTr("This kiosk is offline: the login server cannot be reached. You signed in here recently, so you can still sign in with your PIN.")
                 color: Theme.primary
                 font.pixelSize: Theme.fontBody
                 font.bold: true
