@@ -20,6 +20,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import errors, spine_report
+from appliance.admin_api import admin_guard
 from appliance.config import ApplianceError, Settings
 from appliance.db import Database
 from appliance.errors import ApiError
@@ -134,31 +135,16 @@ def install_spine_routes(
         spine.reset(name, session_id, (body.username, body.domain, body.password))
         return Response(status_code=204)
 
-    # -- administrators (HTTP Basic: user@DOMAIN and password, listed in spine.administrators)
-
-    def administrator(authorization: str | None) -> str:
-        refused = ApiError(
-            403, "admin_required", "unable to use the admin API: not an administrator"
-        )
-        if not authorization or not authorization.startswith("Basic "):
-            raise refused
-        try:
-            pair = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-        except (binascii.Error, ValueError):
-            raise refused from None
-        name, _, password = pair.partition(":")
-        username, _, domain = name.partition("@")
-        if not spine.is_administrator(username, domain, password):
-            raise refused
-        return username.strip().lower()
+    # -- administrators: the admin API's one credential, its token (appliance.admin_api)
+    administrator = admin_guard(settings.state_dir)
 
     @app.delete("/v1/admin/spine/sessions/{user}", status_code=204)
     def delete(
         user: Annotated[str, Path(max_length=200)], authorization: Authorization = None
     ) -> Response:
-        by = administrator(authorization)
+        administrator(authorization)
         try:
-            spine.delete(user, ADMIN_API, by)
+            spine.delete(user, ADMIN_API, ADMIN_API)
         except ApplianceError as error:
             raise errors.not_found(str(error)) from None
         return Response(status_code=204)

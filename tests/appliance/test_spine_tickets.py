@@ -16,6 +16,7 @@ import requests
 
 from appliance.local import LocalAppliance
 from bench.spine_ticket import main as bench_main
+from tests.appliance.admin_client import AdminClient
 from tests.appliance.spine_client import ALICE_CARD, SPINE, SpineKiosk, other_kiosk
 from tests.rig.appliance import DATABASES, start_demo_appliance, start_on_database
 from tests.rig.ssb import LocalSsb, spine_config, start_ssb
@@ -240,22 +241,18 @@ def test_admin_api_report_and_delete(
 ) -> None:
     session, _ = ward.ticketed(ssb)
     ward.two_factor()  # tap-and-go: a reuse
-    url = spine_server.url + "/v1/admin/spine"
-    admin = ("ravi@DEMO", "ravi-demo-pass")
-    verify = str(spine_server.ca_path)
-    refused = requests.get(url + "/report", auth=("alice@DEMO", "alice-demo-pass"),
-                           verify=verify, timeout=30)  # fmt: skip
-    assert (refused.status_code, refused.json()["code"]) == (403, "admin_required")
-    got = requests.get(url + "/report", auth=admin, verify=verify, timeout=30)
-    alice = {line["user"]: line for line in got.json()["users"]}["alice"]
+    # the admin API's one credential is its token: an administrator's password is not it
+    for token in ("ravi-demo-pass", spine_server.kiosk_secret):
+        refused = AdminClient(spine_server, token).call("GET", "/spine/report")
+        assert (refused.status_code, refused.json()["code"]) == (401, "admin_unauthorized")
+    admin = AdminClient(spine_server)
+    alice = {line["user"]: line for line in admin.ok("GET", "/spine/report")["users"]}["alice"]
     assert (alice["created"], alice["reused"]) == (1, 1)
-    csv_text = requests.get(
-        url + "/report", params={"format": "csv"}, auth=admin, verify=verify, timeout=30
-    ).text
+    csv_text = admin.call("GET", "/spine/report?format=csv").text
     assert csv_text.splitlines()[0].startswith("user,created,restarted,reused")
-    deleted = requests.delete(url + "/sessions/alice@DEMO", auth=admin, verify=verify, timeout=30)
-    assert deleted.status_code == 204
+    assert admin.call("DELETE", "/spine/sessions/alice@DEMO").status_code == 204
     assert ward.spine(session, "ticket").json()["code"] == "spine_session_ended"
+    assert admin.call("DELETE", "/spine/sessions/nobody").status_code == 404
 
 
 def _valid(ssb: LocalSsb, ticket: str) -> bool:
@@ -277,14 +274,16 @@ def test_the_bench_reuses_without_waiting_on_the_broker() -> None:
     assert result["ticket_reuse_ms"]["p95"] < 300
 
 
-def test_guessing_an_administrators_password_locks_them_out(spine_server: LocalAppliance) -> None:
-    url = spine_server.url + "/v1/admin/spine/report"
-    verify = str(spine_server.ca_path)
+def test_guessing_an_administrators_password_locks_them_out(
+    spine_server: LocalAppliance, ward: SpineKiosk, ssb: LocalSsb
+) -> None:
+    session, _ = ward.ticketed(ssb)
+    guess = {"username": "ravi", "domain": "DEMO", "password": "guess"}
     for _ in range(5):  # the default policy's max_attempts
-        guess = requests.get(url, auth=("ravi@DEMO", "guess"), verify=verify, timeout=30)
-        assert guess.status_code == 403
-    right = requests.get(url, auth=("ravi@DEMO", "ravi-demo-pass"), verify=verify, timeout=30)
-    assert right.status_code == 403
+        assert ward.spine(session, "reset", guess).status_code == 403
+    right = {**guess, "password": "ravi-demo-pass"}
+    assert ward.spine(session, "reset", right).status_code == 403
+    assert ward.spine(session, "ticket").status_code == 200
     kiosk = SpineKiosk(spine_server)
     try:
         assert kiosk.password("ravi", "ravi-demo-pass")["status"] == "locked"
