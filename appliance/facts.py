@@ -2,8 +2,8 @@
 lockout and Spine grace, and (for card steps) the card. Core statements built once: they run
 on every login.
 
-The query also reads the user's Spine roles, one row each, for the session a step may open:
-joined rather than asked for afterwards, a login runs one statement fewer."""
+The query also reads what the session a step may open shows: the user's Spine roles (one row
+each) and VSC. Joined rather than asked for afterwards, a login runs two statements fewer."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from appliance.store import Base
 _t = Base.metadata.tables
 _users, _policies, _pins = _t["users"], _t["policies"], _t["pin_verifiers"]
 _attempts, _spine, _cards = _t["attempts"], _t["spine_sessions"], _t["cards"]
-_roles = _t["spine_roles"]
+_roles, _vscs = _t["spine_roles"], _t["vscs"]
 
 _POLICY_COLUMNS = (
     _policies.c.first_factors,
@@ -52,6 +52,11 @@ _USER = (
         _attempts.c.locked_until,
         _spine.c.grace_until,
         _spine.c.ticket_until,
+        _vscs.c.id.label("vsc_id"),
+        _vscs.c.status.label("vsc_status"),
+        _vscs.c.not_after.label("vsc_not_after"),
+        _vscs.c.renewal_unseen.label("vsc_renewal_unseen"),
+        _policies.c.vsc_warning_days,
         _roles.c.code.label("role_code"),
         _roles.c.name.label("role_name"),
     )
@@ -62,6 +67,7 @@ _USER = (
         and_(_attempts.c.username == _users.c.username, _attempts.c.domain == _users.c.domain),
     )
     .outerjoin(_spine, _spine.c.user_id == _users.c.id)
+    .outerjoin(_vscs, _vscs.c.user_id == _users.c.id)  # at most one: vscs.user_id is unique
     .outerjoin(_roles, _roles.c.user_id == _users.c.id)
     .order_by(_roles.c.code)
 )

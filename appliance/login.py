@@ -496,7 +496,7 @@ class LoginService:
             reason = {} if spine else {"reason": "single_factor"}
             tx.note(event, at=now, kiosk=kiosk, username=found.username, **reason)
         offered = [Role(code=code, name=name) for code, name in found.roles]
-        shown = login_notices(tx.db, found.user.id, now)
+        shown = login_notices(tx.db, row, now)
         tx.commit()
         return Ok(
             session=DesktopSession(

@@ -5,27 +5,16 @@ once, then the warning stops). Core statements built once: they run at every log
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 
 from appliance.db import Database, core
 from appliance.replies import Notice
 from appliance.store import Base
 
 _t = Base.metadata.tables
-_vscs, _users, _policies = _t["vscs"], _t["users"], _t["policies"]
-_OF_USER = (
-    select(
-        _vscs.c.id,
-        _vscs.c.status,
-        _vscs.c.not_after,
-        _vscs.c.renewal_unseen,
-        _policies.c.vsc_warning_days,
-    )
-    .join(_users, _users.c.id == _vscs.c.user_id)
-    .join(_policies, _policies.c.name == _users.c.policy_name)
-    .where(_vscs.c.user_id == bindparam("uid"))
-)
+_vscs = _t["vscs"]
 _SEEN = update(_vscs).where(_vscs.c.id == bindparam("vid")).values(renewal_unseen=False)
 RENEW_HOW = "Renew it in the Care Identity Service (CIS) before then."
 SEE_RA = (
@@ -34,18 +23,17 @@ SEE_RA = (
 )
 
 
-def login_notices(db: Database, user_id: int, now: dt.datetime) -> list[Notice]:
+def login_notices(db: Database, row: Any, now: dt.datetime) -> list[Notice]:
     """What the user must read before the session starts; a renewal's notice is marked seen
-    in the login's transaction, so it shows once."""
-    connection = core(db)
-    row = connection.execute(_OF_USER, {"uid": user_id}).first()
-    if row is None or row.status == "revoked":
+    in the login's transaction, so it shows once. `row`: the user's facts
+    (`appliance.facts`), which carry their VSC (`vsc_*`) and policy's `vsc_warning_days`."""
+    if row.vsc_id is None or row.vsc_status == "revoked":
         return []
-    if row.not_after <= now:
+    if row.vsc_not_after <= now:
         return [Notice(code="vsc_expired", message=SEE_RA)]
-    if row.renewal_unseen:
-        connection.execute(_SEEN, {"vid": row.id})
-        until = f"{row.not_after:%Y-%m-%d}"
+    if row.vsc_renewal_unseen:
+        core(db).execute(_SEEN, {"vid": row.vsc_id})
+        until = f"{row.vsc_not_after:%Y-%m-%d}"
         return [
             Notice(
                 code="vsc_renewed",
@@ -53,7 +41,7 @@ def login_notices(db: Database, user_id: int, now: dt.datetime) -> list[Notice]:
                 message=f"Your virtual smartcard was renewed: it is valid until {until}.",
             )
         ]
-    days_left = (row.not_after - now).days
+    days_left = (row.vsc_not_after - now).days
     if days_left > row.vsc_warning_days:
         return []
     unit = "day" if days_left == 1 else "days"
