@@ -18,33 +18,16 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import greeter
+from tests.packaging.conftest import SIDES
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = greeter.__version__
-SIDES = ("kiosk", "appliance")
 pytestmark = pytest.mark.slow
 
 
 def _lock(side: str) -> dict[str, str]:
     pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", (ROOT / f"{side}.lock").read_text(), re.M)
     return {canonicalize_name(name): version for name, version in pins}
-
-
-@pytest.fixture(scope="module")
-def debs(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("dist")
-    # the wheel cache is the builder's (~/.cache/tapkiosk/wheels): a rebuild downloads nothing
-    built = subprocess.run(
-        [str(ROOT / "packaging" / "build-deb"), "--out", str(out), "--fast"],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/usr/bin:/bin", "PYTHON": sys.executable, "HOME": os.environ["HOME"]},
-    )
-    assert built.returncode == 0, built.stderr
-    paths = [Path(line) for line in built.stdout.split()]
-    return {
-        side: next(p for p in paths if p.name.startswith(f"tapkiosk-{side}_")) for side in SIDES
-    }
 
 
 @pytest.fixture(scope="module")
