@@ -183,7 +183,7 @@ def _service() -> Iterator[None]:
     unit = _unit()
     (user,), (group,) = unit["User"], unit["Group"]
     env = {"PATH": "/usr/bin:/bin", "HOME": str(STATE)}
-    env.update(item.split("=", 1) for item in unit.get("Environment", []))
+    env.update(item.partition("=")[::2] for item in unit.get("Environment", []))
     as_user = ["setpriv", f"--reuid={user}", f"--regid={group}", "--init-groups", "--"]
     for pre in unit.get("ExecStartPre", []):
         _run(*as_user, *pre.split(), env=env, cwd="/")
