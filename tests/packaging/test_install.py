@@ -26,7 +26,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,17 +76,10 @@ def _installed() -> set[str]:
     return {line.split()[0] for line in listed.stdout.splitlines() if line.endswith(" installed")}
 
 
-def _user_exists(name: str) -> bool:
+def _exists(lookup: Callable[[str], object], name: str) -> bool:
+    """Whether `lookup` (pwd.getpwnam, grp.getgrnam) knows `name`."""
     try:
-        pwd.getpwnam(name)
-    except KeyError:
-        return False
-    return True
-
-
-def _group_exists(name: str) -> bool:
-    try:
-        grp.getgrnam(name)
+        lookup(name)
     except KeyError:
         return False
     return True
@@ -108,7 +101,7 @@ def machine() -> Iterator[None]:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", PORT)) == 0:
             pytest.skip(f"port {PORT}, the appliance's, is taken on this machine")
-    if present or _user_exists(USER) or _group_exists(USER):
+    if present or _exists(pwd.getpwnam, USER) or _exists(grp.getgrnam, USER):
         pytest.skip(f"this machine already has tapkiosk ({present or USER}); it is left alone")
     before = _installed()
     try:
@@ -308,7 +301,7 @@ def _digest(path: Path) -> str:
 def test_install_use_upgrade_and_purge_both_packages(machine, debs, pcscd, tmp_path):
     # 1. appliance install and init (README: Deploying, step by step)
     _apt("install", *(str(debs[side]) for side in SIDES))
-    assert _user_exists(USER)
+    assert _exists(pwd.getpwnam, USER)
     assert STATE.stat().st_uid == pwd.getpwnam(USER).pw_uid
     address = _lan_address()
     _as_appliance("init", "--name", address)
@@ -363,5 +356,5 @@ def test_install_use_upgrade_and_purge_both_packages(machine, debs, pcscd, tmp_p
     _apt("purge", *PACKAGES)
     left = [str(path) for path in MADE if path.exists()]
     assert not left, f"purge left {left}"
-    assert not _user_exists(USER)
-    assert not _group_exists(USER)
+    assert not _exists(pwd.getpwnam, USER)
+    assert not _exists(grp.getgrnam, USER)
