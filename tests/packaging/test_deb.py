@@ -4,6 +4,7 @@ and that the unpacked packages run on the system Python: the appliance serves an
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -20,6 +21,7 @@ from packaging.utils import canonicalize_name
 
 import greeter
 from tests.packaging.conftest import SIDES
+from tests.packaging.test_wheel import DRAW_IDLE
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = greeter.__version__
@@ -153,6 +155,24 @@ def test_every_maintainer_script_parses(debs, tmp_path):
         for script in control.iterdir():
             if script.name in {"postinst", "prerm", "postrm"}:
                 subprocess.run(["sh", "-n", str(script)], check=True)
+
+
+def test_the_unpacked_kiosk_draws_the_real_idle_screen(root, tmp_path):
+    """The package's greeter, on the system Python, finds the screens it carries (not the
+    fallback) and their translations."""
+    library = root / "usr/lib/tapkiosk-kiosk"
+    for locale, headline in [("en_GB", "Tap your card"), ("sv_SE", "Blippa ditt kort")]:
+        drawn = subprocess.run(
+            ["/usr/bin/python3", "-sP", "-c", f"import sys; sys.path.insert(0, {str(library)!r})\n"
+             + DRAW_IDLE, locale],
+            capture_output=True, text=True, cwd=tmp_path, timeout=120,
+            env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)},
+        )  # fmt: skip
+        assert drawn.returncode == 0, drawn.stderr
+        result = json.loads(drawn.stdout.splitlines()[-1])
+        assert str(result["qml_dir"]).startswith(str(library))
+        assert result["fallback"] is False, result["problem"]
+        assert result["headline"] == headline
 
 
 @pytest.mark.pcsc
