@@ -8,13 +8,13 @@ The QML is written in English. English plural forms ("1 attempt", "2 attempts") 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+from greeter.ui.qml_dir import I18N_DIR
+
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parent / "qml" / "i18n"
 CATALOGUE = "tapkiosk"
 
 

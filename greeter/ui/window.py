@@ -1,10 +1,9 @@
 """The greeter's window: the theme's QML (or the built-in fallback) on a full-screen view that
 steps aside while a session runs and comes back on top when the kiosk locks.
 
-Where the QML lives: `greeter/ui/qml/`, inside the Python package, so the same
-`Path(__file__)` finds it in a checkout, an editable install and a wheel (setuptools ships it via
-the `qml/**/*` package-data glob). A site may point `theme_dir` at its own theme; if that (or the
-packaged one) fails to load, the fallback screen from `greeter.ui.fallback` is shown instead.
+Where the QML lives: the repository's top-level `qml/`, shipped inside the greeter by a wheel
+(`greeter.ui.qml_dir` decides which). A site may point `theme_dir` at its own theme; if that (or
+the packaged one) fails to load, the fallback screen from `greeter.ui.fallback` is shown instead.
 """
 
 from __future__ import annotations
@@ -21,11 +20,10 @@ from PySide6.QtQuick import QQuickItem, QQuickView, QQuickWindow, QSGRendererInt
 from greeter.ui import caches
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.fallback import FALLBACK_QML
+from greeter.ui.qml_dir import MAIN_QML, QML_DIR
 
 log = logging.getLogger(__name__)
 
-QML_DIR = Path(__file__).resolve().parent / "qml"
-MAIN_QML = "Main.qml"
 BACKGROUND = "#0B2545"
 # the size a windowed greeter (demo on a desktop, tests) opens at
 WINDOWED_SIZE = (1280, 800)

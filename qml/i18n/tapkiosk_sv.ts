@@ -409,17 +409,17 @@
 <context>
     <name>NotSetUp</name>
     <message>
-        <location filename="../../not_set_up.py" line="136"/>
+        <location filename="../../greeter/ui/not_set_up.py" line="136"/>
         <source>This kiosk is not set up</source>
         <translation>Den här datorn är inte konfigurerad</translation>
     </message>
     <message>
-        <location filename="../../not_set_up.py" line="139"/>
+        <location filename="../../greeter/ui/not_set_up.py" line="139"/>
         <source>Nobody can sign in here until it is. Please call IT.</source>
         <translation>Ingen kan logga in här förrän det är åtgärdat. Ring IT.</translation>
     </message>
     <message>
-        <location filename="../../not_set_up.py" line="144"/>
+        <location filename="../../greeter/ui/not_set_up.py" line="144"/>
         <source>For IT</source>
         <translation>För IT</translation>
     </message>
@@ -639,32 +639,32 @@
 <context>
     <name>StandIn</name>
     <message>
-        <location filename="../../stand_in.py" line="175"/>
+        <location filename="../../greeter/ui/stand_in.py" line="175"/>
         <source>Signed in: %1</source>
         <translation>Inloggad: %1</translation>
     </message>
     <message>
-        <location filename="../../stand_in.py" line="183"/>
+        <location filename="../../greeter/ui/stand_in.py" line="183"/>
         <source>role %1</source>
         <translation>roll %1</translation>
     </message>
     <message>
-        <location filename="../../stand_in.py" line="185"/>
+        <location filename="../../greeter/ui/stand_in.py" line="185"/>
         <source>no Spine role</source>
         <translation>ingen Spine-roll</translation>
     </message>
     <message>
-        <location filename="../../stand_in.py" line="190"/>
+        <location filename="../../greeter/ui/stand_in.py" line="190"/>
         <source>This window stands in for the clinical desktop. Lock it, log out, or tap a card with F1-F4 to switch user.</source>
         <translation>Det här fönstret står i stället för det kliniska skrivbordet. Lås det, logga ut eller blippa ett kort med F1-F4 för att byta användare.</translation>
     </message>
     <message>
-        <location filename="../../stand_in.py" line="197"/>
+        <location filename="../../greeter/ui/stand_in.py" line="197"/>
         <source>Lock</source>
         <translation>Lås</translation>
     </message>
     <message>
-        <location filename="../../stand_in.py" line="200"/>
+        <location filename="../../greeter/ui/stand_in.py" line="200"/>
         <source>Log out</source>
         <translation>Logga ut</translation>
     </message>
