@@ -3,7 +3,8 @@
 Their limits are set here once. Most routes declare them as FastAPI header parameters
 (`XKiosk`, `Authorization`); `POST /v1/auth`, which every tap and PIN goes through, reads them
 with `read_kiosk_headers` instead, because FastAPI re-inspects each declared parameter's type
-at every request (about 25 µs a header, a tenth of a tap's server time). Both validate the same
+at every request: the three headers as parameters cost a request 55-95 µs more than one model
+read by hand (0.26 M instructions of a tap's 2.04 M in the ASGI app). Both validate the same
 limits, answer a bad header the same way (422 `invalid_request`), and `/openapi.json`
 documents both the same (`KIOSK_HEADERS_OPENAPI`).
 """
