@@ -17,15 +17,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from bench.common import summary
+from tests.appliance.admin_client import AdminClient
 from tests.appliance.spine_client import SpineKiosk
 from tests.rig.appliance import start_demo_appliance
 from tests.rig.ssb import spine_config, start_ssb
 
 GOAL_P95_MS = 20.0
-ADMIN = ("ravi@DEMO", "ravi-demo-pass")
 
 
 def measure(args: argparse.Namespace) -> dict[str, Any]:
@@ -42,7 +40,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                     for _ in range(args.firsts):
                         # each a first authentication: the last one's session is deleted
                         # (and its ticket revoked) first, outside the timing
-                        _delete(server.url, str(server.ca_path))
+                        _delete(AdminClient(server))
                         firsts.append(_first(kiosk, session, ssb))
                     kiosk.spine(session, "ticket")  # the connection is open: not measured
                     reuses = [_reuse(kiosk, session) for _ in range(args.reuses)]
@@ -61,10 +59,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _delete(url: str, ca: str) -> None:
-    answer = requests.delete(
-        url + "/v1/admin/spine/sessions/alice@DEMO", auth=ADMIN, verify=ca, timeout=30
-    )
+def _delete(admin: AdminClient) -> None:
+    answer = admin.call("DELETE", "/spine/sessions/alice@DEMO")
     if answer.status_code != 204:
         raise SystemExit(f"bench: unable to delete the Spine session: {answer.text[:200]}")
 
