@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from appliance import desktop, errors, routes_vsc
+from appliance.admin_api import admin_guard
 from appliance.attempts import forget_stale
 from appliance.audit import Auditor, request_tap
 from appliance.bodylimit import BodyLimit
@@ -387,8 +388,10 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         return {"spine": reply.wire()}
 
     spine = SpineSessions(settings, database, directory, clock)
-    install_spine_routes(app, settings, database, authorised, spine)
-    routes_vsc.install(app, settings, database, clock, auditor, authorised)
+    # the admin API's one credential, read once for every /v1/admin route
+    admin_check = admin_guard(settings.state_dir)
+    install_spine_routes(app, settings, database, authorised, spine, admin_check)
+    routes_vsc.install(app, settings, database, clock, auditor, authorised, admin_check)
     app.state.engine = engine
     return app
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import alerts, ra_api
-from appliance.admin_api import Admin, admin_guard, ssb_router
+from appliance.admin_api import Admin, ssb_router
 from appliance.admin_vsc_api import vsc_router
 from appliance.audit import Auditor
 from appliance.config import Settings
@@ -23,8 +23,9 @@ def install(
     clock: Callable[[], dt.datetime],
     auditor: Auditor,
     authorised: ra_api.Authorised,
+    admin_check: Callable[[str | None], None],
 ) -> Admin:
-    admin = Admin(settings, database, clock, auditor, admin_guard(settings.state_dir))
+    admin = Admin(settings, database, clock, auditor, admin_check)
     app.include_router(ssb_router(admin))
     app.include_router(vsc_router(admin))
     app.include_router(ra_api.router(database, authorised, clock, auditor))

@@ -20,7 +20,6 @@ from pydantic import Field
 from sqlalchemy.orm import Session, sessionmaker
 
 from appliance import errors, spine_report
-from appliance.admin_api import admin_guard
 from appliance.config import ApplianceError, Settings
 from appliance.db import Database
 from appliance.errors import ApiError
@@ -56,6 +55,7 @@ def install_spine_routes(
     database: sessionmaker[Session],
     authorised: Authorised,
     spine: SpineSessions,
+    administrator: Callable[[str | None], None],
 ) -> None:
     environment = settings.spine.environment
 
@@ -135,8 +135,7 @@ def install_spine_routes(
         spine.reset(name, session_id, (body.username, body.domain, body.password))
         return Response(status_code=204)
 
-    # -- administrators: the admin API's one credential, its token (appliance.admin_api)
-    administrator = admin_guard(settings.state_dir)
+    # -- administrators: the admin API's one credential, its token (`administrator`)
 
     @app.delete("/v1/admin/spine/sessions/{user}", status_code=204)
     def delete(

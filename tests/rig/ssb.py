@@ -26,12 +26,12 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from appliance.certs import ensure_certificates
 from appliance.config import SSB_CERTS
 from appliance.demo import ADMIN_ROLE, CLINICAL, RA_ROLE
 from appliance.local import ChildServer, _read_port, _wait_until_answering
+from appliance.vscgen import test_certificate
 
 ENVIRONMENT = "development"
 # the demo users' Spine roles, as the SSB knows them
@@ -52,20 +52,8 @@ class SoftCard:
 
     @classmethod
     def make(cls, owner: str) -> SoftCard:
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, owner)])
-        now = dt.datetime.now(dt.UTC)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=30))
-            .sign(key, hashes.SHA256())
-        )
-        return cls(key, cert)
+        issued = test_certificate(owner, dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+        return cls(issued.key, issued.certificate)
 
     def sign(self, challenge_b64: str) -> str:
         data = base64.b64decode(challenge_b64)
