@@ -132,6 +132,13 @@ def spine_use(decision: Grant | TapAndGo) -> bool:
     return isinstance(decision, TapAndGo) or decision.grace
 
 
+def offline_cacheable(proven: frozenset[Factor], bound_before: bool, allowed: bool) -> bool:
+    """May the kiosk cache this login for offline login? The policy allows it, and the
+    login was a card bound before it plus that card's PIN: the two factors a kiosk can check
+    on its own."""
+    return allowed and bound_before and {"card", "pin"} <= proven
+
+
 def locked(until: dt.datetime | None, now: dt.datetime) -> Locked | None:
     return Locked(until) if until is not None and until > now else None
 

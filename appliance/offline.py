@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from appliance.audit import Auditor
 from appliance.db import Database, core
-from appliance.gate import Factor
+from appliance.gate import Factor, offline_cacheable
 from appliance.models import EventUser, Strict
 from appliance.replies import Offline
 from appliance.spine import iso
@@ -29,11 +29,10 @@ MAX_EVENTS = 100
 def offline_grant(
     policy: Any, proven: frozenset[Factor], bound_before: bool, now: dt.datetime
 ) -> Offline | None:
-    """Whether the login that proved `proven` lets its kiosk cache it for offline login:
-    the user's policy has offline login on, and the login was a card bound before it plus
-    that card's PIN (the two factors the kiosk will check offline). `policy`: a row with the
+    """What the `ok` of a login that proved `proven` says of offline login, if the gate lets
+    its kiosk cache it (`appliance.gate.offline_cacheable`). `policy`: a row with the
     policy's columns."""
-    if not policy.offline_login or not bound_before or not {"card", "pin"} <= proven:
+    if not offline_cacheable(proven, bound_before, bool(policy.offline_login)):
         return None
     seconds = int(policy.offline_window_seconds)
     return Offline(window_seconds=seconds, until=iso(now + dt.timedelta(seconds=seconds)))
