@@ -136,7 +136,7 @@ class Backend:
         return self.auth(request, tap=tap)
 
     def kiosk_info(self) -> KioskInfo:
-        body = self._call("GET", "/v1/kiosk", replayable=True)
+        body = self.call("GET", "/v1/kiosk", replayable=True)
         try:
             return parse_kiosk_info(body)
         except WireError as error:
@@ -145,14 +145,14 @@ class Backend:
     def auth(self, request: AuthRequest, *, tap: str = "") -> AuthReply:
         headers = {"X-Tap-Id": tap} if tap else None
         replayable = isinstance(request, REPLAYABLE)
-        body = self._call("POST", "/v1/auth", auth_body(request), headers, replayable=replayable)
+        body = self.call("POST", "/v1/auth", auth_body(request), headers, replayable=replayable)
         try:
             return parse_auth_reply(body)
         except WireError as error:
             raise ProtocolError(str(error)) from None
 
     def choose_role(self, session_id: str, role: str) -> Spine:
-        body = self._call("POST", f"/v1/sessions/{_segment(session_id)}/role", {"role": role})
+        body = self.call("POST", f"/v1/sessions/{_segment(session_id)}/role", {"role": role})
         try:
             if not isinstance(body, dict) or body.get("spine") is None:
                 raise WireError("unable to read the role reply: no spine")
@@ -162,7 +162,7 @@ class Backend:
 
     def report(self, event: dict[str, str | int]) -> Accepted:
         try:
-            self._call("POST", "/v1/events", event)
+            self.call("POST", "/v1/events", event)
         finally:
             if event.get("event") == "session" and event.get("action") in SESSION_OVER:
                 self.appliances.session_over()
@@ -170,12 +170,12 @@ class Backend:
 
     def upload_offline(self, events: list[dict[str, str]]) -> Accepted:
         """`POST /v1/offline-events`: what the kiosk queued while no appliance answered."""
-        self._call("POST", "/v1/offline-events", {"events": events})
+        self.call("POST", "/v1/offline-events", {"events": events})
         return Accepted()
 
     def logout(self, session_id: str) -> Accepted:
         try:
-            self._call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
+            self.call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
         finally:
             self.appliances.session_over()
         return Accepted()
@@ -186,7 +186,7 @@ class Backend:
         for connection in connections:
             connection.close()
 
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -213,6 +213,11 @@ class Backend:
             return answer
         assert failure is not None  # there is at least one URL
         raise failure
+
+    @staticmethod
+    def segment(value: str) -> str:
+        """`value` as one path segment (a session id from a reply)."""
+        return _segment(value)
 
     # --- the one seam ------------------------------------------------------------------------
 

@@ -1,0 +1,96 @@
+"""The kiosk's Spine and RA client against the real appliance over HTTPS, which asks the
+simulated SSB (a real HTTPS server) for tickets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from appliance.local import LocalAppliance
+from greeter.backend import Rejected
+from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
+from greeter.spine_client import SpineClient
+from tests.greeter.test_backend_appliance import ALICE, client_for
+from tests.rig.appliance import start_demo_appliance
+from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+
+RAVI = "04AA0000000002"
+
+
+@pytest.fixture(scope="module")
+def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
+    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
+        yield server
+
+
+@pytest.fixture
+def appliance(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
+    state = tmp_path / "appliance"
+    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
+        ssb.trust(state)
+        yield server
+
+
+def signed_in(client: SpineClient, card: str, pin: str) -> str:
+    tapped = client.backend.auth(CardFactor(card))
+    assert isinstance(tapped, AuthContinue)
+    done = client.backend.auth(PinFactor(tapped.state, pin))
+    assert isinstance(done, AuthOk)
+    return done.session.id
+
+
+def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: LocalSsb) -> None:
+    client = SpineClient(client_for(appliance), ENVIRONMENT)
+    session = signed_in(client, ALICE, "1234")
+    with pytest.raises(Rejected) as ended:
+        client.ticket(session)
+    assert ended.value.code == "spine_session_ended"
+
+    issued = client.challenge(session)
+    wrong = ssb.cards["bob@DEMO"].sign(issued.challenge)
+    with pytest.raises(Rejected) as refused:
+        client.authenticate(session, issued.challenge_id, wrong)
+    assert refused.value.status == 403
+
+    issued = client.challenge(session)
+    status = client.authenticate(
+        session, issued.challenge_id, ssb.cards["alice@DEMO"].sign(issued.challenge)
+    )
+    assert status.ticket_until
+    assert status.environment == ENVIRONMENT
+    codes = [role.code for role in status.roles]
+    assert len(codes) == 2
+    status = client.choose_role(session, codes[1])
+    assert status.role == codes[1]
+    assert client.set_default_role(session, codes[0]).default_role == codes[0]
+    held = client.ticket(session)
+    assert held.ticket
+    assert held.role == codes[1]
+
+
+def test_another_environment_is_refused(appliance: LocalAppliance) -> None:
+    client = SpineClient(client_for(appliance), "production")
+    session = signed_in(client, ALICE, "1234")
+    with pytest.raises(Rejected) as refused:
+        client.challenge(session)
+    assert refused.value.code == "spine_environment_mismatch"
+
+
+def test_an_ra_finds_users_and_unassigned_vscs(appliance: LocalAppliance) -> None:
+    client = SpineClient(client_for(appliance), ENVIRONMENT)
+    session = signed_in(client, RAVI, "2468")
+    found = client.ra_users(session, "car", card_present=True)
+    assert [(user.username, user.vsc and user.vsc.serial) for user in found] == [
+        ("carol", "VSC-DEMO-0003")
+    ]
+    vscs = client.ra_unassigned_vscs(session, card_present=True)
+    assert [vsc.serial for vsc in vscs] == ["VSC-DEMO-0002"]
+    with pytest.raises(Rejected) as absent:
+        client.ra_unassigned_vscs(session, card_present=False)
+    assert absent.value.code == "ra_card_absent"
+    bob = client.ra_users(session, "bob", card_present=True)[0]
+    assigned = client.ra_assign(session, bob, vscs[0], card_present=True)
+    assert assigned.owner == "bob@DEMO"
+    assert assigned.status == "assigned"
