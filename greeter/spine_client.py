@@ -92,6 +92,12 @@ class SpineClient:
         body = {"username": username, "domain": domain, "password": password}
         self._spine("POST", session_id, "reset", body)
 
+    def end(self, session_id: str) -> None:
+        """The user's own kiosk ends their Spine session (their Spine card was taken out with
+        `[spine] card_removal_ends_session`, or the Spine idle period ran out): the ticket is
+        revoked and the next Spine use authenticates afresh."""
+        self._spine("POST", session_id, "end", {})
+
     # --- Registration Authorities: /v1/sessions/{id}/ra/… -----------------------------------
 
     def ra_users(self, session_id: str, query: str, *, card_present: bool) -> tuple[RaUser, ...]:
