@@ -77,6 +77,8 @@ class Notice:
     code: str
     days_left: int | None
     message: str
+    # ISO date (YYYY-MM-DD) a renewed VSC is valid until; "" for other notices
+    valid_until: str = ""
 
 
 @dataclass(frozen=True)

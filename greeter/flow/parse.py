@@ -158,7 +158,12 @@ def parse_notices(f: Fields) -> tuple[Notice, ...]:
     for index, item in enumerate(f.items("notices", optional=True)):
         notice = Fields(item, f"notices[{index}]")
         notices.append(
-            Notice(notice.text("code"), notice.opt_number("days_left"), notice.text("message"))
+            Notice(
+                notice.text("code"),
+                notice.opt_number("days_left"),
+                notice.text("message"),
+                notice.opt_text("valid_until"),
+            )
         )
     return tuple(notices)
 

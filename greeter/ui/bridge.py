@@ -53,6 +53,7 @@ def _notices(notices: tuple[Notice, ...]) -> list[dict[str, Any]]:
             "code": n.code,
             "daysLeft": -1 if n.days_left is None else n.days_left,
             "message": n.message,
+            "validUntil": n.valid_until,
         }
         for n in notices
     ]

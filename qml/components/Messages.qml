@@ -144,11 +144,14 @@ QtObject {
         return qsTr("No card reader is working. Check that the reader is plugged in.");
     }
 
-    function noticeText(code, daysLeft) {
+    // the appliance's notice codes (docs/api.md "notices"); its own wording is English only
+    function noticeText(code, daysLeft, validUntil) {
         if (code === "vsc_expiring" && daysLeft >= 0)
-            return qsTr("Your virtual smartcard expires in %n day(s).", "", daysLeft);
+            return qsTr("Your virtual smartcard expires in %n day(s). Renew it in the Care Identity Service (CIS) before then.", "", daysLeft);
         if (code === "vsc_expired")
-            return qsTr("Your virtual smartcard has expired. Please see your Registration Authority.");
+            return qsTr("Your virtual smartcard has expired and can no longer be used for Spine. Please see your Registration Authority.");
+        if (code === "vsc_renewed" && validUntil)
+            return qsTr("Your virtual smartcard was renewed: it is valid until %1.").arg(validUntil);
         return qsTr("There is a message about your account. Please ask IT about it.");
     }
 }

@@ -47,11 +47,11 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../components/Messages.qml" line="149"/>
-        <source>Your virtual smartcard expires in %n day(s).</source>
+        <location filename="../components/Messages.qml" line="150"/>
+        <source>Your virtual smartcard expires in %n day(s). Renew it in the Care Identity Service (CIS) before then.</source>
         <translation>
-            <numerusform>Your virtual smartcard expires in %n day.</numerusform>
-            <numerusform>Your virtual smartcard expires in %n days.</numerusform>
+            <numerusform>Your virtual smartcard expires in %n day. Renew it in the Care Identity Service (CIS) before then.</numerusform>
+            <numerusform>Your virtual smartcard expires in %n days. Renew it in the Care Identity Service (CIS) before then.</numerusform>
         </translation>
     </message>
 </context>

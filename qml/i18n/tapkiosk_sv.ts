@@ -178,19 +178,6 @@
         <source>No card reader is working. Check that the reader is plugged in.</source>
         <translation>Ingen kortläsare fungerar. Kontrollera att läsaren är ansluten.</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../components/Messages.qml" line="149"/>
-        <source>Your virtual smartcard expires in %n day(s).</source>
-        <translation>
-            <numerusform>Ditt virtuella smartkort går ut om %n dag.</numerusform>
-            <numerusform>Ditt virtuella smartkort går ut om %n dagar.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location filename="../components/Messages.qml" line="151"/>
-        <source>Your virtual smartcard has expired. Please see your Registration Authority.</source>
-        <translation>Ditt virtuella smartkort har gått ut. Kontakta din registreringsenhet.</translation>
-    </message>
     <message>
         <location filename="../components/Messages.qml" line="135"/>
         <source>Your PIN must be %1 to %2 digits long.</source>
@@ -400,8 +387,26 @@
         <source>Your PIN must be %1 to %2 characters long.</source>
         <translation>PIN-koden ska vara %1 till %2 tecken lång.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../components/Messages.qml" line="150"/>
+        <source>Your virtual smartcard expires in %n day(s). Renew it in the Care Identity Service (CIS) before then.</source>
+        <translation>
+            <numerusform>Ditt virtuella smartkort går ut om %n dag. Förnya det i Care Identity Service (CIS) innan dess.</numerusform>
+            <numerusform>Ditt virtuella smartkort går ut om %n dagar. Förnya det i Care Identity Service (CIS) innan dess.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../components/Messages.qml" line="152"/>
+        <source>Your virtual smartcard has expired and can no longer be used for Spine. Please see your Registration Authority.</source>
+        <translation>Ditt virtuella smartkort har gått ut och kan inte längre användas för Spine. Kontakta din registreringsenhet.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="154"/>
+        <source>Your virtual smartcard was renewed: it is valid until %1.</source>
+        <translation>Ditt virtuella smartkort har förnyats: det gäller till och med %1.</translation>
+    </message>
+    <message>
+        <location filename="../components/Messages.qml" line="155"/>
         <source>There is a message about your account. Please ask IT about it.</source>
         <translation>Det finns ett meddelande om ditt konto. Fråga IT om det.</translation>
     </message>

@@ -41,7 +41,7 @@ FocusScope {
                 width: parent.width
                 height: Theme.touch + 24
                 warning: true
-                text: Messages.noticeText(modelData.code, modelData.daysLeft)
+                text: Messages.noticeText(modelData.code, modelData.daysLeft, modelData.validUntil)
             }
         }
         BigButton {

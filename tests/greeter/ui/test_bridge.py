@@ -53,8 +53,9 @@ def test_properties_mirror_the_view_with_qml_friendly_values(qapp):
             "code": "vsc_expiring",
             "daysLeft": 5,
             "message": "Your virtual smartcard expires in 5 days.",
+            "validUntil": "",
         },
-        {"code": "vsc_expired", "daysLeft": -1, "message": "Expired."},
+        {"code": "vsc_expired", "daysLeft": -1, "message": "Expired.", "validUntil": ""},
     ]
     assert bridge.property("roles") == [{"code": "R8000", "name": "Clinical Practitioner"}]
 

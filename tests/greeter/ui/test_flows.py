@@ -4,9 +4,13 @@ greeter's real PC/SC source, the real appliance over HTTPS, the QML screens, the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt
 
+from appliance.vscgen import test_certificate
+from tests.appliance.admin_client import AdminClient
 from tests.greeter.ui.kiosk_rig import KioskRig, build_rig, kiosk_via_relay, relay, tap
 from tests.rig.pcsc import IsolatedPcscd
 from tests.rig.vpcd import CONTACT_ATR
@@ -133,11 +137,39 @@ def test_carol_sets_her_pin_and_is_warned_her_smartcard_expires(kiosk, pcscd):
     kiosk.screen.tap("enrollPinOk")
     kiosk.wait_screen("notice")
     assert kiosk.screen.text("noticeTitle") == "Please note, Carol Clark"
-    assert kiosk.screen.text("bannerText") == "Your virtual smartcard expires in 5 days."
+    assert kiosk.screen.text("bannerText") == (
+        "Your virtual smartcard expires in 5 days."
+        " Renew it in the Care Identity Service (CIS) before then."
+    )
     assert kiosk.sessions_started() == []
     kiosk.screen.tap("noticeContinue")
     kiosk.wait_screen("session")
     kiosk.wait_session_for("carol")
+
+
+def test_a_renewed_vsc_is_announced_with_its_new_end(kiosk, pcscd, appliance_server):
+    # CIS self-service renewal reaches the appliance through the admin API
+    renewed = test_certificate("555000000003", dt.datetime.now(dt.UTC) + dt.timedelta(days=400))
+    AdminClient(appliance_server).ok(
+        "POST",
+        "/vscs/VSC-DEMO-0003/renew",
+        {"certificate": renewed.cert_pem.decode(), "private_key": renewed.key_pem.decode()},
+    )
+    until = f"{renewed.certificate.not_valid_after_utc:%Y-%m-%d}"
+    card = tap(pcscd, CAROL)
+    kiosk.wait_screen("password")
+    card.remove()
+    kiosk.screen.type_keys("carol-demo-pass")
+    kiosk.screen.press(Qt.Key.Key_Return)
+    kiosk.wait_screen("enroll_pin")
+    for _ in range(2):
+        kiosk.screen.tap_keys("1357")
+        kiosk.screen.tap("enrollPinOk")
+    kiosk.wait_screen("notice")
+    # no warning any more: the renewal, once, with the date it now runs to
+    assert kiosk.screen.text("bannerText") == (
+        f"Your virtual smartcard was renewed: it is valid until {until}."
+    )
 
 
 def test_wrong_pins_count_down_then_lock_the_user_out(kiosk, pcscd, appliance_server):

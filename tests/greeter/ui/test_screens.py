@@ -159,7 +159,10 @@ def test_vsc_notice_in_plain_words(make_screen, recorder):
     _, screen = make_screen(
         replace(IDLE, screen="notice", user_display_name="Carol Chen", notices=notices)
     )
-    assert screen.text("bannerText") == "Your virtual smartcard expires in 5 days."
+    assert screen.text("bannerText") == (
+        "Your virtual smartcard expires in 5 days."
+        " Renew it in the Care Identity Service (CIS) before then."
+    )
     screen.tap("noticeContinue")
     assert recorder.events == [NoticesAcknowledged()]
 
