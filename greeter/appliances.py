@@ -44,6 +44,11 @@ class Appliances:
             self._first_next = False
         return [(start + step) % len(self.urls) for step in range(len(self.urls))]
 
+    def current(self) -> int:
+        """The appliance the next call would try first (no side effect, unlike `order`)."""
+        with self._lock:
+            return 0 if self._first_next else self._active
+
     def answered(self, index: int, failure: tuple[str, str] | None) -> None:
         """The appliance at `index` answered (whatever it said): the kiosk stays on it.
         `failure`: (reason, detail) of the failure that made this call move on, if any."""

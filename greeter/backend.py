@@ -23,9 +23,13 @@ request went out and whose answer was lost is sent nowhere again: its step fails
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import ssl
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -60,6 +64,12 @@ MAX_REPLY_BYTES = 256 * 1024
 REPLAYABLE = (CardFactor,)
 # the session's end or lock, as the flow reports it: the kiosk may go back to the first appliance
 SESSION_OVER = ("locked", "ended")
+# A connection left idle is closed by the appliance after 30 s (appliance/bootstrap.py
+# timeout_keep_alive); taps come minutes apart, so without this every tap would open a new TCP
+# and TLS connection before its PIN screen. An idle kiosk says /healthz this often instead.
+KEEP_WARM_SECONDS = 20.0
+
+log = logging.getLogger(__name__)
 
 
 class BackendError(Exception):
@@ -111,18 +121,21 @@ class BackendSettings:
 
 
 class Backend:
-    """Thread-safe client: each thread gets its own HTTP connection pool (a `requests.Session`,
-    called a connection here: "session" is the user's desktop session; a Session is not
-    documented as thread-safe), all closed by `close()`."""
+    """Thread-safe client. A call leases a connection (a `requests.Session`, called a
+    connection here: "session" is the user's desktop session; a Session is not documented as
+    thread-safe, so one call uses it at a time): the one used last, which is the likeliest to be
+    open still, or a new one when all are busy. All are closed by `close()`."""
 
     def __init__(
         self, settings: BackendSettings, *, on_failover: FailoverListener | None = None
     ) -> None:
         self.settings = settings
         self.appliances = Appliances(settings.urls, on_failover)
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[requests.Session] = []
+        self._idle: list[requests.Session] = []  # the last one used on top
+        self._last_exchange = time.monotonic()
+        self._closed = threading.Event()
 
     # --- the API -------------------------------------------------------------------------------
 
@@ -180,9 +193,32 @@ class Backend:
             self.appliances.session_over()
         return Accepted()
 
+    def keep_warm(self, every: float = KEEP_WARM_SECONDS) -> None:
+        """Keep the connection to the current appliance open while the kiosk is idle, so the
+        next tap's call does not wait on a new TCP and TLS handshake; until `close()`."""
+
+        def run() -> None:
+            while not self._closed.wait(every / 4):
+                if time.monotonic() - self._last_exchange >= every:
+                    self._ping()
+
+        threading.Thread(target=run, name="appliance-keep-warm", daemon=True).start()
+
+    def _ping(self) -> None:
+        base = self.appliances.urls[self.appliances.current()]
+        timeout = (self.settings.connect_timeout, self.settings.read_timeout)
+        try:
+            with self._lease() as connection:
+                connection.get(base + "/healthz", timeout=timeout).close()
+        except Exception as error:  # the next real call meets and reports any failure
+            log.debug("keep-warm ping failed: %s", type(error).__name__)
+        self._last_exchange = time.monotonic()
+
     def close(self) -> None:
+        self._closed.set()
         with self._lock:
             connections, self._connections = self._connections, []
+            self._idle = []
         for connection in connections:
             connection.close()
 
@@ -221,26 +257,37 @@ class Backend:
 
     # --- the one seam ------------------------------------------------------------------------
 
-    def _connection(self) -> requests.Session:
+    @contextlib.contextmanager
+    def _lease(self) -> Iterator[requests.Session]:
+        with self._lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = self._new_connection()
+        try:
+            yield connection
+        finally:
+            self._last_exchange = time.monotonic()
+            with self._lock:
+                if not self._closed.is_set():
+                    self._idle.append(connection)
+
+    def _new_connection(self) -> requests.Session:
         # requests is imported on the first call, on a worker thread: at start-up it would cost
         # the greeter ~130 ms before its first frame
         import requests
 
-        connection: requests.Session | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = requests.Session()
-            connection.verify = self.settings.ca_path
-            connection.trust_env = False  # a proxy from the environment must not see secrets
-            connection.headers.update(
-                {
-                    "X-Kiosk": self.settings.kiosk_name,
-                    "Authorization": f"Bearer {self.settings.kiosk_secret}",
-                    "Accept": "application/json",
-                }
-            )
-            self._local.connection = connection
-            with self._lock:
-                self._connections.append(connection)
+        connection = requests.Session()
+        connection.verify = self.settings.ca_path
+        connection.trust_env = False  # a proxy from the environment must not see secrets
+        connection.headers.update(
+            {
+                "X-Kiosk": self.settings.kiosk_name,
+                "Authorization": f"Bearer {self.settings.kiosk_secret}",
+                "Accept": "application/json",
+            }
+        )
+        with self._lock:
+            self._connections.append(connection)
         return connection
 
     def _exchange(
@@ -251,15 +298,16 @@ class Backend:
 
         timeout = (self.settings.connect_timeout, self.settings.read_timeout)
         try:
-            response = self._connection().request(
-                method,
-                base + path,
-                json=body,
-                headers=headers,
-                timeout=timeout,
-                stream=True,
-            )
-            raw = _read_capped(response)
+            with self._lease() as connection:
+                response = connection.request(
+                    method,
+                    base + path,
+                    json=body,
+                    headers=headers,
+                    timeout=timeout,
+                    stream=True,
+                )
+                raw = _read_capped(response)
         except requests.exceptions.SSLError as error:
             raise Unreachable(
                 f"unable to reach the appliance at {base}: its certificate is not trusted by "

@@ -71,6 +71,7 @@ def build_kiosk(
         ),
         on_failover=event_log.failover,
     )
+    backend.keep_warm()
     sessions = RunnerSessions(config.session)
     kiosk = Kiosk(
         settings=config.flow_settings(),
