@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from greeter.cards import CardKind
 from greeter.cards.settings import AtrProfile, CardSettings, ReaderProfile
+from greeter.cards.spine_applet import SELECT as SELECT_SPINE
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ def card_kind(atr: bytes, profile: ReaderProfile) -> CardKind:
 
 def exchange(transmit: Transmit, apdu: bytes) -> bytes | None:
     """Response data of an APDU that succeeded, following T=0 61xx/6Cxx; None on any failure."""
+    data, sw = exchange_sw(transmit, apdu)
+    return data if sw == SW_OK else None
+
+
+def exchange_sw(transmit: Transmit, apdu: bytes) -> tuple[bytes, bytes]:
+    """Response data and final status word of an APDU, following T=0 61xx/6Cxx."""
     response = transmit(apdu)
     for _ in range(8):  # a card chaining 61xx forever is broken; stop rather than loop
         if len(response) < 2:
@@ -74,9 +81,12 @@ def exchange(transmit: Transmit, apdu: bytes) -> bytes | None:
             response = response[:-2] + chunk
         else:
             break
-    if response[-2:] != SW_OK:
-        return None
-    return response[:-2]
+    return response[:-2], response[-2:]
+
+
+def is_spine_card(transmit: Transmit) -> bool:
+    """Whether the card answers SELECT of the Spine applet (`greeter.cards.spine_applet`)."""
+    return exchange(transmit, SELECT_SPINE) is not None
 
 
 def cplc_serial(data: bytes) -> bytes | None:
