@@ -6,6 +6,9 @@
   serial number from the GlobalPlatform CPLC data (`80 CA 9F 7F 00`).
 - Nothing usable: None, which the source reports as `unsupported`.
 
+Before any of that a contact card is asked whether it is a Spine smartcard (`is_spine_card`:
+SELECT of the Spine applet); one is reported as a SpineCardEvent, not identified as a tap.
+
 `transmit(apdu) -> response` (data + SW1 SW2) raises `CardGone` when the card left mid-APDU and
 `TransmitFailed` for any other reader error; a response without a status word is a failure too
 (the card may have been pulled), garbage with a wrong status word simply identifies nothing.
