@@ -9,12 +9,9 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from appliance.local import LocalAppliance
 from greeter.backend import Rejected
 from greeter.cards.spine_card import PcscSpineSigner
 from greeter.config import load
@@ -23,35 +20,24 @@ from greeter.inline import InlineExecutor
 from greeter.spine_client import SpineClient
 from greeter.spine_signer import SpineCardError
 from greeter.wiring import build_kiosk
+from tests.greeter import test_spine_client as spine_client_tests
 from tests.greeter.test_app import ALICE, events, write_config
 from tests.greeter.test_backend_appliance import client_for
 from tests.rig import pcsc as pcsc_rig
-from tests.rig.appliance import start_demo_appliance
 from tests.rig.pcsc import IsolatedPcscd
 from tests.rig.spine_card import SpineCard
-from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+from tests.rig.ssb import ENVIRONMENT, LocalSsb
 
 pytestmark = pytest.mark.pcsc
 
-# the isolated pcscd of tests/cards, here too (importing the rig claims its socket path)
+# the isolated pcscd of tests/cards (importing the rig claims its socket path), and the
+# simulated SSB with an appliance that uses it, as the Spine client's own tests have them
 pcscd = pcsc_rig.pcscd
 pcscd_socket_dir = pcsc_rig.pcscd_socket_dir
+ssb = spine_client_tests.ssb
+appliance = spine_client_tests.appliance
 PASSCODE = "80417263"
 WRONG = "93750286"
-
-
-@pytest.fixture(scope="module")
-def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def appliance(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
-        ssb.trust(state)
-        yield server
 
 
 def _insert_spine_card(daemon: IsolatedPcscd, ssb: LocalSsb, user: str) -> SpineCard:
