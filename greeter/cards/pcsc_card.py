@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 # how long a reader that failed mid-read gets to report the card gone (pcscd polls ~0.4 s)
 SETTLE_MS = 700
 # Reader answers that mean the card is no longer there to talk to.
-GONE = {
+_GONE = {
     scard.SCARD_W_REMOVED_CARD,
     scard.SCARD_E_NO_SMARTCARD,
     scard.SCARD_W_RESET_CARD,
@@ -54,7 +54,7 @@ def transmitter(card: Any, protocol: int) -> Transmit:
 
     def transmit(apdu: bytes) -> bytes:
         result, response = scard.SCardTransmit(card, pci, list(apdu))
-        if result in GONE:
+        if result in _GONE:
             raise CardGone(message(result))
         if result != scard.SCARD_S_SUCCESS:
             raise TransmitFailed(message(result))
@@ -72,7 +72,7 @@ def read_card(context: Any, reader: str, atr: bytes, settings: CardSettings) -> 
     )
     if hresult != scard.SCARD_S_SUCCESS:
         log.info("unable to connect to the card in %s: %s", reader, message(hresult))
-        return CardRead(kind, None, gone=hresult in GONE, failed=hresult not in GONE)
+        return CardRead(kind, None, gone=hresult in _GONE, failed=hresult not in _GONE)
     transmit = transmitter(card, protocol)
     try:
         if kind == "contact" and is_spine_card(transmit):

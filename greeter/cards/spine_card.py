@@ -131,7 +131,11 @@ def _spine_card(context: Any, reader: str, state: int, *, reset: bool) -> Iterat
             yield None
             return
         try:
-            if not is_spine_card(transmit):
+            try:
+                spine = is_spine_card(transmit)
+            except (CardGone, TransmitFailed):
+                spine = False  # a card that will not say what it is: look at the next reader
+            if not spine:
                 yield None
                 return
             if reset:
