@@ -30,7 +30,7 @@ os.environ["PCSCLITE_CSOCK_NAME"] = str(SOCKET_DIR / "pcscd.comm")  # before lib
 
 
 from bench.common import PlainWatcher  # noqa: E402
-from greeter.cards import CardEvent, ReaderStatus  # noqa: E402
+from greeter.cards import CardEvent, CardReport  # noqa: E402
 from greeter.cards.pcsc import PcscSource  # noqa: E402
 from greeter.cards.settings import CardSettings  # noqa: E402
 from tests.rig.pcsc import IsolatedPcscd  # noqa: E402
@@ -42,7 +42,7 @@ class Arrivals:
         self.removed = 0
         self.changed = threading.Condition()
 
-    def __call__(self, item: CardEvent | ReaderStatus) -> None:
+    def __call__(self, item: CardReport) -> None:
         now = time.monotonic()
         with self.changed:
             if isinstance(item, CardEvent) and item.action == "present":

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from greeter import outcomes
 from greeter.backend import BackendError, Rejected, TimedOut, Unreachable
-from greeter.cards import CardEvent, CardSource, ReaderStatus
+from greeter.cards import CardEvent, CardReport, CardSource, SpineCardEvent
 from greeter.desktop import SessionError, Sessions, SwitchFailed
 from greeter.events import EventLog, SecretInLog, new_tap_id
 from greeter.flow import FlowSettings, State, initial_state, step, view
@@ -48,6 +48,7 @@ from greeter.flow.state import Login
 from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
 from greeter.offline_logins import OFFLINE_LOGIN_EFFECTS, OfflineLogins
+from greeter.spine_card_watch import SpineCardWatch
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class Kiosk:
         event_log: EventLog,
         offline: OfflineVerifier | None = None,
         offline_logins: OfflineLogins | None = None,
+        spine_card: SpineCardWatch | None = None,
     ) -> None:
         self.state: State = initial_state(settings)
         self._view = view(self.state)
@@ -127,6 +129,8 @@ class Kiosk:
         self._sources: list[CardSource] = []
         # the latest tap: (card id, its random tap id); calls of the login it started carry it
         self._tap: tuple[str, str] | None = None
+        # the Spine smartcard in a contact reader: not a tap; the in-session agent subscribes
+        self.spine_card = spine_card or SpineCardWatch()
         executor.attach(self.dispatch)
 
     @property
@@ -155,7 +159,7 @@ class Kiosk:
         """The UI drew the idle screen and the readers are watched (the `ready` log line)."""
         self._log.ready()
 
-    def sink(self, event: CardEvent | ReaderStatus) -> None:
+    def sink(self, event: CardReport) -> None:
         """A `greeter.cards.CardSink`: safe to call from a reader's thread."""
         self._executor.post(event)
 
@@ -199,6 +203,8 @@ class Kiosk:
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
             self._log_card(event)
+        elif isinstance(event, SpineCardEvent):
+            self._spine_card_event(event)
         try:
             self.state, effects = step(self.state, event)
         except Exception as error:
@@ -224,6 +230,19 @@ class Kiosk:
             tap = new_tap_id()
             self._tap = (event.card_id, tap)
         self._log.card(event, tap)
+
+    def _spine_card_event(self, event: SpineCardEvent) -> None:
+        desktop = self.state.desktop
+        ending = self.spine_card.handle(event, desktop.session.id if desktop else None)
+        fields: dict[str, str | int | float | bool] = {
+            "action": event.action,
+            "reader": event.reader,
+        }
+        if ending is not None:
+            fields["ends_spine_session"] = True
+            watch = self.spine_card
+            self._executor.run_in_background(lambda: watch.end_session(ending))
+        self._log.write("spine_card", fields)
 
     def _log_screen(self, shown: View) -> None:
         """A new screen; a new error on the error screen too (with its reason)."""

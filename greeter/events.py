@@ -20,6 +20,9 @@ event's fields. IT, tests and benchmarks read it, so the field names are a contr
     {"event": "session", "action": "started"|"locked"|"unlocked"|"ended"|"switched", "user",
      "offline": true (only on an unlock made without the appliance)}
     {"event": "apps_closed", "user", "graceful", "forced"}
+    {"event": "spine_card", "action": "inserted"|"removed", "reader",
+     "ends_spine_session": true (only when the removal ends the user's Spine session,
+     `[spine] card_removal_ends_session`)}     a Spine smartcard in a contact reader: not a tap
     {"event": "failover", "from", "to", "reason": "unreachable"|"timeout"|"back_to_first",
      "detail"}                                     the kiosk moved to another appliance URL
                                                    (greeter.appliances); "detail": why, in words

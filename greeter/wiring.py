@@ -23,6 +23,8 @@ from greeter.offline_cache import OfflineCache
 from greeter.offline_logins import OfflineLogins
 from greeter.offline_queue import OfflineQueue
 from greeter.session import SessionSettings
+from greeter.spine_card_watch import SpineCardWatch
+from greeter.spine_client import SpineClient
 from greeter.statefiles import default_state_dir
 
 
@@ -73,6 +75,7 @@ def build_kiosk(
     )
     backend.keep_warm()
     sessions = RunnerSessions(config.session)
+    spine = SpineClient(backend, config.spine.environment)
     kiosk = Kiosk(
         settings=config.flow_settings(),
         executor=executor,
@@ -80,6 +83,9 @@ def build_kiosk(
         sessions=sessions,
         event_log=event_log,
         offline_logins=offline_logins(config, event_log),
+        spine_card=SpineCardWatch(
+            removal_ends_session=config.spine.card_removal_ends_session, end=spine.end
+        ),
     )
     sessions.on_exit = lambda session, code, apps: kiosk.post(SessionExited(session, code, apps))
     idle_seconds = config.session.lock_after_idle_seconds

@@ -1,7 +1,8 @@
 """Card readers as one stream of events.
 
 Every reader (PC/SC contact or contactless, nfcpy, virtual taps) turns what it sees into
-`CardEvent`s and `ReaderStatus` updates handed to one sink callable. The sink may be called from
+`CardEvent`s (taps) and `ReaderStatus` updates handed to one sink callable; a Spine smartcard
+in a contact reader is a `SpineCardEvent` instead, never a tap. The sink may be called from
 any thread; it must not block.
 """
 
@@ -52,7 +53,23 @@ class ReaderStatus:
     message: str = ""
 
 
-CardSink = Callable[[CardEvent | ReaderStatus], None]
+SpineCardAction = Literal["inserted", "removed"]
+
+
+@dataclass(frozen=True)
+class SpineCardEvent:
+    """A Spine smartcard put in or taken out of a contact reader: a contact card that answers
+    SELECT of the Spine applet (`greeter.cards.spine_applet`). It is not a tap: the login flow
+    ignores it; the kiosk hands it to `greeter.spine_card_watch.SpineCardWatch`, which the
+    in-session agent subscribes to (and which may end the Spine session on removal)."""
+
+    action: SpineCardAction
+    reader: str
+    mono: float
+
+
+CardReport = CardEvent | SpineCardEvent | ReaderStatus
+CardSink = Callable[[CardReport], None]
 
 
 class CardSource(Protocol):

@@ -140,6 +140,8 @@ def _reader_check(
     if event & scard.SCARD_STATE_MUTE:
         return Check(subject, "warn", "a card that does not answer", "reinsert it or try another")
     read = read_card(context, name, atr, settings)
+    if read.spine:
+        return Check(subject, "ok", "a Spine smartcard (for Spine, never a login tap)")
     if read.card_id is not None:
         return Check(subject, "ok", f"{read.kind} card {hash_id(read.card_id)}")
     return Check(

@@ -6,6 +6,9 @@
   serial number from the GlobalPlatform CPLC data (`80 CA 9F 7F 00`).
 - Nothing usable: None, which the source reports as `unsupported`.
 
+Before any of that a contact card is asked whether it is a Spine smartcard (`is_spine_card`:
+SELECT of the Spine applet); one is reported as a SpineCardEvent, not identified as a tap.
+
 `transmit(apdu) -> response` (data + SW1 SW2) raises `CardGone` when the card left mid-APDU and
 `TransmitFailed` for any other reader error; a response without a status word is a failure too
 (the card may have been pulled), garbage with a wrong status word simply identifies nothing.
@@ -18,6 +21,7 @@ from collections.abc import Callable
 
 from greeter.cards import CardKind
 from greeter.cards.settings import AtrProfile, CardSettings, ReaderProfile
+from greeter.cards.spine_applet import SELECT as SELECT_SPINE
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,12 @@ def card_kind(atr: bytes, profile: ReaderProfile) -> CardKind:
 
 def exchange(transmit: Transmit, apdu: bytes) -> bytes | None:
     """Response data of an APDU that succeeded, following T=0 61xx/6Cxx; None on any failure."""
+    data, sw = exchange_sw(transmit, apdu)
+    return data if sw == SW_OK else None
+
+
+def exchange_sw(transmit: Transmit, apdu: bytes) -> tuple[bytes, bytes]:
+    """Response data and final status word of an APDU, following T=0 61xx/6Cxx."""
     response = transmit(apdu)
     for _ in range(8):  # a card chaining 61xx forever is broken; stop rather than loop
         if len(response) < 2:
@@ -74,9 +84,12 @@ def exchange(transmit: Transmit, apdu: bytes) -> bytes | None:
             response = response[:-2] + chunk
         else:
             break
-    if response[-2:] != SW_OK:
-        return None
-    return response[:-2]
+    return response[:-2], response[-2:]
+
+
+def is_spine_card(transmit: Transmit) -> bool:
+    """Whether the card answers SELECT of the Spine applet (`greeter.cards.spine_applet`)."""
+    return exchange(transmit, SELECT_SPINE) is not None
 
 
 def cplc_serial(data: bytes) -> bytes | None:

@@ -4,6 +4,8 @@ The `\\\\?PnP?\\Notification` pseudo-reader wakes the thread when a reader is pl
 out; `SCardCancel` wakes it for a stop. A lost pcscd (restart, crash, not installed) is retried
 with backoff and reported once as a ReaderStatus, not as a log flood; cards seen before are
 compared after reconnecting, so a card resting through a pcscd restart is not a second tap.
+A Spine smartcard (a contact card with the Spine applet) is reported as a SpineCardEvent, never
+as a tap.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ from typing import Any
 
 from smartcard import scard
 
-from greeter.cards import CardAction, CardEvent, CardKind, CardSink
+from greeter.cards import CardAction, CardEvent, CardKind, CardSink, SpineCardEvent
 from greeter.cards.identify import card_kind
-from greeter.cards.pcsc_card import CardRead, read_card
+from greeter.cards.pcsc_card import CardRead, read_card, still_present
 from greeter.cards.reporting import Reporter
 from greeter.cards.settings import CardSettings
 
 log = logging.getLogger(__name__)
 
 PNP_READER = "\\\\?PnP?\\Notification"
-# how long a reader that failed mid-read gets to report the card gone (pcscd polls ~0.4 s)
-SETTLE_MS = 700
 # a connection that lasted this long was healthy: the next reconnect starts from a short pause
 STABLE_SECONDS = 5.0
 MISSING_MESSAGE = (
@@ -47,10 +47,11 @@ class _ServiceLost(Exception):
 
 @dataclass
 class _Seen:
-    """The card last reported on a reader (an unsupported card has no id)."""
+    """The card last reported on a reader (an unsupported card and a Spine card have no id)."""
 
     card_id: str | None
     kind: CardKind
+    spine: bool = False
 
 
 class PcscSource:
@@ -208,7 +209,9 @@ class PcscSource:
 
     def _forget(self, reader: str) -> None:
         seen = self._seen.pop(reader, None)
-        if seen is not None and seen.card_id is not None:
+        if seen is not None and seen.spine:
+            self._report.emit(SpineCardEvent("removed", reader, self._reported_at))
+        elif seen is not None and seen.card_id is not None:
             self._card("removed", reader, seen.card_id, seen.kind)
 
     def _reader_changed(
@@ -231,27 +234,21 @@ class PcscSource:
             read = CardRead(card_kind(atr, self._settings.reader_profile(reader)), None)
         else:
             read = read_card(context, reader, atr, self._settings)
-            if read.failed and not self._still_present(context, reader, event):
+            if read.failed and not still_present(context, reader, event):
                 read = CardRead(read.kind, None, gone=True)
         if read.gone:
             return
         seen = self._seen.get(reader)
         if fresh and seen is not None:
-            if seen.card_id == read.card_id and read.card_id is not None:
+            if (seen.card_id, seen.spine) == (read.card_id, read.spine) and (
+                read.card_id is not None or read.spine
+            ):
                 return  # the same card rested through a pcscd restart: not a new tap
             self._forget(reader)
-        self._seen[reader] = _Seen(read.card_id, read.kind)
-        if read.card_id is None:
+        self._seen[reader] = _Seen(read.card_id, read.kind, read.spine)
+        if read.spine:
+            self._report.emit(SpineCardEvent("inserted", reader, self._reported_at))
+        elif read.card_id is None:
             self._card("unsupported", reader, None, read.kind)
         else:
             self._card("present", reader, read.card_id, read.kind)
-
-    def _still_present(self, context: Any, reader: str, event: int) -> bool:
-        """After a failed read: wait briefly for the reader to say the card is gone."""
-        current = event & ~scard.SCARD_STATE_CHANGED
-        hresult, result = scard.SCardGetStatusChange(context, SETTLE_MS, [(reader, current)])
-        if hresult == scard.SCARD_E_TIMEOUT:
-            return True
-        if hresult != scard.SCARD_S_SUCCESS:
-            return False
-        return bool(result[0][1] & scard.SCARD_STATE_PRESENT)

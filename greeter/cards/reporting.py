@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from greeter.cards import CardEvent, CardSink, CardSourceName, ReaderStatus, ServiceState
+from greeter.cards import CardReport, CardSink, CardSourceName, ReaderStatus, ServiceState
 
 
 class Reporter:
@@ -17,7 +17,7 @@ class Reporter:
         self._log = log
         self._last_status: ReaderStatus | None = None
 
-    def emit(self, item: CardEvent | ReaderStatus) -> None:
+    def emit(self, item: CardReport) -> None:
         if self.sink is None:
             return
         try:

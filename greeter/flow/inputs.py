@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from greeter.cards import CardEvent, ReaderStatus
+from greeter.cards import CardEvent, ReaderStatus, SpineCardEvent
 from greeter.flow.cached import CachedUser, Outcome, Verdict
 from greeter.flow.effects import Unanswered
 from greeter.flow.model import UiEvent
@@ -156,6 +156,7 @@ class Stopping:
 
 Event = (
     CardEvent
+    | SpineCardEvent
     | ReaderStatus
     | UiEvent
     | Started

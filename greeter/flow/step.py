@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from greeter.cards import CardEvent, ReaderStatus
+from greeter.cards import CardEvent, ReaderStatus, SpineCardEvent
 from greeter.flow import enrol, login, offline, offline_login, session
 from greeter.flow.common import Result, rest
 from greeter.flow.effects import ArmTimer, CallBackend
@@ -83,6 +83,8 @@ AUTH_REPLIES = (
 def step(state: State, event: Event) -> Result:
     if isinstance(event, CardEvent):
         return login.on_card(state, event)
+    if isinstance(event, SpineCardEvent):
+        return state, []  # not a tap: greeter.spine_card_watch is where it counts
     if isinstance(event, ReaderStatus):
         others = tuple(r for r in state.readers if r.source != event.source)
         return replace(state, readers=(*others, event)), []

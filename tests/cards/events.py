@@ -6,17 +6,17 @@ import threading
 import time
 from collections.abc import Callable
 
-from greeter.cards import CardEvent, ReaderStatus
+from greeter.cards import CardEvent, CardReport, ReaderStatus, SpineCardEvent
 
 
 class Collected:
     """A sink that keeps every event and status and lets a test wait for one."""
 
     def __init__(self) -> None:
-        self.items: list[CardEvent | ReaderStatus] = []
+        self.items: list[CardReport] = []
         self._changed = threading.Condition()
 
-    def __call__(self, item: CardEvent | ReaderStatus) -> None:
+    def __call__(self, item: CardReport) -> None:
         with self._changed:
             self.items.append(item)
             self._changed.notify_all()
@@ -27,13 +27,23 @@ class Collected:
             return [i for i in self.items if isinstance(i, CardEvent)]
 
     @property
+    def spine_events(self) -> list[SpineCardEvent]:
+        with self._changed:
+            return [i for i in self.items if isinstance(i, SpineCardEvent)]
+
+    def wait_spine(self, action: str, timeout: float = 5.0) -> SpineCardEvent:
+        item = self.wait_for(
+            lambda i: isinstance(i, SpineCardEvent) and i.action == action, timeout
+        )
+        assert isinstance(item, SpineCardEvent)
+        return item
+
+    @property
     def statuses(self) -> list[ReaderStatus]:
         with self._changed:
             return [i for i in self.items if isinstance(i, ReaderStatus)]
 
-    def wait_for(
-        self, wanted: Callable[[CardEvent | ReaderStatus], bool], timeout: float = 5.0
-    ) -> CardEvent | ReaderStatus:
+    def wait_for(self, wanted: Callable[[CardReport], bool], timeout: float = 5.0) -> CardReport:
         deadline = time.monotonic() + timeout
         with self._changed:
             seen = 0

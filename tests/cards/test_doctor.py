@@ -7,6 +7,8 @@ import pytest
 
 from greeter.cards.doctor import diagnose
 from greeter.cards.settings import CardSettings
+from tests.rig.spine_card import SpineCard
+from tests.rig.ssb import SoftCard
 from tests.rig.vpcd import CONTACT_ATR
 
 UID = bytes.fromhex("04A1B2C3D4E5F6")
@@ -40,6 +42,16 @@ def test_with_pcscd_up_readers_and_cards_are_listed_without_raw_ids(pcscd):
     assert "04A1B2C3D4E5F6" not in text.upper()
     assert "contact card without a usable identifier" in text
     assert "atr_profile" in text  # the fix for that card
+
+
+@pytest.mark.pcsc
+def test_a_spine_smartcard_is_named_as_one_not_as_an_unusable_card(pcscd):
+    soft = SoftCard.make("alice@DEMO")
+    pcscd.attach(SpineCard.holding(pcscd.readers[1].port, soft)).insert()
+    time.sleep(1.0)  # pcscd's poll notices it
+    text = diagnose(CardSettings()).render()
+    assert "a Spine smartcard" in text
+    assert "without a usable identifier" not in text
 
 
 @pytest.mark.pcsc

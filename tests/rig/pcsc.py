@@ -50,7 +50,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -59,6 +59,7 @@ from tests.rig.vpcd import VirtualCard
 VPCD_DRIVER = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 SOCKET_ENV = "PCSCLITE_CSOCK_NAME"
 _PR_SET_PDEATHSIG = 1
+CardT = TypeVar("CardT", bound=VirtualCard)
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,11 @@ class IsolatedPcscd:
 
     def card(self, reader: VpcdReader, **kwargs: Any) -> VirtualCard:
         """A VirtualCard for `reader` (not inserted yet), removed at teardown."""
-        card = VirtualCard(reader.port, **kwargs)
+        return self.attach(VirtualCard(reader.port, **kwargs))
+
+    def attach(self, card: CardT) -> CardT:
+        """A card made elsewhere (a VirtualCard subclass such as `tests.rig.spine_card`),
+        taken out at teardown and put back after a restart like the others."""
         self._cards.append(card)
         return card
 

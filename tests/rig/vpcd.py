@@ -37,7 +37,7 @@ SW_INS_NOT_SUPPORTED = b"\x6d\x00"
 
 Fault = Literal["garbage", "short", "pulled"]
 
-_CTRL_OFF, _CTRL_ON, _CTRL_RESET, _CTRL_ATR = 0, 1, 2, 4
+CTRL_OFF, CTRL_ON, CTRL_RESET, _CTRL_ATR = 0, 1, 2, 4
 
 
 def cplc_with_serial(serial: bytes) -> bytes:
@@ -129,6 +129,10 @@ class VirtualCard:
             return self.cplc + SW_OK if self.cplc is not None else SW_NOT_FOUND
         return self.responses.get(apdu.hex().upper(), SW_INS_NOT_SUPPORTED)
 
+    def control(self, code: int) -> None:
+        """vpcd powered the card off (0), on (1) or reset it (2); a card with state forgets
+        what a power cycle forgets."""
+
     def _serve(self, sock: socket.socket) -> None:
         try:
             while True:
@@ -138,7 +142,9 @@ class VirtualCard:
                 if len(message) == 1:
                     if message[0] == _CTRL_ATR:
                         _send_message(sock, self.atr)
-                    continue  # power off/on/reset need no answer
+                    else:
+                        self.control(message[0])  # power off/on/reset need no answer
+                    continue
                 reply = self.answer(message)
                 if reply is None:
                     break  # pulled mid-APDU: vpcd sees the connection close, no answer
