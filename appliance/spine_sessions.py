@@ -245,6 +245,15 @@ class SpineSessions:
         """The session's role (`default`: the user's default role for new sessions)."""
         with self.database() as db:
             held = self._live(self._may_use_now(db, kiosk, session_id))
+            # a physical smartcard's ticket changes role only through a new authentication
+            # with the card (a restart, which may name the role); a VSC's changes at once
+            if not default and held.method == "card":
+                raise ApiError(
+                    409,
+                    "spine_restart_required",
+                    "unable to change role: this Spine session was opened with your smartcard;"
+                    " restart the Spine session with your card to change role",
+                )
             if role not in {offered.code for offered in roles(db, held.user_id)}:
                 raise errors.invalid_request(f"unable to choose role {role}: not one of yours")
             if default:

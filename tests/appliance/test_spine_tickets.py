@@ -125,9 +125,12 @@ def test_grace_expiry_ends_the_ticket(
 
 def test_roles_session_and_default(ward: SpineKiosk, ssb: LocalSsb) -> None:
     session, _ = ward.ticketed(ssb)
-    chosen = ward.spine(session, "role", {"role": "R8008"}).json()["spine"]
-    assert (chosen["role"], chosen["default_role"]) == ("R8008", None)
-    assert ward.spine(session, "role", {"role": "R9999"}).status_code == 400
+    # a card's ticket: the role changes by a restart with the card, which may name it
+    refused = ward.spine(session, "role", {"role": "R8008"})
+    assert (refused.status_code, refused.json()["code"]) == (409, "spine_restart_required")
+    assert ward.spine(session, "ticket").json()["spine"]["role"] is None
+    chosen = ward.first_auth(session, "alice@DEMO", ssb, role="R8008").json()["spine"]
+    assert (chosen["role"], chosen["default_role"], chosen["method"]) == ("R8008", None, "card")
     default = ward.spine(session, "default-role", {"role": "R8000"}).json()["spine"]
     # the default is for future sessions: this one keeps its role
     assert (default["role"], default["default_role"]) == ("R8008", "R8000")

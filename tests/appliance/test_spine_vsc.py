@@ -134,3 +134,29 @@ def test_a_body_with_both_a_signature_and_vsc_is_refused(ward: SpineKiosk) -> No
     assert (refused.status_code, refused.json()["code"]) == (400, "invalid_request")
     neither = ward.spine(session, "authenticate", {})
     assert (neither.status_code, neither.json()["code"]) == (400, "invalid_request")
+
+
+def test_a_vsc_session_changes_role_at_once(spine_server: LocalAppliance, ssb: LocalSsb) -> None:
+    give_alice_a_vsc(spine_server, "VSC-A6")
+    ward = SpineKiosk(spine_server)
+    try:
+        session = ward.two_factor()
+        first = ward.spine(session, "authenticate", VSC).json()["spine"]
+        ticket = ward.spine(session, "ticket").json()["spine"]["ticket"]
+        assert first["role"] is None  # two roles, no default: the role screen
+        for role in ("R8008", "R8000"):
+            changed = ward.spine(session, "role", {"role": role})
+            assert changed.status_code == 200, changed.text
+            assert (changed.json()["spine"]["role"], changed.json()["spine"]["method"]) == (
+                role,
+                "vsc",
+            )
+        # no new authentication: the same ticket, still valid at the SSB
+        assert ward.spine(session, "ticket").json()["spine"]["ticket"] == ticket
+        assert valid(ssb, ticket)
+        # a restart with the VSC may name the role too
+        again = ward.spine(session, "authenticate", {**VSC, "role": "R8008"}).json()["spine"]
+        assert again["role"] == "R8008"
+        assert not valid(ssb, ticket)
+    finally:
+        ward.close()
