@@ -155,6 +155,11 @@ def install_spine_routes(
         spine.reset(name, session_id, (body.username, body.domain, body.password))
         return Response(status_code=204)
 
+    @app.post("/v1/sessions/{session_id}/spine/end", status_code=204)
+    def end(session_id: SessionId, name: SpineKiosk) -> Response:
+        spine.end_own(name, session_id)
+        return Response(status_code=204)
+
     # -- administrators: the admin API's one credential, its token (`administrator`)
 
     @app.delete("/v1/admin/spine/sessions/{user}", status_code=204)

@@ -305,14 +305,28 @@ class SpineSessions:
             )
         self.end(held.user_id, "spine_reset", kiosk, by=normal_username(username))
 
-    def end(self, user_id: int, event: str, kiosk: str, *, by: str) -> bool:
-        """End the user's Spine session and revoke its ticket; False if there was none."""
+    def end_own(self, kiosk: str, session_id: str) -> None:
+        """The user's own kiosk ends their Spine session: their Spine card was taken out
+        (`[spine] card_removal_ends_session`) or the Spine idle period ran out. Only the
+        session's holder may (`404` for any other); no two-factor check, since ending grants
+        nothing and a refusal would leave live a ticket the kiosk wants gone. Nothing to end
+        is no error, and is neither audited nor counted."""
+        with self.database() as db:
+            held = self._held(db, kiosk, session_id)
+        self.end(held.user_id, "spine_ended", kiosk, by=held.username, audit_none=False)
+
+    def end(
+        self, user_id: int, event: str, kiosk: str, *, by: str, audit_none: bool = True
+    ) -> bool:
+        """End the user's Spine session (its ticket and tap-and-go grace) and revoke its
+        ticket; False if there was no ticket (audited anyway when `audit_none`)."""
         with self.database() as db:
             user = db.get(User, user_id)
             assert user is not None
             now = self.clock()
             sealed = tickets.end(db, user_id, now)
-            self.audit.record(db, event, at=now, kiosk=kiosk, username=user.username, by=by)
+            if sealed is not None or audit_none:
+                self.audit.record(db, event, at=now, kiosk=kiosk, username=user.username, by=by)
             db.commit()
         if sealed is not None:
             self._revoke(sealed)
