@@ -11,26 +11,10 @@ from appliance.local import LocalAppliance
 from tests.appliance.admin_client import AdminClient
 from tests.appliance.spine_client import SpineKiosk
 from tests.appliance.spine_fixtures import report, valid
-from tests.appliance.vsc_helpers import add_vsc, assign, days, ra_session
+from tests.appliance.vsc_helpers import give_alice_a_vsc
 from tests.rig.ssb import CIS_USERNAMES, LocalSsb
 
-ALICE_CIS = CIS_USERNAMES["alice@DEMO"]
 VSC = {"vsc": True}
-
-
-def give_alice_a_vsc(
-    server: LocalAppliance, serial: str, lifetime: dt.timedelta | None = None, cis: str = ALICE_CIS
-) -> dt.datetime:
-    """Added through the admin API, assigned by the RA ravi at a kiosk with his card; returns
-    the VSC's expiry."""
-    made = add_vsc(AdminClient(server), cis, serial, lifetime or days(200))
-    ra = SpineKiosk(server)
-    try:
-        done = assign(ra, ra_session(ra), "alice", cis, serial)
-        assert done.status_code == 200, done.text
-    finally:
-        ra.close()
-    return made.certificate.not_valid_after_utc
 
 
 def test_a_vsc_user_gets_a_ticket_with_no_card(
