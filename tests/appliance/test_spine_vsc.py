@@ -58,24 +58,25 @@ def test_the_ssb_refuses_another_users_vsc(spine_server_any: LocalAppliance) -> 
         ward.close()
 
 
-def test_expired_revoked_and_missing_vscs_are_refused_with_no_ticket(
+def refused_with_no_ticket(ward: SpineKiosk, session: str, *says: str) -> None:
+    refused = ward.spine(session, "authenticate", VSC)
+    assert (refused.status_code, refused.json()["code"]) == (403, "vsc_unusable")
+    for words in says:
+        assert words in refused.json()["message"]
+    assert ward.spine(session, "ticket").json()["code"] == "spine_session_ended"
+
+
+def test_missing_and_expired_vscs_are_refused_with_no_ticket(
     spine_server_any: LocalAppliance,
 ) -> None:
     server = spine_server_any
     ward = SpineKiosk(server)
     try:
         session = ward.two_factor()
-        none = ward.spine(session, "authenticate", VSC)
-        assert (none.status_code, none.json()["code"]) == (403, "vsc_unusable")
-        assert "no virtual smartcard" in none.json()["message"]
-
+        refused_with_no_ticket(ward, session, "no virtual smartcard")
         expiry = give_alice_a_vsc(server, "VSC-A3", lifetime=dt.timedelta(seconds=5))
         time.sleep(max(0.0, (expiry - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
-        expired = ward.spine(session, "authenticate", VSC)
-        assert (expired.status_code, expired.json()["code"]) == (403, "vsc_unusable")
-        assert "expired" in expired.json()["message"]
-        assert "Registration Authority" in expired.json()["message"]
-        assert ward.spine(session, "ticket").json()["code"] == "spine_session_ended"
+        refused_with_no_ticket(ward, session, "expired", "Registration Authority")
     finally:
         ward.close()
 
@@ -86,11 +87,7 @@ def test_a_revoked_vsc_is_refused(spine_server_any: LocalAppliance) -> None:
     AdminClient(server).ok("POST", "/vscs/VSC-A4/revoke")
     ward = SpineKiosk(server)
     try:
-        session = ward.two_factor()
-        revoked = ward.spine(session, "authenticate", VSC)
-        assert (revoked.status_code, revoked.json()["code"]) == (403, "vsc_unusable")
-        assert "revoked" in revoked.json()["message"]
-        assert ward.spine(session, "ticket").json()["code"] == "spine_session_ended"
+        refused_with_no_ticket(ward, ward.two_factor(), "revoked")
     finally:
         ward.close()
     assert report(server).get("alice", {}).get("created", 0) == 0
