@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     keys = key.add_subparsers(dest="action", required=True, metavar="ACTION")
     keys.add_parser("rotate", help="make a new key; the old one is kept until unused")
     keys.add_parser("status", help="the keys, and how many cards and verifiers each keys")
+    keys.add_parser(
+        "move-vscs", help="seal every VSC key still under a retired key under the current one"
+    )
 
     session = commands.add_parser("session", help="desktop sessions on kiosks")
     sessions = session.add_subparsers(dest="action", required=True, metavar="ACTION")

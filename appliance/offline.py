@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance.audit import Auditor
 from appliance.db import Database, core
@@ -61,26 +61,19 @@ def record_upload(
 ) -> int:
     """Audit each event of `upload` not seen from `kiosk` before, as `offline_<event>` reported
     by that kiosk; the number newly audited. The caller commits: ids and lines land together."""
-    ids = [event.id for event in upload.events]
-    seen = set(
-        core(db)
-        .execute(
-            select(_reports.c.event_id).where(
-                _reports.c.kiosk == kiosk, _reports.c.event_id.in_(ids)
-            )
-        )
-        .scalars()
-    )
     fresh: dict[str, OfflineEvent] = {}
     for event in upload.events:
-        if event.id not in seen:
-            fresh.setdefault(event.id, event)
+        fresh.setdefault(event.id, event)
+    # one statement decides what is new: a concurrent upload of the same ids (a kiosk's retry
+    # while the first is still running) waits on the other's rows and skips them, where a
+    # read-then-insert would fail one of them on the unique key
+    connection = core(db)
+    inserted = set(
+        connection.execute(_insert_new(connection.dialect.name, kiosk, now, list(fresh))).scalars()
+    )
+    fresh = {key: event for key, event in fresh.items() if key in inserted}
     if not fresh:
         return 0
-    core(db).execute(
-        _reports.insert(),
-        [{"kiosk": kiosk, "event_id": key, "received_at": now} for key in fresh],
-    )
     rows = [
         auditor.event(
             f"offline_{event.event}",
@@ -95,6 +88,17 @@ def record_upload(
     ]
     auditor.record_all(db, rows)
     return len(rows)
+
+
+def _insert_new(dialect: str, kiosk: str, now: dt.datetime, ids: list[str]) -> Any:
+    """Insert the ids not yet seen from `kiosk`, returning those it inserted."""
+    module: Any = {"sqlite": sqlite, "postgresql": postgresql}[dialect]
+    return (
+        module.insert(_reports)
+        .values([{"kiosk": kiosk, "event_id": key, "received_at": now} for key in ids])
+        .on_conflict_do_nothing(index_elements=[_reports.c.kiosk, _reports.c.event_id])
+        .returning(_reports.c.event_id)
+    )
 
 
 def _utc(when: dt.datetime) -> dt.datetime:

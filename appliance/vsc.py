@@ -193,17 +193,32 @@ def of_user(db: Session, user_id: int) -> Vsc | None:
     return db.scalars(select(Vsc).where(Vsc.user_id == user_id)).unique().one_or_none()
 
 
+def move_to_current_key(vsc: Vsc, keys: Keys, key_pem: bytes | None = None) -> bool:
+    """Seal the VSC's private key (`key_pem` if already opened) under the current server key
+    if a retired one seals it; True if it moved. Raises ApplianceError if it cannot be
+    opened (its key is no longer kept, or the row was altered)."""
+    if vsc.sealed_key is None or vsc.key_id == keys.current_id:
+        return False
+    if key_pem is None:
+        key_pem = unseal(keys, vsc.key_id, vsc.serial, vsc.sealed_key)
+    vsc.sealed_key, vsc.key_id = seal(keys, vsc.serial, key_pem)
+    return True
+
+
 def signing_material(
     db: Session, keys: Keys, user_id: int, now: dt.datetime
 ) -> tuple[x509.Certificate, PrivateKeyTypes] | None:
     """For the Spine broker: the certificate and private key of the user's VSC, or None when
     they have no usable one (none, revoked, expired, or a legacy row without a certificate).
-    The appliance authenticates to Spine with it on the user's behalf; the key stays here."""
+    The appliance authenticates to Spine with it on the user's behalf; the key stays here.
+    A key sealed under a retired server key moves to the current one (the caller commits),
+    as a card moves at its next tap."""
     vsc = of_user(db, user_id)
     if vsc is None or status_of(vsc, now) != "assigned":
         return None
     if vsc.certificate is None or vsc.sealed_key is None:
         return None
     key_pem = unseal(keys, vsc.key_id, vsc.serial, vsc.sealed_key)
+    move_to_current_key(vsc, keys, key_pem)
     cert = x509.load_pem_x509_certificate(vsc.certificate.encode())
     return cert, serialization.load_pem_private_key(key_pem, password=None)

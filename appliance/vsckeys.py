@@ -1,7 +1,9 @@
 """VSC private keys at rest: AES-256-GCM under a key derived (HKDF) from the server key in
 `secret.key`, which a database dump does not hold. The VSC's serial is the associated data,
 so a sealed key moved to another row does not open. Keys sealed before a rotation open with
-the retired key they name."""
+the retired key they name, and are sealed again under the current key at their next use
+(`vsc.signing_material`) or renewal; until then `appliance key status` counts them under the
+retired key, and an instance without that key refuses to serve (`keyring.check_held`)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,10 @@ and the upload of what a kiosk queued offline, audited once per event id as that
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -149,3 +151,30 @@ def test_the_policy_and_the_upload_work_on_each_database(any_database):
         kiosk.close()
     offline = [line for line in audit(any_database) if line["event"].startswith("offline_")]
     assert len(offline) == 2
+
+
+def test_concurrent_uploads_of_the_same_events_record_them_once(any_database):
+    """A kiosk's retry racing its first upload (both on the wire at once) is an ordinary
+    idempotent success: no 500 from the unique key, nothing audited twice."""
+    senders, rounds = 6, 4
+    kiosks = [Kiosk(any_database) for _ in range(senders)]
+    try:
+        for _ in range(rounds):
+            events = [event("login"), event("bad_pin"), event("locked")]
+            start = threading.Barrier(senders)
+
+            def send(kiosk: Kiosk, events: list[dict] = events, start=start) -> tuple[int, dict]:
+                start.wait()
+                sent = kiosk.post("/v1/offline-events", {"events": events})
+                return sent.status_code, sent.json()
+
+            with ThreadPoolExecutor(senders) as pool:
+                answers = list(pool.map(send, kiosks))
+            assert [status for status, _ in answers] == [200] * senders, answers
+            assert sum(body["recorded"] for _, body in answers) == len(events)
+    finally:
+        for kiosk in kiosks:
+            kiosk.close()
+    offline = [line for line in audit(any_database) if line["event"].startswith("offline_")]
+    assert len(offline) == rounds * 3
+    assert len({line["detail"]["event_id"] for line in offline}) == rounds * 3

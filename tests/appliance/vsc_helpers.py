@@ -8,9 +8,11 @@ from typing import Any
 
 import requests
 
+from appliance.local import LocalAppliance
 from appliance.vscgen import TestCertificate, test_certificate
 from tests.appliance.admin_client import AdminClient
 from tests.appliance.kiosk_client import Kiosk
+from tests.rig.ssb import CIS_USERNAMES
 
 RAVI = "04AA0000000002"
 CARD_PRESENT = {"present": True}
@@ -51,3 +53,22 @@ def assign(
     return kiosk.post(
         f"/v1/sessions/{session}/ra/assign", {k: v for k, v in body.items() if v is not None}
     )
+
+
+def give_alice_a_vsc(
+    server: LocalAppliance,
+    serial: str,
+    lifetime: dt.timedelta | None = None,
+    cis: str = CIS_USERNAMES["alice@DEMO"],
+) -> dt.datetime:
+    """A VSC for alice (by default under her CIS username as the simulated SSB knows it),
+    added through the admin API and assigned by the RA ravi at a kiosk with his card; returns
+    the VSC's expiry."""
+    made = add_vsc(AdminClient(server), cis, serial, lifetime or days(200))
+    ra = Kiosk(server)
+    try:
+        done = assign(ra, ra_session(ra), "alice", cis, serial)
+        assert done.status_code == 200, done.text
+    finally:
+        ra.close()
+    return made.certificate.not_valid_after_utc
