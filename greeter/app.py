@@ -37,6 +37,7 @@ from greeter.flow.inputs import (
     Event,
     OfflinePinChecked,
     OfflineVerifierKept,
+    SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
@@ -132,6 +133,19 @@ class Kiosk:
     @property
     def view(self) -> View:
         return self._view
+
+    @property
+    def backend(self) -> BackendClient:
+        """The appliance client (the in-session agent's Spine calls share it)."""
+        return self._backend
+
+    def log_out(self) -> None:
+        """End the running session as its own log out would (the in-session agent's Log out):
+        its apps close, then the flow hears that it exited."""
+        desktop = self.state.desktop
+        if desktop is not None:
+            session = desktop.session
+            self._executor.run_in_background(lambda: self._end(session))
 
     def subscribe(self, listener: ViewListener) -> None:
         """Call `listener(view)` on the main thread whenever the view changes."""
@@ -339,6 +353,14 @@ class Kiosk:
             ended = error.apps if isinstance(error, SwitchFailed) else None
             return SessionStartFailed(new, str(error), ended)
         return SessionSwitched(previous, new, apps)
+
+    def _end(self, session: SessionInfo) -> Event | None:
+        try:
+            apps = self._sessions.end(session)
+        except SessionError as error:
+            log.error("unable to end the session of %s: %s", session.user.username, error)
+            return None
+        return SessionExited(session, 0, apps)
 
     def _keep_verifier(self, ticket: int, keep: KeepOfflineVerifier) -> Event:
         try:

@@ -1,0 +1,203 @@
+"""The in-session agent end to end, as a clinician uses it: a real greeter (virtual taps), the
+real appliance over HTTPS with the simulated SSB, the agent's QML window, and a Spine smartcard
+whose far side is the rig's software card (tests/greeter/ui/agent_rig.py SoftSigner)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from appliance.local import LocalAppliance
+from greeter.backend import Rejected
+from greeter.cards.virtual import send_tap
+from greeter.spine_client import SpineClient
+from tests.greeter.test_backend_appliance import client_for
+from tests.greeter.ui.agent_rig import (
+    ALICE,
+    PASSCODE,
+    AgentRig,
+    SoftSigner,
+    build_agent_rig,
+    spine_appliance,
+    ssb,
+)
+from tests.rig.ssb import ENVIRONMENT, LocalSsb
+
+__all__ = ["spine_appliance", "ssb"]
+
+pytestmark = [pytest.mark.ui, pytest.mark.slow]
+
+CLINICAL, ADMIN = "R8000", "R8008"
+
+
+@pytest.fixture
+def signer(ssb: LocalSsb) -> SoftSigner:
+    return SoftSigner(ssb.cards["alice@DEMO"])
+
+
+@pytest.fixture
+def rig(
+    tmp_path, spine_appliance: LocalAppliance, qtbot: Any, qt_style: None, signer: SoftSigner
+) -> Iterator[AgentRig]:
+    yield from build_agent_rig(tmp_path, spine_appliance, qtbot, signer)
+
+
+def ticket_of(appliance: LocalAppliance, rig: AgentRig) -> str:
+    """The live ticket of the kiosk's running session, as a Spine application would get it."""
+    desktop = rig.kiosk.greeter.kiosk.state.desktop
+    assert desktop is not None
+    return SpineClient(client_for(appliance), ENVIRONMENT).ticket(desktop.session.id).ticket
+
+
+def first_spine_sign_in(rig: AgentRig) -> None:
+    rig.sign_in(ALICE, "1234", role=CLINICAL)
+    rig.wait_page("passcode")
+    rig.passcode(PASSCODE)
+    rig.wait_page("collapsed")
+
+
+def test_the_agent_shows_in_the_session_and_hides_when_locked(rig: AgentRig) -> None:
+    assert not rig.shown()
+    rig.sign_in(ALICE, "1234", role=CLINICAL)
+    # no live ticket: the agent asks for the Spine smartcard at once
+    rig.wait_page("passcode")
+    assert "insert your Spine smartcard" in rig.text("agentPasscodeTitle")
+    rig.tap("agentClose")
+    rig.wait_page("collapsed")
+    # the role she chose at sign-in
+    assert rig.text("agentToggle") == "Clinical Practitioner Access Role"
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    rig.tap("agentLock")
+    rig.kiosk.wait_screen("locked")
+    rig.kiosk.qtbot.waitUntil(lambda: not rig.shown(), timeout=3000)
+    # her card unlocks (tap-and-go): the agent is back, collapsed, still asking for the card
+    send_tap(rig.socket, ALICE)
+    rig.kiosk.wait_screen("session")
+    rig.wait_page("passcode")
+
+
+def test_first_spine_sign_in_with_a_wrong_then_the_right_passcode(
+    rig: AgentRig, spine_appliance: LocalAppliance
+) -> None:
+    rig.sign_in(ALICE, "1234", role=CLINICAL)
+    rig.wait_page("passcode")
+    rig.passcode("000000")
+    rig.wait_page("passcode")
+    assert rig.text("agentMessage") == (
+        "That passcode is not right. 2 attempts left before the card is blocked."
+    )
+    rig.passcode(PASSCODE)
+    rig.wait_page("collapsed")
+    assert rig.text("agentToggle") == "Clinical Practitioner Access Role"
+    assert ticket_of(spine_appliance, rig)
+    # the passcode is in no log
+    assert PASSCODE not in rig.kiosk.event_log.read_text()
+
+
+def test_a_blocked_card_and_no_card_are_said_plainly(rig: AgentRig, signer: SoftSigner) -> None:
+    rig.sign_in(ALICE, "1234", role=CLINICAL)
+    rig.wait_page("passcode")
+    for _ in range(3):
+        rig.passcode("999999")
+        rig.wait_page("passcode")
+    assert rig.text("agentMessage").startswith("Your smartcard is blocked")
+    signer.card = None
+    rig.passcode(PASSCODE)
+    rig.wait_page("passcode")
+    assert rig.text("agentMessage").startswith("No Spine smartcard is in the reader.")
+
+
+def test_set_default_role_and_card_users_change_role_by_restarting(
+    rig: AgentRig, spine_appliance: LocalAppliance, signer: SoftSigner
+) -> None:
+    first_spine_sign_in(rig)
+    old_ticket = ticket_of(spine_appliance, rig)
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    assert rig.text("agentCurrentRole") == "Role: Clinical Practitioner Access Role"
+    rig.tap("agentDefaultRole")
+    rig.wait_page("roles")
+    assert rig.has(f"agentRole_{CLINICAL}")
+    assert rig.has(f"agentRole_{ADMIN}")
+    rig.tap(f"agentRole_{ADMIN}")
+    rig.wait_page("message")
+    assert rig.text("agentMessageText").startswith("Your default role is set.")
+    rig.tap("agentOk")
+    rig.wait_page("collapsed")
+    # this session keeps its role
+    assert rig.text("agentToggle") == "Clinical Practitioner Access Role"
+
+    rig.tap("agentToggle")
+    rig.tap("agentChangeRole")
+    rig.wait_page("card_role")
+    assert rig.text("agentCardRoleText").startswith(
+        "Smartcard users change role by restarting the Spine session"
+    )
+    rig.tap("agentRestartForRole")
+    rig.wait_page("passcode")
+    assert "restart" in rig.text("agentPasscodeTitle")
+    # the old ticket stays valid until the new one replaces it
+    assert ticket_of(spine_appliance, rig) == old_ticket
+    rig.passcode(PASSCODE)
+    rig.wait_page("message")
+    assert rig.text("agentMessageText") == "Your Spine session was restarted."
+    rig.tap("agentOk")
+    new_ticket = ticket_of(spine_appliance, rig)
+    assert new_ticket
+    assert new_ticket != old_ticket
+    # the new Spine session starts in the default role
+    assert rig.text("agentToggle") == "Admin/Clinical Support Access Role"
+    assert signer.signed == 2
+
+
+def test_reset_needs_an_administrators_credentials(
+    rig: AgentRig, spine_appliance: LocalAppliance
+) -> None:
+    first_spine_sign_in(rig)
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    assert not rig.has("agentReset")
+    # the hidden entry: Ctrl+click on the title
+    rig.tap("agentTitle", Qt.KeyboardModifier.ControlModifier)
+    rig.wait_page("reset")
+    rig.type_into("agentResetUser", "alice")
+    rig.type_into("agentResetPassword", "alice-demo-pass")
+    rig.type_into("agentResetDomain", "DEMO")
+    rig.tap("agentResetOk")
+    rig.wait_page("reset")
+    assert rig.text("agentMessage") == (
+        "Those are not an administrator's credentials. Nothing was reset."
+    )
+    assert ticket_of(spine_appliance, rig)
+
+    rig.clear("agentResetUser")
+    rig.type_into("agentResetUser", "ravi")
+    rig.type_into("agentResetPassword", "ravi-demo-pass")
+    rig.tap("agentResetOk")
+    rig.wait_page("message")
+    assert rig.text("agentMessageText").startswith("The Spine session was reset.")
+    with pytest.raises(Rejected) as ended:
+        ticket_of(spine_appliance, rig)
+    assert ended.value.code == "spine_session_ended"
+    rig.tap("agentOk")
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    assert rig.text("agentCurrentRole") == "Not signed in to Spine"
+    # no password in any log
+    assert "ravi-demo-pass" not in rig.kiosk.event_log.read_text()
+
+
+def test_log_out_from_the_agent_ends_the_session(rig: AgentRig) -> None:
+    first_spine_sign_in(rig)
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    rig.tap("agentLogOut")
+    rig.kiosk.qtbot.waitUntil(
+        lambda: ("ended", "alice") in rig.kiosk.session_actions(), timeout=10000
+    )
+    rig.kiosk.wait_screen("idle")
+    assert not rig.shown()
