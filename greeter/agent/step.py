@@ -71,6 +71,7 @@ MESSAGES = (
     "broker_unreachable",
     "spine_not_set_up",
     "spine_session_ended",
+    "vsc_refused",
     "admin_required",
     "rate_limited",
     # the RA routes' refusals (docs/api.md, "RA routes"), one sentence each
@@ -107,23 +108,13 @@ CODE_MESSAGES = {
     "ssb_unreachable": "broker_unreachable",
     "ssb_untrusted": "broker_unreachable",
     "ssb_not_configured": "spine_not_set_up",
+    "spine_certificate_refused": "vsc_refused",
 }
 
-# refusals of a VSC authentication that are not about the VSC: no smartcard would do better,
-# so the user reads why. Any other refusal means this user has no usable VSC: their smartcard.
-NOT_ABOUT_THE_VSC = frozenset(
-    {
-        "spine_two_factor_required",
-        "spine_environment_mismatch",
-        "spine_environment_missing",
-        "ssb_unreachable",
-        "ssb_untrusted",
-        "ssb_not_configured",
-        "not_found",
-        "kiosk_unauthorized",
-        "rate_limited",
-    }
-)
+# refusals of a VSC authentication that mean "this user has no usable VSC": they use their
+# Spine smartcard instead (an appliance without the VSC route answers invalid_request). Any other
+# refusal is read as it is.
+CARD_INSTEAD = frozenset({"vsc_unusable", "invalid_request"})
 
 # where Back goes from each page (the menu closes)
 BACK: dict[Page, Page] = {
@@ -311,7 +302,7 @@ def on_failure(state: AgentState, event: Refused | Unanswered | CardFailed) -> R
     code = event.code
     if kind == "ticket" and code == "spine_session_ended":
         return authenticate(replace(state, needs_spine=True), "first")
-    if kind == "vsc" and code not in NOT_ABOUT_THE_VSC:
+    if kind == "vsc" and code in CARD_INSTEAD:
         # no usable VSC: this user authenticates with their Spine smartcard
         return to(replace(state, needs_spine=True), "passcode"), []
     if kind == "role" and code == "spine_restart_required":

@@ -34,6 +34,8 @@ QtObject {
             return qsTr("Spine is not set up on the login server. Please call IT.");
         case "spine_session_ended":
             return qsTr("Your Spine session has ended. Sign in to Spine again.");
+        case "vsc_refused":
+            return qsTr("Spine did not accept your virtual smartcard. Please see your Registration Authority.");
         case "admin_required":
             return qsTr("Those are not an administrator's credentials. Nothing was reset.");
         case "rate_limited":

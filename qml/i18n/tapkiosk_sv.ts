@@ -258,116 +258,121 @@
     </message>
     <message>
         <location filename="../agent/AgentMessages.qml" line="38"/>
+        <source>Spine did not accept your virtual smartcard. Please see your Registration Authority.</source>
+        <translation>Spine godtog inte ditt virtuella smartkort. Kontakta din registreringsansvarige (RA).</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="40"/>
         <source>Those are not an administrator&apos;s credentials. Nothing was reset.</source>
         <translation>Det är inte en administratörs inloggningsuppgifter. Inget återställdes.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="40"/>
+        <location filename="../agent/AgentMessages.qml" line="42"/>
         <source>Too many requests at once. Please wait a moment and try again.</source>
         <translation>För många förfrågningar på en gång. Vänta en stund och försök igen.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="42"/>
+        <location filename="../agent/AgentMessages.qml" line="44"/>
         <source>Insert your own Registration Authority smartcard in the reader, then try again.</source>
         <translation>Sätt i ditt eget smartkort som registreringsansvarig (RA) i läsaren och försök igen.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="44"/>
+        <location filename="../agent/AgentMessages.qml" line="46"/>
         <source>You are not a Registration Authority, so you cannot manage virtual smartcards.</source>
         <translation>Du är inte registreringsansvarig (RA) och kan därför inte hantera virtuella smartkort.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="46"/>
+        <location filename="../agent/AgentMessages.qml" line="48"/>
         <source>That user no longer exists. Search again.</source>
         <translation>Användaren finns inte längre. Sök igen.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="48"/>
+        <location filename="../agent/AgentMessages.qml" line="50"/>
         <source>You cannot assign a virtual smartcard to yourself.</source>
         <translation>Du kan inte tilldela dig själv ett virtuellt smartkort.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="50"/>
+        <location filename="../agent/AgentMessages.qml" line="52"/>
         <source>That user is a Registration Authority, and a Registration Authority may not hold a virtual smartcard.</source>
         <translation>Användaren är registreringsansvarig (RA), och en RA får inte ha ett virtuellt smartkort.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="52"/>
+        <location filename="../agent/AgentMessages.qml" line="54"/>
         <source>No virtual smartcard has that CIS username and serial. Check both in CIS.</source>
         <translation>Inget virtuellt smartkort har det CIS-användarnamnet och serienumret. Kontrollera båda i CIS.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="54"/>
+        <location filename="../agent/AgentMessages.qml" line="56"/>
         <source>That virtual smartcard has been revoked. Choose another.</source>
         <translation>Det virtuella smartkortet är återkallat. Välj ett annat.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="56"/>
+        <location filename="../agent/AgentMessages.qml" line="58"/>
         <source>That virtual smartcard has expired. Choose another.</source>
         <translation>Det virtuella smartkortet har gått ut. Välj ett annat.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="58"/>
+        <location filename="../agent/AgentMessages.qml" line="60"/>
         <source>That virtual smartcard already belongs to someone. Choose another.</source>
         <translation>Det virtuella smartkortet tillhör redan någon. Välj ett annat.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="60"/>
+        <location filename="../agent/AgentMessages.qml" line="62"/>
         <source>That user already holds a virtual smartcard.</source>
         <translation>Användaren har redan ett virtuellt smartkort.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="62"/>
+        <location filename="../agent/AgentMessages.qml" line="64"/>
         <source>Unable to reach the login server. Please try again in a moment.</source>
         <translation>Det går inte att nå inloggningsservern. Försök igen om en stund.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="64"/>
+        <location filename="../agent/AgentMessages.qml" line="66"/>
         <source>Type your smartcard&apos;s passcode first.</source>
         <translation>Skriv smartkortets kod först.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="66"/>
+        <location filename="../agent/AgentMessages.qml" line="68"/>
         <source>Type the administrator&apos;s username and password first.</source>
         <translation>Skriv administratörens användarnamn och lösenord först.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="68"/>
+        <location filename="../agent/AgentMessages.qml" line="70"/>
         <source>The Spine session was reset. Sign in to Spine again to use Spine.</source>
         <translation>Spine-sessionen återställdes. Logga in i Spine igen för att använda Spine.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="70"/>
+        <location filename="../agent/AgentMessages.qml" line="72"/>
         <source>Your Spine session was restarted.</source>
         <translation>Din Spine-session startades om.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="72"/>
+        <location filename="../agent/AgentMessages.qml" line="74"/>
         <source>Your default role is set. It is used from your next Spine session.</source>
         <translation>Din standardroll är vald. Den används från nästa Spine-session.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="75"/>
+        <location filename="../agent/AgentMessages.qml" line="77"/>
         <source>Virtual smartcard %1 is now assigned to %2.</source>
         <translation>Det virtuella smartkortet %1 är nu tilldelat %2.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="76"/>
+        <location filename="../agent/AgentMessages.qml" line="78"/>
         <source>The virtual smartcard is assigned.</source>
         <translation>Det virtuella smartkortet är tilldelat.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="78"/>
+        <location filename="../agent/AgentMessages.qml" line="80"/>
         <source>Nobody matches that name.</source>
         <translation>Ingen matchar det namnet.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="80"/>
+        <location filename="../agent/AgentMessages.qml" line="82"/>
         <source>There are no unassigned virtual smartcards. Ask for more in CIS.</source>
         <translation>Det finns inga otilldelade virtuella smartkort. Beställ fler i CIS.</translation>
     </message>
     <message>
-        <location filename="../agent/AgentMessages.qml" line="82"/>
+        <location filename="../agent/AgentMessages.qml" line="84"/>
         <source>The login server refused that. Please call IT.</source>
         <translation>Inloggningsservern nekade det. Ring IT.</translation>
     </message>

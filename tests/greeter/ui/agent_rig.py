@@ -10,7 +10,7 @@ stands in for the PC/SC signer on a vpcd card that is built elsewhere (greeter/c
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,13 @@ class AgentRig:
     kiosk: KioskRig
     signer: SoftSigner
     socket: Path
+    # every page the agent showed, in order
+    pages_seen: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        agent = self.kiosk.greeter.agent
+        assert agent is not None
+        agent.agent.subscribe(lambda shown: self.pages_seen.append(shown.page))
 
     @property
     def window(self) -> AgentWindow:

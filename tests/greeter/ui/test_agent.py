@@ -14,6 +14,9 @@ from appliance.local import LocalAppliance
 from greeter.backend import Rejected
 from greeter.cards.virtual import send_tap
 from greeter.spine_client import SpineClient
+from tests.appliance.admin_client import AdminClient
+from tests.appliance.kiosk_client import Kiosk
+from tests.appliance.vsc_helpers import add_vsc, assign, days, ra_session
 from tests.greeter.test_backend_appliance import client_for
 from tests.greeter.ui.agent_rig import (
     ALICE,
@@ -24,7 +27,7 @@ from tests.greeter.ui.agent_rig import (
     spine_appliance,
     ssb,
 )
-from tests.rig.ssb import ENVIRONMENT, LocalSsb
+from tests.rig.ssb import CIS_USERNAMES, ENVIRONMENT, LocalSsb
 
 __all__ = ["spine_appliance", "ssb"]
 
@@ -201,3 +204,56 @@ def test_log_out_from_the_agent_ends_the_session(rig: AgentRig) -> None:
     )
     rig.kiosk.wait_screen("idle")
     assert not rig.shown()
+
+
+def give_alice_a_vsc(appliance: LocalAppliance) -> None:
+    """A VSC added through the admin API and assigned to alice by the RA ravi (with his card)
+    at another kiosk."""
+    add_vsc(AdminClient(appliance), CIS_USERNAMES["alice@DEMO"], "VSC-ALICE", days(200))
+    secret = appliance.admin("kiosk", "add", "ra-desk").stdout.strip()
+    desk = Kiosk(appliance, "ra-desk", secret)
+    done = assign(desk, ra_session(desk), "alice", CIS_USERNAMES["alice@DEMO"], "VSC-ALICE")
+    assert done.status_code == 200, done.text
+
+
+def test_a_vsc_user_signs_in_to_spine_and_changes_role_with_no_card(
+    rig: AgentRig, spine_appliance: LocalAppliance, signer: SoftSigner
+) -> None:
+    give_alice_a_vsc(spine_appliance)
+    signer.card = None  # no card in any reader: none is needed
+    rig.sign_in(ALICE, "1234", role=CLINICAL)
+    # the appliance authenticates with her VSC: never a passcode page
+    rig.kiosk.qtbot.waitUntil(
+        lambda: rig.kiosk.greeter.agent is not None and rig.kiosk.greeter.agent.view().has_ticket,
+        timeout=10000,
+    )
+    rig.wait_page("collapsed")
+    ticket = ticket_of(spine_appliance, rig)
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    rig.tap("agentChangeRole")
+    rig.wait_page("roles")
+    assert rig.text("agentRolesTitle") == "Choose your Spine role."
+    rig.tap(f"agentRole_{ADMIN}")
+    rig.wait_page("collapsed")
+    assert rig.text("agentToggle") == "Admin/Clinical Support Access Role"
+    # the same ticket, in the new role: no re-authentication
+    assert ticket_of(spine_appliance, rig) == ticket
+    desktop = rig.kiosk.greeter.kiosk.state.desktop
+    assert desktop is not None
+    held = SpineClient(client_for(spine_appliance), ENVIRONMENT).ticket(desktop.session.id)
+    assert (held.method, held.role) == ("vsc", ADMIN)
+    assert signer.signed == 0
+    assert "passcode" not in rig.pages_seen
+
+
+def test_the_appliance_itself_refuses_a_card_sessions_role_change(
+    rig: AgentRig, spine_appliance: LocalAppliance
+) -> None:
+    first_spine_sign_in(rig)
+    desktop = rig.kiosk.greeter.kiosk.state.desktop
+    assert desktop is not None
+    client = SpineClient(client_for(spine_appliance), ENVIRONMENT)
+    with pytest.raises(Rejected) as refused:
+        client.choose_role(desktop.session.id, ADMIN)
+    assert refused.value.code == "spine_restart_required"
