@@ -27,8 +27,9 @@ Page = Literal[
     "ra_vscs",  # the unassigned VSCs to pick from
 ]
 
-# what a roles page is for
-RolePurpose = Literal["session", "change", "default"]
+# what a roles page is for: the session's role (VSC), a VSC user's change, the default role,
+# or the role of the next smartcard authentication (a card session's role changes only so)
+RolePurpose = Literal["session", "change", "default", "restart"]
 
 # what a Spine authentication is for: the first of the session, or a restart
 AuthPurpose = Literal["first", "restart"]
@@ -68,6 +69,8 @@ class AgentState:
     needs_spine: bool = False
     auth_purpose: AuthPurpose = "first"
     role_purpose: RolePurpose = "session"
+    # the role the next Spine authentication asks for (None: the appliance's choice)
+    wanted_role: str | None = None
     # the call in flight (0: none) and the last id handed out
     call: int = 0
     last_call: int = 0
@@ -248,6 +251,7 @@ class FetchTicket:
 class AuthenticateWithVsc:
     call_id: int
     session_id: str
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,7 @@ class AuthenticateWithCard:
     call_id: int
     session_id: str
     passcode: str = field(repr=False)
+    role: str | None = None
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,10 @@ class Agent:
         if isinstance(effect, FetchTicket):
             return SpineAnswered(call_id, client.ticket(effect.session_id))
         if isinstance(effect, AuthenticateWithVsc):
+            if effect.role:
+                return SpineAnswered(
+                    call_id, client.authenticate_as(effect.session_id, effect.role)
+                )
             return SpineAnswered(call_id, client.authenticate_with_vsc(effect.session_id))
         if isinstance(effect, AuthenticateWithCard):
             return self._with_card(effect)
@@ -175,7 +179,12 @@ class Agent:
             return Unanswered(effect.call_id)
         signature = self._signer.sign(effect.passcode, challenge)
         encoded = base64.b64encode(signature).decode("ascii")
-        status = self._client.authenticate(effect.session_id, issued.challenge_id, encoded)
+        if effect.role:
+            status = self._client.authenticate_as(
+                effect.session_id, effect.role, challenge_id=issued.challenge_id, signature=encoded
+            )
+        else:
+            status = self._client.authenticate(effect.session_id, issued.challenge_id, encoded)
         return SpineAnswered(effect.call_id, status)
 
     def _card_present(self) -> bool:

@@ -40,6 +40,7 @@ from greeter.agent.model import (
     ResetSpine,
     ResetSubmitted,
     RolePicked,
+    RolePurpose,
     SearchSubmitted,
     SessionSeen,
     SetRole,
@@ -121,6 +122,7 @@ BACK: dict[Page, Page] = {
     "menu": "collapsed",
     "passcode": "collapsed",
     "message": "collapsed",
+    "roles": "menu",
     "card_role": "menu",
     "reset": "menu",
     "ra_search": "menu",
@@ -178,11 +180,15 @@ def on_input(state: AgentState, session: AgentSession, event: AgentEvent) -> Res
     if isinstance(event, PasscodeSubmitted) and page == "passcode":
         if not event.passcode:
             return say(state, "passcode_empty"), []
-        passcode = event.passcode
-        return call(state, "card", lambda cid: AuthenticateWithCard(cid, session.id, passcode))
+        passcode, role = event.passcode, state.wanted_role
+        return call(
+            state, "card", lambda cid: AuthenticateWithCard(cid, session.id, passcode, role)
+        )
     if isinstance(event, RolePicked) and page == "roles":
         if event.code not in {role.code for role in roles_of(state)}:
             return state, []
+        if state.role_purpose == "restart":
+            return begin(replace(state, wanted_role=event.code))
         default = state.role_purpose == "default"
         code = event.code
         kind: CallKind = "default" if default else "role"
@@ -246,14 +252,24 @@ def on_menu(state: AgentState, session: AgentSession, event: Chosen) -> Result:
 
 
 def authenticate(state: AgentState, purpose: AuthPurpose) -> Result:
-    """Spine authentication: a smartcard session restarts with the card; otherwise the
-    appliance tries the user's VSC first, and a user without one is asked for their card."""
+    """A Spine authentication. A restart with several roles asks for the role first: a
+    smartcard session's role changes only with a new authentication, which names it. A first
+    one asks for the role the session already has (the one chosen at sign-in)."""
+    state = replace(state, auth_purpose=purpose, tries_left=-1)
+    if purpose == "restart" and len(roles_of(state)) > 1:
+        return to(replace(state, role_purpose="restart"), "roles"), []
+    return begin(replace(state, wanted_role=current_role(state)))
+
+
+def begin(state: AgentState) -> Result:
+    """A smartcard session authenticates again with the card; otherwise the appliance tries
+    the user's VSC first, and a user without one is asked for their card."""
     session = state.session
     assert session is not None
-    state = replace(state, auth_purpose=purpose, tries_left=-1)
     if state.spine is not None and state.spine.method == "card" and live(state):
         return to(state, "passcode"), []
-    return call(state, "vsc", lambda cid: AuthenticateWithVsc(cid, session.id))
+    role = state.wanted_role
+    return call(state, "vsc", lambda cid: AuthenticateWithVsc(cid, session.id, role))
 
 
 Answer = SpineAnswered | Done | UsersFound | VscsFound | VscAssigned
@@ -267,8 +283,12 @@ def on_answer(state: AgentState, event: Answer) -> Result:
         state = replace(state, spine=spine, needs_spine=not spine.ticket_until, tries_left=-1)
         if kind == "default":
             return tell(state, "default_set"), []
-        if kind in ("ticket", "vsc", "card") and spine.role is None and len(spine.roles) > 1:
-            return to(replace(state, role_purpose="session"), "roles"), []
+        if kind in ("ticket", "vsc", "card"):
+            state = replace(state, wanted_role=None)
+            if spine.role is None and len(spine.roles) > 1:
+                # a card's ticket takes its role from an authentication; a VSC's at once
+                purpose: RolePurpose = "restart" if spine.method == "card" else "session"
+                return to(replace(state, role_purpose=purpose), "roles"), []
         if kind in ("vsc", "card") and state.auth_purpose == "restart":
             return tell(state, "restarted"), []
         if kind == "ticket":
@@ -349,6 +369,12 @@ def live(state: AgentState) -> bool:
     return state.spine is not None and bool(state.spine.ticket_until)
 
 
+def current_role(state: AgentState) -> str | None:
+    if state.spine is not None and state.spine.role:
+        return state.spine.role
+    return state.session.role if state.session is not None else None
+
+
 def roles_of(state: AgentState) -> tuple[Role, ...]:
     if state.spine is not None and state.spine.roles:
         return state.spine.roles
@@ -360,7 +386,7 @@ def view(state: AgentState) -> AgentView:
     if session is None:
         return AgentView()
     spine = state.spine
-    role = (spine.role if spine is not None else session.role) or ""
+    role = current_role(state) or ""
     roles = roles_of(state)
     names = {r.code: r.name for r in roles}
     return AgentView(

@@ -33,7 +33,7 @@ from greeter.ui.window import BACKGROUND, find_item
 log = logging.getLogger(__name__)
 
 AGENT_QML = "agent/Agent.qml"
-COLLAPSED_SIZE = (320, 72)
+COLLAPSED_SIZE = (400, 72)
 OPEN_SIZE = (540, 720)
 # from the screen's edges, clear of a panel's corner
 MARGIN = 8
@@ -63,6 +63,10 @@ class AgentWindow:
     def find(self, object_name: str) -> QQuickItem | None:
         """The agent's QML item called `object_name` (tests, screenshots)."""
         return find_item(self.view.rootObject(), object_name)
+
+    def present(self) -> None:
+        """Show the window as the agent's view wants it (hidden outside a session in view)."""
+        self._follow()
 
     def close(self) -> None:
         self.view.hide()

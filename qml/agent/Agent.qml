@@ -224,6 +224,8 @@ FocusScope {
                     objectName: "agentRolesTitle"
                     text: root.v.rolePurpose === "default"
                           ? qsTr("Choose your default role for future Spine sessions.")
+                          : root.v.rolePurpose === "restart"
+                          ? qsTr("Choose the role for your Spine session, then type your smartcard's passcode.")
                           : qsTr("Choose your Spine role.")
                 }
                 Repeater {
@@ -414,7 +416,8 @@ FocusScope {
                         required property int index
                         objectName: "agentRaVsc_" + modelData.serial
                         focus: index === 0
-                        text: qsTr("CIS %1 · %2 · until %3").arg(modelData.cisUsername).arg(modelData.serial).arg(modelData.notAfter)
+                        text: qsTr("CIS %1 · %2").arg(modelData.cisUsername).arg(modelData.serial)
+                        Accessible.name: qsTr("CIS username %1, serial %2, valid until %3").arg(modelData.cisUsername).arg(modelData.serial).arg(modelData.notAfter)
                         onClicked: root.agent.pickVsc(modelData.cisUsername, modelData.serial)
                     }
                 }

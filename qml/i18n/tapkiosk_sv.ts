@@ -55,7 +55,7 @@
     </message>
     <message>
         <location filename="../agent/Agent.qml" line="152"/>
-        <location filename="../agent/Agent.qml" line="261"/>
+        <location filename="../agent/Agent.qml" line="263"/>
         <source>Restart Spine session</source>
         <translation>Starta om Spine-sessionen</translation>
     </message>
@@ -101,89 +101,99 @@
         <translation>Välj din standardroll för kommande Spine-sessioner.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="227"/>
+        <location filename="../agent/Agent.qml" line="228"/>
+        <source>Choose the role for your Spine session, then type your smartcard&apos;s passcode.</source>
+        <translation>Välj roll för din Spine-session och skriv sedan smartkortets kod.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="229"/>
         <source>Choose your Spine role.</source>
         <translation>Välj din Spine-roll.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="257"/>
+        <location filename="../agent/Agent.qml" line="259"/>
         <source>Smartcard users change role by restarting the Spine session: insert your smartcard, type its passcode, then choose the role.</source>
         <translation>Med smartkort byter du roll genom att starta om Spine-sessionen: sätt i smartkortet, skriv dess kod och välj sedan roll.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="278"/>
+        <location filename="../agent/Agent.qml" line="280"/>
         <source>Reset Spine session: an administrator signs in here. The user must then sign in to Spine again.</source>
         <translation>Återställ Spine-sessionen: en administratör loggar in här. Användaren måste sedan logga in i Spine igen.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="284"/>
+        <location filename="../agent/Agent.qml" line="286"/>
         <source>Administrator&apos;s username</source>
         <translation>Administratörens användarnamn</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="290"/>
+        <location filename="../agent/Agent.qml" line="292"/>
         <source>Password</source>
         <translation>Lösenord</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="296"/>
+        <location filename="../agent/Agent.qml" line="298"/>
         <source>Domain</source>
         <translation>Domän</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="302"/>
+        <location filename="../agent/Agent.qml" line="304"/>
         <source>Reset Spine session</source>
         <translation>Återställ Spine-sessionen</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="330"/>
+        <location filename="../agent/Agent.qml" line="332"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="350"/>
+        <location filename="../agent/Agent.qml" line="352"/>
         <source>Find a user by name</source>
         <translation>Sök användare på namn</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="355"/>
+        <location filename="../agent/Agent.qml" line="357"/>
         <source>Search</source>
         <translation>Sök</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="364"/>
+        <location filename="../agent/Agent.qml" line="366"/>
         <source>%1 (%2): VSC %3</source>
         <translation>%1 (%2): VSC %3</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="365"/>
+        <location filename="../agent/Agent.qml" line="367"/>
         <source>%1 (%2): no VSC</source>
         <translation>%1 (%2): inget VSC</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="386"/>
+        <location filename="../agent/Agent.qml" line="388"/>
         <source>%1 (%2@%3) holds virtual smartcard %4 (%5).</source>
         <translation>%1 (%2@%3) har det virtuella smartkortet %4 (%5).</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="387"/>
+        <location filename="../agent/Agent.qml" line="389"/>
         <source>%1 (%2@%3) holds no virtual smartcard.</source>
         <translation>%1 (%2@%3) har inget virtuellt smartkort.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="391"/>
+        <location filename="../agent/Agent.qml" line="393"/>
         <source>Assign VSC</source>
         <translation>Tilldela VSC</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="408"/>
+        <location filename="../agent/Agent.qml" line="410"/>
         <source>Choose the virtual smartcard whose CIS username and serial match the ones in CIS.</source>
         <translation>Välj det virtuella smartkort vars CIS-användarnamn och serienummer stämmer med dem i CIS.</translation>
     </message>
     <message>
-        <location filename="../agent/Agent.qml" line="417"/>
-        <source>CIS %1 · %2 · until %3</source>
-        <translation>CIS %1 · %2 · till %3</translation>
+        <location filename="../agent/Agent.qml" line="419"/>
+        <source>CIS %1 · %2</source>
+        <translation>CIS %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="420"/>
+        <source>CIS username %1, serial %2, valid until %3</source>
+        <translation>CIS-användarnamn %1, serienummer %2, giltigt till %3</translation>
     </message>
 </context>
 <context>

@@ -70,11 +70,12 @@ def signed_in(session: AgentSession = ALICE) -> AgentState:
 
 def test_a_session_with_no_ticket_tries_the_vsc_then_asks_for_the_card() -> None:
     state, effects = run(signed_in(), Refused(1, "spine_session_ended"))
-    assert effects == [AuthenticateWithVsc(2, "s_1")]
+    # in the role she chose at sign-in
+    assert effects == [AuthenticateWithVsc(2, "s_1", "R8000")]
     state, effects = run(state, Refused(2, "vsc_unusable"))
     assert (state.page, effects) == ("passcode", [])
     state, effects = run(state, PasscodeSubmitted("1357"))
-    assert effects == [AuthenticateWithCard(3, "s_1", "1357")]
+    assert effects == [AuthenticateWithCard(3, "s_1", "1357", "R8000")]
     assert "1357" not in repr(effects)
     assert view(state).busy
 
@@ -96,13 +97,22 @@ def test_a_vsc_refusal_not_about_having_one_is_read_not_turned_into_a_card_promp
 
 
 def test_several_roles_and_none_current_after_authentication_shows_the_roles() -> None:
+    # a VSC's ticket changes role at once
     state, _ = run(signed_in(), Refused(1, "spine_session_ended"))
-    state, _ = run(state, SpineAnswered(2, spine("card", role=None)))
+    state, _ = run(state, SpineAnswered(2, spine("vsc", role=None)))
     assert (state.page, state.role_purpose) == ("roles", "session")
     state, effects = run(state, RolePicked("R9999"))
     assert effects == []  # not one of hers
     state, effects = run(state, RolePicked("R8008"))
     assert effects == [SetRole(3, "s_1", "R8008", False)]
+    # a card's takes it from an authentication that names it: the passcode again
+    state, _ = run(signed_in(), Refused(1, "spine_session_ended"), Refused(2, "vsc_unusable"))
+    state, _ = run(state, PasscodeSubmitted("1357"), SpineAnswered(3, spine("card", role=None)))
+    assert (state.page, state.role_purpose) == ("roles", "restart")
+    state, effects = run(state, RolePicked("R8008"))
+    assert (state.page, effects) == ("passcode", [])
+    _, effects = run(state, PasscodeSubmitted("1357"))
+    assert effects == [AuthenticateWithCard(4, "s_1", "1357", "R8008")]
 
 
 def test_card_problems_stay_on_the_passcode_page_with_their_sentence() -> None:
@@ -126,10 +136,17 @@ def test_change_role_by_how_the_ticket_was_won() -> None:
     card, _ = run(signed_in(), SpineAnswered(1, spine("card")), Opened(), Chosen("change_role"))
     assert card.page == "card_role"
     card, effects = run(card, Chosen("restart"))
-    # a card session restarts with the card: straight to the passcode
+    # a card session restarts with the card, in the role picked first
+    assert (card.page, card.role_purpose, effects) == ("roles", "restart", [])
+    card, effects = run(card, RolePicked("R8008"))
     assert (card.page, card.auth_purpose, effects) == ("passcode", "restart", [])
-    card, effects = run(card, PasscodeSubmitted("1357"), SpineAnswered(2, spine("card")))
-    assert (card.page, card.message) == ("message", "restarted")
+    card, effects = run(card, PasscodeSubmitted("1357"))
+    assert effects == [AuthenticateWithCard(2, "s_1", "1357", "R8008")]
+    card, _ = run(card, SpineAnswered(2, spine("card", role="R8008")))
+    assert (card.page, card.message, view(card).role) == ("message", "restarted", "R8008")
+    # a VSC session restarts with its VSC, in the role picked
+    _, effects = run(vsc, Back(), Opened(), Chosen("restart"), RolePicked("R8000"))
+    assert effects == [AuthenticateWithVsc(2, "s_1", "R8000")]
 
 
 def test_a_refused_role_change_on_a_card_session_offers_the_restart() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 
 from appliance.local import LocalAppliance
 from greeter.backend import Rejected
@@ -141,6 +142,10 @@ def test_set_default_role_and_card_users_change_role_by_restarting(
         "Smartcard users change role by restarting the Spine session"
     )
     rig.tap("agentRestartForRole")
+    # the role first: the restart's authentication names it
+    rig.wait_page("roles")
+    assert rig.text("agentRolesTitle").startswith("Choose the role for your Spine session")
+    rig.tap(f"agentRole_{ADMIN}")
     rig.wait_page("passcode")
     assert "restart" in rig.text("agentPasscodeTitle")
     # the old ticket stays valid until the new one replaces it
@@ -152,8 +157,12 @@ def test_set_default_role_and_card_users_change_role_by_restarting(
     new_ticket = ticket_of(spine_appliance, rig)
     assert new_ticket
     assert new_ticket != old_ticket
-    # the new Spine session starts in the default role
+    # the new Spine session is in the role she picked
     assert rig.text("agentToggle") == "Admin/Clinical Support Access Role"
+    desktop = rig.kiosk.greeter.kiosk.state.desktop
+    assert desktop is not None
+    held = SpineClient(client_for(spine_appliance), ENVIRONMENT).ticket(desktop.session.id)
+    assert (held.method, held.role) == ("card", ADMIN)
     assert signer.signed == 2
 
 
@@ -257,3 +266,23 @@ def test_the_appliance_itself_refuses_a_card_sessions_role_change(
     with pytest.raises(Rejected) as refused:
         client.choose_role(desktop.session.id, ADMIN)
     assert refused.value.code == "spine_restart_required"
+
+
+def test_the_open_menu_works_from_the_keyboard(rig: AgentRig) -> None:
+    first_spine_sign_in(rig)
+    rig.tap("agentToggle")
+    rig.wait_page("menu")
+    assert rig.item("agentChangeRole").hasActiveFocus()
+    rig.press(Qt.Key.Key_Down)
+    assert rig.item("agentDefaultRole").hasActiveFocus()
+    rig.press(Qt.Key.Key_Return)
+    rig.wait_page("roles")
+    rig.press(Qt.Key.Key_Escape)
+    rig.wait_page("menu")
+    rig.press(Qt.Key.Key_Escape)
+    rig.wait_page("collapsed")
+    toggle = QAccessible.queryAccessibleInterface(rig.item("agentToggle"))
+    assert toggle is not None
+    assert toggle.text(QAccessible.Text.Name) == (
+        "Spine role: Clinical Practitioner Access Role. Open the menu"
+    )
