@@ -8,7 +8,6 @@ whose result event the executor hands back to `dispatch` on that same thread.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -49,6 +48,7 @@ from greeter.flow.state import Login
 from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
 from greeter.offline_logins import OFFLINE_LOGIN_EFFECTS, OfflineLogins
+from greeter.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +121,7 @@ class Kiosk:
         self._offline = offline or OfflineVerifier()
         self._logins = offline_logins
         self._listeners: list[ViewListener] = []
-        self._queue: deque[Event] = deque()
-        self._dispatching = False
+        self._turns: Turns[Event] = Turns(self._handle)
         self._closing = False
         self._closers: list[Callable[[], object]] = []
         self._sources: list[CardSource] = []
@@ -200,15 +199,7 @@ class Kiosk:
 
     def dispatch(self, event: Event) -> None:
         """Handle `event` on the main thread."""
-        self._queue.append(event)
-        if self._dispatching:
-            return
-        self._dispatching = True
-        try:
-            while self._queue:
-                self._handle(self._queue.popleft())
-        finally:
-            self._dispatching = False
+        self._turns(event)
 
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-from collections import deque
 from collections.abc import Callable
 
 from greeter.agent.model import (
@@ -43,6 +42,7 @@ from greeter.agent.step import step, view
 from greeter.backend import BackendError, Rejected
 from greeter.spine_client import SpineClient
 from greeter.spine_signer import SpineCardError, SpineSigner
+from greeter.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,7 @@ class Agent:
         self._lock = lock
         self._log_out = log_out
         self._listeners: list[ViewListener] = []
-        self._queue: deque[AgentEvent] = deque()
-        self._dispatching = False
+        self._turns: Turns[AgentEvent] = Turns(self._handle)
 
     @property
     def view(self) -> AgentView:
@@ -86,15 +85,7 @@ class Agent:
 
     def dispatch(self, event: AgentEvent) -> None:
         """Handle `event`; one dispatched while another is handled waits its turn."""
-        self._queue.append(event)
-        if self._dispatching:
-            return
-        self._dispatching = True
-        try:
-            while self._queue:
-                self._handle(self._queue.popleft())
-        finally:
-            self._dispatching = False
+        self._turns(event)
 
     def _handle(self, event: AgentEvent) -> None:
         try:

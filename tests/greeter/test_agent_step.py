@@ -145,7 +145,7 @@ def test_change_role_by_how_the_ticket_was_won() -> None:
     card, _ = run(card, SpineAnswered(2, spine("card", role="R8008")))
     assert (card.page, card.message, view(card).role) == ("message", "restarted", "R8008")
     # a VSC session restarts with its VSC, in the role picked
-    _, effects = run(vsc, Back(), Opened(), Chosen("restart"), RolePicked("R8000"))
+    _, effects = run(vsc, Back(), Chosen("restart"), RolePicked("R8000"))
     assert effects == [AuthenticateWithVsc(2, "s_1", "R8000")]
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from PySide6.QtCore import QEvent, QPointF, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem
 from PySide6.QtTest import QTest
 
@@ -26,13 +25,16 @@ from appliance.local import LocalAppliance
 from greeter.cards.virtual import send_tap
 from greeter.spine_signer import SpineCardError
 from greeter.ui.agent_window import AgentWindow
+from tests.appliance.spine_fixtures import spine_server, ssb
+from tests.greeter.ui.conftest import Screen
 from tests.greeter.ui.kiosk_rig import KioskRig, build_rig
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.ssb import LocalSsb, SoftCard, spine_config, start_ssb
+from tests.rig.ssb import SoftCard
 
 ALICE = "04A1B2C3D4E5F6"
 RAVI = "04AA0000000002"
 CAROL = "04C0FFEE000001"
+# the shared rig's fixtures, for the modules that import this one
+__all__ = ["spine_server", "ssb"]
 PASSCODE = "135790"
 TRIES = 3
 NO_MODIFIER = Qt.KeyboardModifier(0)
@@ -68,20 +70,6 @@ class SoftSigner:
         return card.key.sign(challenge, ec.ECDSA(hashes.SHA256()))
 
 
-@pytest.fixture(scope="module")
-def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def spine_appliance(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
-        ssb.trust(state)
-        yield server
-
-
 @dataclass
 class AgentRig:
     kiosk: KioskRig
@@ -110,17 +98,22 @@ class AgentRig:
     def shown(self) -> bool:
         return self.window.view.isVisible()
 
+    @property
+    def screen(self) -> Screen:
+        """The agent's window as the greeter's tests see a screen (find, text, keys)."""
+        return Screen(cast(Any, self.window), self.kiosk.qtbot)
+
     def item(self, name: str) -> QQuickItem:
-        found = self.window.find(name)
-        assert isinstance(found, QQuickItem), f"no item {name!r} in the agent (page {self.page})"
-        return found
+        return self.screen.item(name)
 
     def has(self, name: str) -> bool:
-        found = self.window.find(name)
-        return isinstance(found, QQuickItem) and found.isVisible()
+        return self.screen.has(name)
 
     def text(self, name: str) -> str:
-        return str(self.item(name).property("text"))
+        return self.screen.text(name)
+
+    def press(self, key: Qt.Key, text: str = "") -> None:
+        self.screen.press(key, text)
 
     def tap(self, name: str, modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> None:
         item = self.item(name)
@@ -140,11 +133,6 @@ class AgentRig:
         for _ in range(len(str(self.item(field).property("text")))):
             self.press(Qt.Key.Key_End)
             self.press(Qt.Key.Key_Backspace)
-
-    def press(self, key: Qt.Key, text: str = "") -> None:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
-            QGuiApplication.sendEvent(self.window.view, event)
 
     def _touch_input(self, field: str) -> None:
         item = self.item(field)
@@ -179,6 +167,14 @@ class AgentRig:
     def passcode(self, passcode: str) -> None:
         self.type_into("agentPasscode", passcode)
         self.tap("agentPasscodeOk")
+
+
+@pytest.fixture
+def rig(
+    tmp_path: Path, spine_server: LocalAppliance, qtbot: Any, qt_style: None, signer: SoftSigner
+) -> Iterator[AgentRig]:
+    """A greeter with its agent; the test module gives the `signer` (whose card it holds)."""
+    yield from build_agent_rig(tmp_path, spine_server, qtbot, signer)
 
 
 def build_agent_rig(

@@ -4,9 +4,6 @@ whose far side is the rig's software card (tests/greeter/ui/agent_rig.py SoftSig
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
@@ -17,6 +14,7 @@ from greeter.cards.virtual import send_tap
 from greeter.spine_client import SpineClient
 from tests.appliance.admin_client import AdminClient
 from tests.appliance.kiosk_client import Kiosk
+from tests.appliance.spine_fixtures import valid
 from tests.appliance.vsc_helpers import add_vsc, assign, days, ra_session
 from tests.greeter.test_backend_appliance import client_for
 from tests.greeter.ui.agent_rig import (
@@ -24,13 +22,13 @@ from tests.greeter.ui.agent_rig import (
     PASSCODE,
     AgentRig,
     SoftSigner,
-    build_agent_rig,
-    spine_appliance,
+    rig,
+    spine_server,
     ssb,
 )
 from tests.rig.ssb import CIS_USERNAMES, ENVIRONMENT, LocalSsb
 
-__all__ = ["spine_appliance", "ssb"]
+__all__ = ["rig", "spine_server", "ssb"]
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
@@ -40,13 +38,6 @@ CLINICAL, ADMIN = "R8000", "R8008"
 @pytest.fixture
 def signer(ssb: LocalSsb) -> SoftSigner:
     return SoftSigner(ssb.cards["alice@DEMO"])
-
-
-@pytest.fixture
-def rig(
-    tmp_path, spine_appliance: LocalAppliance, qtbot: Any, qt_style: None, signer: SoftSigner
-) -> Iterator[AgentRig]:
-    yield from build_agent_rig(tmp_path, spine_appliance, qtbot, signer)
 
 
 def ticket_of(appliance: LocalAppliance, rig: AgentRig) -> str:
@@ -85,7 +76,7 @@ def test_the_agent_shows_in_the_session_and_hides_when_locked(rig: AgentRig) -> 
 
 
 def test_first_spine_sign_in_with_a_wrong_then_the_right_passcode(
-    rig: AgentRig, spine_appliance: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance
 ) -> None:
     rig.sign_in(ALICE, "1234", role=CLINICAL)
     rig.wait_page("passcode")
@@ -97,7 +88,7 @@ def test_first_spine_sign_in_with_a_wrong_then_the_right_passcode(
     rig.passcode(PASSCODE)
     rig.wait_page("collapsed")
     assert rig.text("agentToggle") == "Clinical Practitioner Access Role"
-    assert ticket_of(spine_appliance, rig)
+    assert ticket_of(spine_server, rig)
     # the passcode is in no log
     assert PASSCODE not in rig.kiosk.event_log.read_text()
 
@@ -116,10 +107,10 @@ def test_a_blocked_card_and_no_card_are_said_plainly(rig: AgentRig, signer: Soft
 
 
 def test_set_default_role_and_card_users_change_role_by_restarting(
-    rig: AgentRig, spine_appliance: LocalAppliance, signer: SoftSigner
+    rig: AgentRig, spine_server: LocalAppliance, signer: SoftSigner, ssb: LocalSsb
 ) -> None:
     first_spine_sign_in(rig)
-    old_ticket = ticket_of(spine_appliance, rig)
+    old_ticket = ticket_of(spine_server, rig)
     rig.tap("agentToggle")
     rig.wait_page("menu")
     assert rig.text("agentCurrentRole") == "Role: Clinical Practitioner Access Role"
@@ -149,25 +140,28 @@ def test_set_default_role_and_card_users_change_role_by_restarting(
     rig.wait_page("passcode")
     assert "restart" in rig.text("agentPasscodeTitle")
     # the old ticket stays valid until the new one replaces it
-    assert ticket_of(spine_appliance, rig) == old_ticket
+    assert ticket_of(spine_server, rig) == old_ticket
+    assert valid(ssb, old_ticket)
     rig.passcode(PASSCODE)
     rig.wait_page("message")
     assert rig.text("agentMessageText") == "Your Spine session was restarted."
     rig.tap("agentOk")
-    new_ticket = ticket_of(spine_appliance, rig)
+    new_ticket = ticket_of(spine_server, rig)
     assert new_ticket
     assert new_ticket != old_ticket
+    assert valid(ssb, new_ticket)
+    assert not valid(ssb, old_ticket)
     # the new Spine session is in the role she picked
     assert rig.text("agentToggle") == "Admin/Clinical Support Access Role"
     desktop = rig.kiosk.greeter.kiosk.state.desktop
     assert desktop is not None
-    held = SpineClient(client_for(spine_appliance), ENVIRONMENT).ticket(desktop.session.id)
+    held = SpineClient(client_for(spine_server), ENVIRONMENT).ticket(desktop.session.id)
     assert (held.method, held.role) == ("card", ADMIN)
     assert signer.signed == 2
 
 
 def test_reset_needs_an_administrators_credentials(
-    rig: AgentRig, spine_appliance: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance
 ) -> None:
     first_spine_sign_in(rig)
     rig.tap("agentToggle")
@@ -184,7 +178,7 @@ def test_reset_needs_an_administrators_credentials(
     assert rig.text("agentMessage") == (
         "Those are not an administrator's credentials. Nothing was reset."
     )
-    assert ticket_of(spine_appliance, rig)
+    assert ticket_of(spine_server, rig)
 
     rig.clear("agentResetUser")
     rig.type_into("agentResetUser", "ravi")
@@ -193,7 +187,7 @@ def test_reset_needs_an_administrators_credentials(
     rig.wait_page("message")
     assert rig.text("agentMessageText").startswith("The Spine session was reset.")
     with pytest.raises(Rejected) as ended:
-        ticket_of(spine_appliance, rig)
+        ticket_of(spine_server, rig)
     assert ended.value.code == "spine_session_ended"
     rig.tap("agentOk")
     rig.tap("agentToggle")
@@ -226,9 +220,9 @@ def give_alice_a_vsc(appliance: LocalAppliance) -> None:
 
 
 def test_a_vsc_user_signs_in_to_spine_and_changes_role_with_no_card(
-    rig: AgentRig, spine_appliance: LocalAppliance, signer: SoftSigner
+    rig: AgentRig, spine_server: LocalAppliance, signer: SoftSigner
 ) -> None:
-    give_alice_a_vsc(spine_appliance)
+    give_alice_a_vsc(spine_server)
     signer.card = None  # no card in any reader: none is needed
     rig.sign_in(ALICE, "1234", role=CLINICAL)
     # the appliance authenticates with her VSC: never a passcode page
@@ -237,7 +231,7 @@ def test_a_vsc_user_signs_in_to_spine_and_changes_role_with_no_card(
         timeout=10000,
     )
     rig.wait_page("collapsed")
-    ticket = ticket_of(spine_appliance, rig)
+    ticket = ticket_of(spine_server, rig)
     rig.tap("agentToggle")
     rig.wait_page("menu")
     rig.tap("agentChangeRole")
@@ -247,22 +241,22 @@ def test_a_vsc_user_signs_in_to_spine_and_changes_role_with_no_card(
     rig.wait_page("collapsed")
     assert rig.text("agentToggle") == "Admin/Clinical Support Access Role"
     # the same ticket, in the new role: no re-authentication
-    assert ticket_of(spine_appliance, rig) == ticket
+    assert ticket_of(spine_server, rig) == ticket
     desktop = rig.kiosk.greeter.kiosk.state.desktop
     assert desktop is not None
-    held = SpineClient(client_for(spine_appliance), ENVIRONMENT).ticket(desktop.session.id)
+    held = SpineClient(client_for(spine_server), ENVIRONMENT).ticket(desktop.session.id)
     assert (held.method, held.role) == ("vsc", ADMIN)
     assert signer.signed == 0
     assert "passcode" not in rig.pages_seen
 
 
 def test_the_appliance_itself_refuses_a_card_sessions_role_change(
-    rig: AgentRig, spine_appliance: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance
 ) -> None:
     first_spine_sign_in(rig)
     desktop = rig.kiosk.greeter.kiosk.state.desktop
     assert desktop is not None
-    client = SpineClient(client_for(spine_appliance), ENVIRONMENT)
+    client = SpineClient(client_for(spine_server), ENVIRONMENT)
     with pytest.raises(Rejected) as refused:
         client.choose_role(desktop.session.id, ADMIN)
     assert refused.value.code == "spine_restart_required"

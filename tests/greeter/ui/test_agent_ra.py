@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -22,13 +20,13 @@ from tests.greeter.ui.agent_rig import (
     RAVI,
     AgentRig,
     SoftSigner,
-    build_agent_rig,
-    spine_appliance,
+    rig,
+    spine_server,
     ssb,
 )
 from tests.rig.ssb import LocalSsb
 
-__all__ = ["spine_appliance", "ssb"]
+__all__ = ["rig", "spine_server", "ssb"]
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
 
@@ -36,13 +34,6 @@ pytestmark = [pytest.mark.ui, pytest.mark.slow]
 @pytest.fixture
 def signer(ssb: LocalSsb) -> SoftSigner:
     return SoftSigner(ssb.cards["ravi@DEMO"])
-
-
-@pytest.fixture
-def rig(
-    tmp_path, spine_appliance: LocalAppliance, qtbot: Any, qt_style: None, signer: SoftSigner
-) -> Iterator[AgentRig]:
-    yield from build_agent_rig(tmp_path, spine_appliance, qtbot, signer)
 
 
 def open_manage(rig: AgentRig, card: str = RAVI, pin: str = "2468") -> None:
@@ -94,9 +85,9 @@ def back_to_search(rig: AgentRig) -> None:
 
 
 def test_an_ra_assigns_a_vsc_and_each_refusal_reads_plainly(
-    rig: AgentRig, spine_appliance: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance
 ) -> None:
-    admin = AdminClient(spine_appliance)
+    admin = AdminClient(spine_server)
     add_vsc(admin, "555000000010", "VSC-10", days(200))
     add_vsc(admin, "555000000011", "VSC-11", days(200))
     add_vsc(admin, "555000000012", "VSC-12", days(200))
@@ -106,7 +97,7 @@ def test_an_ra_assigns_a_vsc_and_each_refusal_reads_plainly(
     assert assign(rig, "VSC-10") == "You cannot assign a virtual smartcard to yourself."
     back_to_search(rig)
 
-    assert spine_appliance.admin("user", "set", "alice", "--ra").returncode == 0
+    assert spine_server.admin("user", "set", "alice", "--ra").returncode == 0
     search_and_pick(rig, "alice", "alice")
     assert assign(rig, "VSC-10") == (
         "That user is a Registration Authority, and a Registration Authority may not hold a"
@@ -131,9 +122,9 @@ def test_an_ra_assigns_a_vsc_and_each_refusal_reads_plainly(
     assert refused_on_list(rig, "VSC-11") == (
         "That virtual smartcard has been revoked. Choose another."
     )
-    assert spine_appliance.admin("user", "set", "alice", "--no-ra").returncode == 0
-    secret = spine_appliance.admin("kiosk", "add", "ward2").stdout.strip()
-    other = Kiosk(spine_appliance, "ward2", secret)
+    assert spine_server.admin("user", "set", "alice", "--no-ra").returncode == 0
+    secret = spine_server.admin("kiosk", "add", "ward2").stdout.strip()
+    other = Kiosk(spine_server, "ward2", secret)
     tapped = other.tap(RAVI)  # inside his grace: tap-and-go
     assert tapped["status"] == "ok", tapped
     done = assign_by_api(other, tapped["session"]["id"], "alice", "555000000012", "VSC-12")
@@ -152,7 +143,7 @@ def test_an_ra_assigns_a_vsc_and_each_refusal_reads_plainly(
 
 
 def test_without_the_ras_card_nothing_is_asked_of_the_appliance_but_refused(
-    rig: AgentRig, signer: SoftSigner, spine_appliance: LocalAppliance
+    rig: AgentRig, signer: SoftSigner, spine_server: LocalAppliance
 ) -> None:
     open_manage(rig)
     signer.card = None
@@ -166,15 +157,15 @@ def test_without_the_ras_card_nothing_is_asked_of_the_appliance_but_refused(
 
 
 def test_a_user_who_is_no_longer_an_ra_is_refused(
-    rig: AgentRig, spine_appliance: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance
 ) -> None:
-    assert spine_appliance.admin("user", "set", "alice", "--ra").returncode == 0
+    assert spine_server.admin("user", "set", "alice", "--ra").returncode == 0
     rig.sign_in(ALICE, "1234", role="R8000")
     rig.wait_page("passcode")
     rig.tap("agentClose")
     rig.tap("agentToggle")
     rig.wait_page("menu")
-    assert spine_appliance.admin("user", "set", "alice", "--no-ra").returncode == 0
+    assert spine_server.admin("user", "set", "alice", "--no-ra").returncode == 0
     rig.tap("agentManageVscs")
     rig.wait_page("ra_search")
     rig.type_into("agentRaQuery", "bob")
