@@ -194,7 +194,7 @@ def on_input(state: AgentState, session: AgentSession, event: AgentEvent) -> Res
         kind: CallKind = "default" if default else "role"
         return call(state, kind, lambda cid: SetRole(cid, session.id, code, default))
     if isinstance(event, ResetSubmitted) and page == "reset":
-        if not (event.username.strip() and event.password):
+        if not (event.username.strip() and event.password and event.domain.strip()):
             return say(state, "reset_incomplete"), []
         reset = event
         return call(

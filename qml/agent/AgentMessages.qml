@@ -65,7 +65,7 @@ QtObject {
         case "passcode_empty":
             return qsTr("Type your smartcard's passcode first.");
         case "reset_incomplete":
-            return qsTr("Type the administrator's username and password first.");
+            return qsTr("Type the administrator's username, password and domain first.");
         case "reset_done":
             return qsTr("The Spine session was reset. Sign in to Spine again to use Spine.");
         case "restarted":

@@ -343,8 +343,8 @@
     </message>
     <message>
         <location filename="../agent/AgentMessages.qml" line="68"/>
-        <source>Type the administrator&apos;s username and password first.</source>
-        <translation>Skriv administratörens användarnamn och lösenord först.</translation>
+        <source>Type the administrator&apos;s username, password and domain first.</source>
+        <translation>Skriv administratörens användarnamn, lösenord och domän först.</translation>
     </message>
     <message>
         <location filename="../agent/AgentMessages.qml" line="70"/>

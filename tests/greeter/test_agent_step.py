@@ -164,6 +164,8 @@ def test_default_role_reset_lock_and_log_out() -> None:
 
     state, _ = run(state, Back(), Opened(), Chosen("reset"), ResetSubmitted("", "x", "DEMO"))
     assert (state.page, state.message) == ("reset", "reset_incomplete")
+    state, effects = run(state, ResetSubmitted("ravi", "pw", " "))
+    assert (effects, state.message) == ([], "reset_incomplete")
     state, effects = run(state, ResetSubmitted(" ravi ", "pw", "DEMO"))
     assert effects == [ResetSpine(3, "s_1", "ravi", "DEMO", "pw")]
     assert "pw" not in repr(effects[0]).replace("password", "")
