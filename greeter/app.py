@@ -48,7 +48,7 @@ from greeter.flow.state import Login
 from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
 from greeter.offline_logins import OFFLINE_LOGIN_EFFECTS, OfflineLogins
-from greeter.turns import Turns
+from greeter.turns import Turns, step_safely
 
 log = logging.getLogger(__name__)
 
@@ -204,13 +204,10 @@ class Kiosk:
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
             self._log_card(event)
-        try:
-            self.state, effects = step(self.state, event)
-        except Exception as error:
-            # a bug in the flow costs this event, not the kiosk; the event's type only, since
-            # its fields may hold a PIN or a password
-            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+        stepped = step_safely(step, self.state, event)
+        if stepped is None:
             return
+        self.state, effects = stepped
         for effect in effects:
             self._run(effect)
         if self._closing:

@@ -42,7 +42,7 @@ from greeter.agent.step import step, view
 from greeter.backend import BackendError, Rejected
 from greeter.spine_client import SpineClient
 from greeter.spine_signer import SpineCardError, SpineSigner
-from greeter.turns import Turns
+from greeter.turns import Turns, step_safely
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,10 @@ class Agent:
         self._turns(event)
 
     def _handle(self, event: AgentEvent) -> None:
-        try:
-            self.state, effects = step(self.state, event)
-        except Exception as error:
-            # a bug costs this event, not the kiosk; the type only: the event may hold a secret
-            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+        stepped = step_safely(step, self.state, event)
+        if stepped is None:
             return
+        self.state, effects = stepped
         for effect in effects:
             self._run(effect)
         shown = view(self.state)

@@ -43,7 +43,7 @@ FocusScope {
         spacing: 8
 
         Item {
-            width: parent.width; height: 56
+            width: parent.width; height: 64
             Text {
                 objectName: "agentTitle"
                 anchors.left: parent.left; anchors.right: closeButton.left
@@ -68,7 +68,7 @@ FocusScope {
                 id: closeButton
                 objectName: "agentClose"
                 anchors.right: parent.right
-                width: 140; height: 56; implicitWidth: 140
+                width: 140; height: 64; implicitWidth: 140
                 fontSize: Theme.fontSmall
                 text: root.v.page === "menu" ? qsTr("Close") : qsTr("Back")
                 onClicked: root.agent.back()

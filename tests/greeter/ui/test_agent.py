@@ -5,8 +5,9 @@ whose far side is the rig's software card (tests/greeter/ui/agent_rig.py SoftSig
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAccessible
+from PySide6.QtTest import QTest
 
 from appliance.local import LocalAppliance
 from greeter.backend import Rejected
@@ -19,6 +20,7 @@ from tests.appliance.vsc_helpers import add_vsc, assign, days, ra_session
 from tests.greeter.test_backend_appliance import client_for
 from tests.greeter.ui.agent_rig import (
     ALICE,
+    NO_MODIFIER,
     PASSCODE,
     AgentRig,
     SoftSigner,
@@ -271,6 +273,15 @@ def test_the_open_menu_works_from_the_keyboard(rig: AgentRig) -> None:
     assert rig.item("agentDefaultRole").hasActiveFocus()
     rig.press(Qt.Key.Key_Return)
     rig.wait_page("roles")
+    rig.press(Qt.Key.Key_Escape)
+    rig.wait_page("menu")
+    # the hidden Reset: a long press on the title
+    title = rig.item("agentTitle")
+    centre = title.mapToScene(QPointF(title.width() / 2, title.height() / 2)).toPoint()
+    QTest.mousePress(rig.window.view, Qt.MouseButton.LeftButton, NO_MODIFIER, centre)
+    rig.kiosk.qtbot.wait(1700)
+    QTest.mouseRelease(rig.window.view, Qt.MouseButton.LeftButton, NO_MODIFIER, centre)
+    rig.wait_page("reset")
     rig.press(Qt.Key.Key_Escape)
     rig.wait_page("menu")
     rig.press(Qt.Key.Key_Escape)
