@@ -8,7 +8,6 @@ whose result event the executor hands back to `dispatch` on that same thread.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Protocol
 
@@ -37,6 +36,7 @@ from greeter.flow.inputs import (
     Event,
     OfflinePinChecked,
     OfflineVerifierKept,
+    SessionExited,
     SessionStarted,
     SessionStartFailed,
     SessionSwitched,
@@ -49,6 +49,7 @@ from greeter.flow.wire import Accepted, AuthRequest, Reply, Request, SessionInfo
 from greeter.offline import OfflineVerifier
 from greeter.offline_logins import OFFLINE_LOGIN_EFFECTS, OfflineLogins
 from greeter.spine_card_watch import SpineCardWatch
+from greeter.turns import Turns, step_safely
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,7 @@ class Kiosk:
         self._offline = offline or OfflineVerifier()
         self._logins = offline_logins
         self._listeners: list[ViewListener] = []
-        self._queue: deque[Event] = deque()
-        self._dispatching = False
+        self._turns: Turns[Event] = Turns(self._handle)
         self._closing = False
         self._closers: list[Callable[[], object]] = []
         self._sources: list[CardSource] = []
@@ -136,6 +136,19 @@ class Kiosk:
     @property
     def view(self) -> View:
         return self._view
+
+    @property
+    def backend(self) -> BackendClient:
+        """The appliance client (the in-session agent's Spine calls share it)."""
+        return self._backend
+
+    def log_out(self) -> None:
+        """End the running session as its own log out would (the in-session agent's Log out):
+        its apps close, then the flow hears that it exited."""
+        desktop = self.state.desktop
+        if desktop is not None:
+            session = desktop.session
+            self._executor.run_in_background(lambda: self._end(session))
 
     def subscribe(self, listener: ViewListener) -> None:
         """Call `listener(view)` on the main thread whenever the view changes."""
@@ -190,28 +203,17 @@ class Kiosk:
 
     def dispatch(self, event: Event) -> None:
         """Handle `event` on the main thread."""
-        self._queue.append(event)
-        if self._dispatching:
-            return
-        self._dispatching = True
-        try:
-            while self._queue:
-                self._handle(self._queue.popleft())
-        finally:
-            self._dispatching = False
+        self._turns(event)
 
     def _handle(self, event: Event) -> None:
         if isinstance(event, CardEvent):
             self._log_card(event)
         elif isinstance(event, SpineCardEvent):
             self._spine_card_event(event)
-        try:
-            self.state, effects = step(self.state, event)
-        except Exception as error:
-            # a bug in the flow costs this event, not the kiosk; the event's type only, since
-            # its fields may hold a PIN or a password
-            log.error("unable to handle %s: %s", type(event).__name__, type(error).__name__)
+        stepped = step_safely(step, self.state, event)
+        if stepped is None:
             return
+        self.state, effects = stepped
         for effect in effects:
             self._run(effect)
         if self._closing:
@@ -358,6 +360,14 @@ class Kiosk:
             ended = error.apps if isinstance(error, SwitchFailed) else None
             return SessionStartFailed(new, str(error), ended)
         return SessionSwitched(previous, new, apps)
+
+    def _end(self, session: SessionInfo) -> Event | None:
+        try:
+            apps = self._sessions.end(session)
+        except SessionError as error:
+            log.error("unable to end the session of %s: %s", session.user.username, error)
+            return None
+        return SessionExited(session, 0, apps)
 
     def _keep_verifier(self, ticket: int, keep: KeepOfflineVerifier) -> Event:
         try:

@@ -37,6 +37,10 @@ class Sessions(Protocol):
         """Close `previous`'s apps, end its session, start `new`'s; raises SwitchFailed when
         `new` did not start (`previous` has ended then)."""
 
+    def end(self, session: SessionInfo) -> AppsClosed:
+        """Close `session`'s apps and end it, as its own log out would (no exit report
+        follows: the caller reports the end)."""
+
 
 class RunnerSessions:
     """`Sessions` on the session helper's `SessionRunner`: a switch is `end()` then `start()`
@@ -91,6 +95,17 @@ class RunnerSessions:
         except SessionError as error:
             raise SwitchFailed(str(error), apps) from None
         return apps
+
+    def end(self, session: SessionInfo) -> AppsClosed:
+        report = self._session_runner().end()
+        with self._lock:
+            self._sessions.pop(session.id, None)
+        return AppsClosed(
+            report.user or session.user.username,
+            report.graceful,
+            report.forced,
+            report.duration_ms,
+        )
 
     def stop(self) -> None:
         """Greeter shutdown: end the running session (its apps close as on a switch)."""

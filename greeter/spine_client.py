@@ -123,6 +123,17 @@ class SpineClient:
         f = _fields(self._ra(session_id, "assign", body), "assign reply")
         return _read(lambda: _vsc(f.data.get("vsc"), "vsc"))
 
+    def authenticate_as(
+        self, session_id: str, role: str, *, challenge_id: str = "", signature: str = ""
+    ) -> SpineStatus:
+        """`authenticate` (with a card's `signature`) or `authenticate_with_vsc` (without one),
+        asking for `role` as the Spine session's role where the SSB offers it: a restart is how
+        a smartcard user changes role."""
+        how: dict[str, object] = (
+            {"challenge_id": challenge_id, "signature": signature} if signature else {"vsc": True}
+        )
+        return _status(self._spine("POST", session_id, "authenticate", {**how, "role": role}))
+
     # --- the seam ----------------------------------------------------------------------------
 
     def _spine(self, method: str, session_id: str, route: str, body: object) -> Any:

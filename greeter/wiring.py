@@ -25,6 +25,7 @@ from greeter.offline_queue import OfflineQueue
 from greeter.session import SessionSettings
 from greeter.spine_card_watch import SpineCardWatch
 from greeter.spine_client import SpineClient
+from greeter.spine_signer import SpineSigner
 from greeter.statefiles import default_state_dir
 
 
@@ -116,3 +117,15 @@ def build_kiosk(
             )
         )
     return kiosk
+
+
+def spine_signer(config: Config) -> SpineSigner:
+    """The Spine smartcard the in-session agent has sign its challenges: a card in a contact
+    reader through pcscd when `[cards] pcsc` is on, else none (a VSC user needs no card)."""
+    if isinstance(config.cards, CardSettings) and config.cards.pcsc:
+        from greeter.cards.spine_card import PcscSpineSigner
+
+        return PcscSpineSigner(config.cards)
+    from greeter.agent.nocard import NoSpineCard
+
+    return NoSpineCard()

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 
 from greeter.app import Executor, Kiosk
+from greeter.backend import Backend
 from greeter.config import Config
+from greeter.spine_signer import SpineSigner
+from greeter.ui.agent_window import AgentUi
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.executor import QtExecutor
 from greeter.ui.i18n import Translations, choose_locale
@@ -51,6 +54,7 @@ class Greeter:
         demo: bool = False,
         theme_dir: Path | None = None,
         argv: Sequence[str] = (),
+        spine_signer: SpineSigner | None = None,
     ) -> None:
         self.app = application(list(argv) or ["greeter"])
         self.refcount_guard = RefcountGuard.install_if_needed()
@@ -76,6 +80,17 @@ class Greeter:
             fullscreen=not windowed,
             ui_language=self.translations.ui_language,
         )
+        # the in-session agent: on the kiosk's appliance client, with the Spine smartcard
+        self.agent: AgentUi | None = None
+        if isinstance(self.kiosk.backend, Backend):
+            from greeter.wiring import spine_signer as wired_signer
+
+            self.agent = AgentUi(
+                self.kiosk,
+                config.spine.environment,
+                spine_signer or wired_signer(config),
+                ui_language=self.translations.ui_language,
+            )
         # the demo's F1-F4 taps: wired here, once, and nowhere else
         self.demo_keys: DemoKeys | None = None
         if demo:
@@ -98,9 +113,14 @@ class Greeter:
         session, backend and log); each step runs even if an earlier one failed."""
         self._kiosk_started = True
         self._start_timer.stop()
-        self._close_steps(
-            [self.window.close, self.executor.close, self.kiosk.close, self.translations.remove]
-        )
+        steps: list[Callable[[], object]] = [
+            self.window.close,
+            self.executor.close,
+            self.kiosk.close,
+        ]
+        if self.agent is not None:
+            steps.insert(0, self.agent.close)
+        self._close_steps([*steps, self.translations.remove])
 
     def _close_steps(self, steps: list[Callable[[], object]]) -> None:
         if self.refcount_guard is not None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QLocale, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent
 
 from greeter.flow.model import Notice, Role, View
+from greeter.ui.agent_screenshots import AGENT_WINDOWS
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.i18n import Translations
 from greeter.ui.refcount_guard import RefcountGuard
@@ -106,7 +107,7 @@ def _grab_not_set_up(app: QGuiApplication) -> QImage:
     window = NotSetUpWindow(SetupProblem(config, problem), fullscreen=False)
     try:
         window.present()
-        _settle(app)
+        settle(app)
         return window.view.grabWindow()
     finally:
         window.close()
@@ -121,16 +122,18 @@ def _grab_demo_desktop(app: QGuiApplication) -> QImage:
     )
     try:
         window.present()
-        _settle(app)
+        settle(app)
         return window.view.grabWindow()
     finally:
         window.view.hide()
 
 
-# windows other than the greeter's screens: the not-set-up screen, the demo's stand-in desktop
+# windows other than the greeter's screens: the not-set-up screen, the demo's stand-in desktop,
+# the in-session agent
 WINDOWS: tuple[tuple[str, Callable[[QGuiApplication], QImage]], ...] = (
     ("not_set_up", _grab_not_set_up),
     ("demo_desktop", _grab_demo_desktop),
+    *AGENT_WINDOWS,
 )
 
 
@@ -168,10 +171,10 @@ def _grab(app: QGuiApplication, shot: Shot) -> QImage:
         )
     try:
         window.present()
-        _settle(app)
+        settle(app)
         for char in shot.typed:
             _type(window, char)
-        _settle(app)
+        settle(app)
         return window.view.grabWindow()
     finally:
         window.close()
@@ -185,7 +188,7 @@ def _type(window: GreeterWindow, char: str) -> None:
         QGuiApplication.sendEvent(window.view, event)
 
 
-def _settle(app: QGuiApplication, rounds: int = 10) -> None:
+def settle(app: QGuiApplication, rounds: int = 10) -> None:
     # a few passes of the event loop let the Loader build the screen and the canvases paint.
     # Through a QEventLoop: PySide6 6.12's static QCoreApplication.processEvents drops a
     # reference to None on every call, and enough calls abort the interpreter.

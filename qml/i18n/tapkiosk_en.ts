@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_GB" sourcelanguage="en">
 <context>
+    <name>AgentMessages</name>
+    <message numerus="yes">
+        <location filename="../agent/AgentMessages.qml" line="15"/>
+        <source>That passcode is not right. %n attempt(s) left before the card is blocked.</source>
+        <translation>
+            <numerusform>That passcode is not right. %n attempt left before the card is blocked.</numerusform>
+            <numerusform>That passcode is not right. %n attempts left before the card is blocked.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Countdown</name>
     <message numerus="yes">
         <location filename="../components/Countdown.qml" line="38"/>

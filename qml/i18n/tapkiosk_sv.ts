@@ -2,6 +2,392 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="sv_SE" sourcelanguage="en">
 <context>
+    <name>Agent</name>
+    <message>
+        <location filename="../agent/Agent.qml" line="32"/>
+        <source>Spine role: %1. Open the menu</source>
+        <translation>Spine-roll: %1. Öppna menyn</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="33"/>
+        <source>%1. Open the menu</source>
+        <translation>%1. Öppna menyn</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="73"/>
+        <source>Close</source>
+        <translation>Stäng</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="73"/>
+        <source>Back</source>
+        <translation>Tillbaka</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="92"/>
+        <source>Please wait…</source>
+        <translation>Vänta…</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="136"/>
+        <source>Not signed in to Spine</source>
+        <translation>Inte inloggad i Spine</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="137"/>
+        <source>Role: %1</source>
+        <translation>Roll: %1</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="138"/>
+        <source>No role chosen</source>
+        <translation>Ingen roll vald</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="142"/>
+        <source>Change role</source>
+        <translation>Byt roll</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="147"/>
+        <source>Set default role</source>
+        <translation>Välj standardroll</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="152"/>
+        <location filename="../agent/Agent.qml" line="263"/>
+        <source>Restart Spine session</source>
+        <translation>Starta om Spine-sessionen</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="152"/>
+        <location filename="../agent/Agent.qml" line="207"/>
+        <source>Sign in to Spine</source>
+        <translation>Logga in i Spine</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="158"/>
+        <source>Manage virtual smartcards</source>
+        <translation>Hantera virtuella smartkort</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="163"/>
+        <source>Lock</source>
+        <translation>Lås</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="168"/>
+        <source>Log out</source>
+        <translation>Logga ut</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="187"/>
+        <source>To restart your Spine session, insert your Spine smartcard and type its passcode.</source>
+        <translation>Sätt i ditt Spine-smartkort och skriv dess kod för att starta om Spine-sessionen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="188"/>
+        <source>To sign in to Spine, insert your Spine smartcard and type its passcode.</source>
+        <translation>Sätt i ditt Spine-smartkort och skriv dess kod för att logga in i Spine.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="194"/>
+        <source>Passcode</source>
+        <translation>Kod</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="226"/>
+        <source>Choose your default role for future Spine sessions.</source>
+        <translation>Välj din standardroll för kommande Spine-sessioner.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="228"/>
+        <source>Choose the role for your Spine session, then type your smartcard&apos;s passcode.</source>
+        <translation>Välj roll för din Spine-session och skriv sedan smartkortets kod.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="229"/>
+        <source>Choose your Spine role.</source>
+        <translation>Välj din Spine-roll.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="259"/>
+        <source>Smartcard users change role by restarting the Spine session: insert your smartcard, type its passcode, then choose the role.</source>
+        <translation>Med smartkort byter du roll genom att starta om Spine-sessionen: sätt i smartkortet, skriv dess kod och välj sedan roll.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="280"/>
+        <source>Reset Spine session: an administrator signs in here. The user must then sign in to Spine again.</source>
+        <translation>Återställ Spine-sessionen: en administratör loggar in här. Användaren måste sedan logga in i Spine igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="286"/>
+        <source>Administrator&apos;s username</source>
+        <translation>Administratörens användarnamn</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="292"/>
+        <source>Password</source>
+        <translation>Lösenord</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="298"/>
+        <source>Domain</source>
+        <translation>Domän</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="304"/>
+        <source>Reset Spine session</source>
+        <translation>Återställ Spine-sessionen</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="332"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="352"/>
+        <source>Find a user by name</source>
+        <translation>Sök användare på namn</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="357"/>
+        <source>Search</source>
+        <translation>Sök</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="366"/>
+        <source>%1 (%2): VSC %3</source>
+        <translation>%1 (%2): VSC %3</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="367"/>
+        <source>%1 (%2): no VSC</source>
+        <translation>%1 (%2): inget VSC</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="388"/>
+        <source>%1 (%2@%3) holds virtual smartcard %4 (%5).</source>
+        <translation>%1 (%2@%3) har det virtuella smartkortet %4 (%5).</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="389"/>
+        <source>%1 (%2@%3) holds no virtual smartcard.</source>
+        <translation>%1 (%2@%3) har inget virtuellt smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="393"/>
+        <source>Assign VSC</source>
+        <translation>Tilldela VSC</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="410"/>
+        <source>Choose the virtual smartcard whose CIS username and serial match the ones in CIS.</source>
+        <translation>Välj det virtuella smartkort vars CIS-användarnamn och serienummer stämmer med dem i CIS.</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="419"/>
+        <source>CIS %1 · %2</source>
+        <translation>CIS %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../agent/Agent.qml" line="420"/>
+        <source>CIS username %1, serial %2, valid until %3</source>
+        <translation>CIS-användarnamn %1, serienummer %2, giltigt till %3</translation>
+    </message>
+</context>
+<context>
+    <name>AgentMessages</name>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="12"/>
+        <source>No Spine smartcard is in the reader. Insert your smartcard, then try again.</source>
+        <translation>Inget Spine-smartkort sitter i läsaren. Sätt i ditt smartkort och försök igen.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../agent/AgentMessages.qml" line="15"/>
+        <source>That passcode is not right. %n attempt(s) left before the card is blocked.</source>
+        <translation>
+            <numerusform>Koden är fel. %n försök kvar innan kortet spärras.</numerusform>
+            <numerusform>Koden är fel. %n försök kvar innan kortet spärras.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="16"/>
+        <source>That passcode is not right. Type it again.</source>
+        <translation>Koden är fel. Skriv den igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="18"/>
+        <source>Your smartcard is blocked after too many wrong passcodes. Your Registration Authority can unblock it.</source>
+        <translation>Ditt smartkort är spärrat efter för många felaktiga koder. Din registreringsansvarige (RA) kan låsa upp det.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="20"/>
+        <source>The smartcard was taken out before it finished. Insert it again and try again.</source>
+        <translation>Smartkortet togs ut för tidigt. Sätt i det igen och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="22"/>
+        <source>This smartcard cannot be read. Check it is your Spine smartcard, chip first, and try again.</source>
+        <translation>Smartkortet kan inte läsas. Kontrollera att det är ditt Spine-smartkort, chipet först, och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="24"/>
+        <source>Spine did not accept this smartcard for you. Check it is your own Spine smartcard.</source>
+        <translation>Spine godtog inte det här smartkortet för dig. Kontrollera att det är ditt eget Spine-smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="26"/>
+        <source>That took too long. Please try again.</source>
+        <translation>Det tog för lång tid. Försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="28"/>
+        <source>Spine needs a sign-in with your card and PIN (or password). Log out and sign in again with both.</source>
+        <translation>Spine kräver inloggning med kort och PIN-kod (eller lösenord). Logga ut och logga in igen med båda.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="30"/>
+        <source>This kiosk is set up for another Spine environment than the server. Please call IT.</source>
+        <translation>Den här kiosken är inställd för en annan Spine-miljö än servern. Ring IT.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="32"/>
+        <source>Unable to reach the Spine Security Broker. Please try again in a moment.</source>
+        <translation>Det går inte att nå Spine Security Broker. Försök igen om en stund.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="34"/>
+        <source>Spine is not set up on the login server. Please call IT.</source>
+        <translation>Spine är inte inställt på inloggningsservern. Ring IT.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="36"/>
+        <source>Your Spine session has ended. Sign in to Spine again.</source>
+        <translation>Din Spine-session har upphört. Logga in i Spine igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="38"/>
+        <source>Spine did not accept your virtual smartcard. Please see your Registration Authority.</source>
+        <translation>Spine godtog inte ditt virtuella smartkort. Kontakta din registreringsansvarige (RA).</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="40"/>
+        <source>Those are not an administrator&apos;s credentials. Nothing was reset.</source>
+        <translation>Det är inte en administratörs inloggningsuppgifter. Inget återställdes.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="42"/>
+        <source>Too many requests at once. Please wait a moment and try again.</source>
+        <translation>För många förfrågningar på en gång. Vänta en stund och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="44"/>
+        <source>Insert your own Registration Authority smartcard in the reader, then try again.</source>
+        <translation>Sätt i ditt eget smartkort som registreringsansvarig (RA) i läsaren och försök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="46"/>
+        <source>You are not a Registration Authority, so you cannot manage virtual smartcards.</source>
+        <translation>Du är inte registreringsansvarig (RA) och kan därför inte hantera virtuella smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="48"/>
+        <source>That user no longer exists. Search again.</source>
+        <translation>Användaren finns inte längre. Sök igen.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="50"/>
+        <source>You cannot assign a virtual smartcard to yourself.</source>
+        <translation>Du kan inte tilldela dig själv ett virtuellt smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="52"/>
+        <source>That user is a Registration Authority, and a Registration Authority may not hold a virtual smartcard.</source>
+        <translation>Användaren är registreringsansvarig (RA), och en RA får inte ha ett virtuellt smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="54"/>
+        <source>No virtual smartcard has that CIS username and serial. Check both in CIS.</source>
+        <translation>Inget virtuellt smartkort har det CIS-användarnamnet och serienumret. Kontrollera båda i CIS.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="56"/>
+        <source>That virtual smartcard has been revoked. Choose another.</source>
+        <translation>Det virtuella smartkortet är återkallat. Välj ett annat.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="58"/>
+        <source>That virtual smartcard has expired. Choose another.</source>
+        <translation>Det virtuella smartkortet har gått ut. Välj ett annat.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="60"/>
+        <source>That virtual smartcard already belongs to someone. Choose another.</source>
+        <translation>Det virtuella smartkortet tillhör redan någon. Välj ett annat.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="62"/>
+        <source>That user already holds a virtual smartcard.</source>
+        <translation>Användaren har redan ett virtuellt smartkort.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="64"/>
+        <source>Unable to reach the login server. Please try again in a moment.</source>
+        <translation>Det går inte att nå inloggningsservern. Försök igen om en stund.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="66"/>
+        <source>Type your smartcard&apos;s passcode first.</source>
+        <translation>Skriv smartkortets kod först.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="68"/>
+        <source>Type the administrator&apos;s username, password and domain first.</source>
+        <translation>Skriv administratörens användarnamn, lösenord och domän först.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="70"/>
+        <source>The Spine session was reset. Sign in to Spine again to use Spine.</source>
+        <translation>Spine-sessionen återställdes. Logga in i Spine igen för att använda Spine.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="72"/>
+        <source>Your Spine session was restarted.</source>
+        <translation>Din Spine-session startades om.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="74"/>
+        <source>Your default role is set. It is used from your next Spine session.</source>
+        <translation>Din standardroll är vald. Den används från nästa Spine-session.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="77"/>
+        <source>Virtual smartcard %1 is now assigned to %2.</source>
+        <translation>Det virtuella smartkortet %1 är nu tilldelat %2.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="78"/>
+        <source>The virtual smartcard is assigned.</source>
+        <translation>Det virtuella smartkortet är tilldelat.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="80"/>
+        <source>Nobody matches that name.</source>
+        <translation>Ingen matchar det namnet.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="82"/>
+        <source>There are no unassigned virtual smartcards. Ask for more in CIS.</source>
+        <translation>Det finns inga otilldelade virtuella smartkort. Beställ fler i CIS.</translation>
+    </message>
+    <message>
+        <location filename="../agent/AgentMessages.qml" line="84"/>
+        <source>The login server refused that. Please call IT.</source>
+        <translation>Inloggningsservern nekade det. Ring IT.</translation>
+    </message>
+</context>
+<context>
     <name>Countdown</name>
     <message numerus="yes">
         <location filename="../components/Countdown.qml" line="38"/>

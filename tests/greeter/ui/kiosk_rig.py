@@ -24,6 +24,7 @@ from pytestqt.exceptions import TimeoutError
 
 from appliance.local import LocalAppliance
 from greeter import config as greeter_config
+from greeter.spine_signer import SpineSigner
 from greeter.ui.main import Greeter
 from greeter.wiring import build_kiosk
 from tests.greeter.ui.conftest import Screen
@@ -180,6 +181,7 @@ def build_rig(
     demo: bool = False,
     timeout: float = 5,
     virtual_socket: Path | None = None,
+    spine_signer: SpineSigner | None = None,
 ) -> Iterator[KioskRig]:
     marker = tmp_path / "sessions.txt"
     event_log = tmp_path / "events.jsonl"
@@ -201,6 +203,7 @@ def build_rig(
         lambda executor: build_kiosk(config, executor, event_log_path=str(event_log)),
         windowed=True,
         demo=demo,
+        spine_signer=spine_signer,
     )
     try:
         greeter.start()

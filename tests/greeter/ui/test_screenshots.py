@@ -6,10 +6,19 @@ import pytest
 from PySide6.QtGui import QImage
 
 from greeter.flow.model import SCREENS
+from greeter.ui.agent_screenshots import AGENT_SHOTS
+from greeter.ui.agent_window import COLLAPSED_SIZE, OPEN_SIZE
 from greeter.ui.screenshots import SHOTS, WINDOWS, capture
 from greeter.ui.stand_in import WINDOW_SIZE
 
 pytestmark = pytest.mark.ui
+
+# the windows that are not the greeter's full screen
+SIZES = {
+    "demo_desktop.png": WINDOW_SIZE,
+    "agent_collapsed.png": COLLAPSED_SIZE,
+    **{f"{name}.png": OPEN_SIZE for name, _view in AGENT_SHOTS if name != "agent_collapsed"},
+}
 
 
 def distinct_colours(image: QImage, step: int = 16) -> int:
@@ -31,7 +40,7 @@ def test_every_screen_is_pictured_and_none_is_blank(qapp, qt_style, tmp_path):
     pictures = {}
     for path in written:
         image = QImage(str(path))
-        size = WINDOW_SIZE if path.name == "demo_desktop.png" else (1280, 800)
+        size = SIZES.get(path.name, (1280, 800))
         assert (image.width(), image.height()) == size, path.name
         # text, buttons and the top bar, not one flat colour
         assert distinct_colours(image) > 8, path.name
