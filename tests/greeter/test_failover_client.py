@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from greeter.backend import Backend, BackendSettings, Rejected, Unreachable
+from greeter.backend import Backend, BackendSettings, Rejected
 from greeter.flow.wire import AuthContinue, CardFactor, PinFactor
 from tests.greeter.test_backend_wire import make_ca
 
@@ -181,7 +181,8 @@ def test_a_pin_whose_answer_was_lost_goes_to_the_next_under_the_same_step_id(pai
     assert [body for _, body in pair.first.seen + pair.second.seen] == [pin, pin]
     # one step, one id: the second appliance knows it for the same step, never a new guess
     ids = pair.first.step_ids + pair.second.step_ids
-    assert ids[0] and ids == [ids[0], ids[0]]
+    assert ids[0]
+    assert ids == [ids[0], ids[0]]
     assert [move[2] for move in pair.moves] == ["unreachable"]
 
 
@@ -193,7 +194,9 @@ def test_each_factor_step_has_its_own_step_id_and_a_tap_none(pair):
     client.auth(PinFactor("st_2", "1234"))
     tap, first_pin, second_pin = pair.first.step_ids
     assert tap is None
-    assert first_pin and second_pin and first_pin != second_pin
+    assert first_pin
+    assert second_pin
+    assert first_pin != second_pin
 
 
 def test_a_step_another_appliance_still_checks_is_asked_again_until_decided(pair):
