@@ -140,6 +140,36 @@ def _quick(request: AuthRequest) -> bool:
     return factor.type == "card" if request.state is None else factor.type == "pin"
 
 
+def dispatch(
+    login: LoginService, db: Tx, name: str, request: AuthRequest, held: Held | None = None
+) -> Outcome:
+    """The login step a request is, for kiosk `name`; `held`: what the step took on an
+    instance that died (appliance.steps)."""
+    factor, enroll, state = request.factor, request.enroll, request.state
+    if state is None:
+        if enroll is not None or factor is None:
+            raise errors.invalid_request("A login starts with a card or password factor.")
+        if factor.type == "card":
+            return login.tap(db, name, factor.id)
+        if factor.type == "password":
+            username, domain = _named(factor)
+            return login.password(db, name, username, factor.password, domain, held)
+        raise errors.invalid_request("A PIN needs the state of the card tap before it.")
+    if factor is not None and factor.type == "pin" and enroll is None:
+        return login.pin(db, name, state, factor.value, held)
+    if factor is not None and factor.type == "password":
+        if enroll is None:
+            return login.card_password(
+                db, name, state, factor.username, factor.password, factor.domain, held
+            )
+        if enroll.type == "card":
+            username, domain = _named(factor)
+            return login.enroll_card(db, name, state, username, factor.password, domain, held)
+    if factor is None and enroll is not None and enroll.type == "pin":
+        return login.enroll_pin(db, name, state, enroll.value, held)
+    raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
+
+
 def _json(reply: Reply) -> Response:
     return Response(reply.json_body(), media_type="application/json")
 
@@ -261,13 +291,13 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
                 steps.forget(db)
                 db.commit()
             if headers.x_step_id is None:
-                return dispatch(login.tx(db), name, request)
+                return dispatch(login, login.tx(db), name, request)
             return steps.run(
                 login.tx(db),
                 name,
                 headers.x_step_id,
                 request,
-                lambda tx, held: dispatch(tx, name, request, held),
+                lambda tx, held: dispatch(login, tx, name, request, held),
             )
 
         if inline_db and _quick(request):
@@ -293,32 +323,6 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             return outcome
 
         return _json(await run_in_threadpool(whole))
-
-    def dispatch(db: Tx, name: str, request: AuthRequest, held: Held | None = None) -> Outcome:
-        """`held`: what the step took on an instance that died (appliance.steps)."""
-        factor, enroll, state = request.factor, request.enroll, request.state
-        if state is None:
-            if enroll is not None or factor is None:
-                raise errors.invalid_request("A login starts with a card or password factor.")
-            if factor.type == "card":
-                return login.tap(db, name, factor.id)
-            if factor.type == "password":
-                username, domain = _named(factor)
-                return login.password(db, name, username, factor.password, domain, held)
-            raise errors.invalid_request("A PIN needs the state of the card tap before it.")
-        if factor is not None and factor.type == "pin" and enroll is None:
-            return login.pin(db, name, state, factor.value, held)
-        if factor is not None and factor.type == "password":
-            if enroll is None:
-                return login.card_password(
-                    db, name, state, factor.username, factor.password, factor.domain, held
-                )
-            if enroll.type == "card":
-                username, domain = _named(factor)
-                return login.enroll_card(db, name, state, username, factor.password, domain, held)
-        if factor is None and enroll is not None and enroll.type == "pin":
-            return login.enroll_pin(db, name, state, enroll.value, held)
-        raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
 
     @app.post("/v1/events", status_code=204)
     def events(

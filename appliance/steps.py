@@ -19,7 +19,6 @@ its instance still holds the step, so two instances never both decide one step.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -27,7 +26,7 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from appliance import attempts, errors, tickets
 from appliance.db import Database, core
 from appliance.keys import Keys
+from appliance.lifespan import while_serving
 from appliance.login import Held, Outcome, Pending, Tx
 from appliance.models import AuthRequest
 from appliance.replies import AuthReply, Reply
@@ -343,15 +343,9 @@ class Heartbeat:
 def keep_leases(app: FastAPI, steps: Steps, engine: Engine) -> None:
     """Renew the instance's leases on the steps it checks while it serves."""
     heartbeat = Heartbeat(steps, engine)
-    previous = app.router.lifespan_context
 
-    @contextlib.asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
+    def begin() -> Callable[[], None]:
         heartbeat.start()
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            heartbeat.stop()
+        return heartbeat.stop
 
-    app.router.lifespan_context = lifespan
+    while_serving(app, begin)
