@@ -24,8 +24,8 @@ sent again with it (docs/api.md): the appliances keep each step's reply, so the 
 to the next appliance after its answer was lost is never checked or counted twice there. It
 gets the reply already decided, or the next appliance finishes the step a dead one had taken,
 with no new tap. While another appliance still checks it (`409 step_running`) the kiosk waits
-and asks again, for at most its read timeout; only then does the step fail, and the user
-starts again from the tap.
+and asks again, for at most its read timeout from the first such answer; only then does the
+step fail, and the user starts again from the tap.
 """
 
 from __future__ import annotations
@@ -168,12 +168,15 @@ class Backend:
         """A factor step under its own step id: safe to send again, to any appliance, until
         one decides it; waits (up to the read timeout) while another still checks it."""
         headers = {**headers, "X-Step-Id": secrets.token_urlsafe(16)}
-        deadline = time.monotonic() + self.settings.read_timeout
+        deadline: float | None = None  # from the first "still running": the wait's own budget
         while True:
             try:
                 return self.call("POST", "/v1/auth", body, headers, replayable=True)
             except Rejected as error:
-                if error.code != "step_running" or time.monotonic() >= deadline:
+                if error.code != "step_running":
+                    raise
+                deadline = deadline or time.monotonic() + self.settings.read_timeout
+                if time.monotonic() >= deadline:
                     raise
             time.sleep(STEP_WAIT_SECONDS)
 
