@@ -7,13 +7,11 @@ each listing."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import smtplib
 import threading
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -23,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from appliance import mailer, ssbcerts
 from appliance.audit import Auditor
 from appliance.config import ApplianceError, Settings
+from appliance.lifespan import while_serving
 from appliance.store import DailyAlert
 
 log = logging.getLogger(__name__)
@@ -109,15 +108,4 @@ def schedule(
             await run_in_threadpool(once)
             await asyncio.sleep(CHECK_EVERY_SECONDS)
 
-    previous = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(running: Any) -> AsyncIterator[Any]:
-        task = asyncio.create_task(every_hour())
-        try:
-            async with previous(running) as state:
-                yield state
-        finally:
-            task.cancel()
-
-    app.router.lifespan_context = lifespan
+    while_serving(app, lambda: asyncio.create_task(every_hour()).cancel)

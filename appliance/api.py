@@ -35,7 +35,7 @@ from appliance.headers import (
     XKiosk,
     read_kiosk_headers,
 )
-from appliance.login import LoginService, Outcome, Pending, Tx
+from appliance.login import Held, LoginService, Outcome, Pending, Tx
 from appliance.models import (
     AuthRequest,
     KioskEvent,
@@ -50,6 +50,7 @@ from appliance.replies import AuthReply, Reply, Spine
 from appliance.spine import end_grace, iso, roles
 from appliance.spine_api import install_spine_routes
 from appliance.spine_sessions import SpineSessions
+from appliance.steps import Steps, keep_leases
 from appliance.store import AuthState, Kiosk, Policy, SpineSession, User
 from appliance.throttle import FailedAuthThrottle
 
@@ -139,6 +140,36 @@ def _quick(request: AuthRequest) -> bool:
     return factor.type == "card" if request.state is None else factor.type == "pin"
 
 
+def dispatch(
+    login: LoginService, db: Tx, name: str, request: AuthRequest, held: Held | None = None
+) -> Outcome:
+    """The login step a request is, for kiosk `name`; `held`: what the step took on an
+    instance that died (appliance.steps)."""
+    factor, enroll, state = request.factor, request.enroll, request.state
+    if state is None:
+        if enroll is not None or factor is None:
+            raise errors.invalid_request("A login starts with a card or password factor.")
+        if factor.type == "card":
+            return login.tap(db, name, factor.id)
+        if factor.type == "password":
+            username, domain = _named(factor)
+            return login.password(db, name, username, factor.password, domain, held)
+        raise errors.invalid_request("A PIN needs the state of the card tap before it.")
+    if factor is not None and factor.type == "pin" and enroll is None:
+        return login.pin(db, name, state, factor.value, held)
+    if factor is not None and factor.type == "password":
+        if enroll is None:
+            return login.card_password(
+                db, name, state, factor.username, factor.password, factor.domain, held
+            )
+        if enroll.type == "card":
+            username, domain = _named(factor)
+            return login.enroll_card(db, name, state, username, factor.password, domain, held)
+    if factor is None and enroll is not None and enroll.type == "pin":
+        return login.enroll_pin(db, name, state, enroll.value, held)
+    raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
+
+
 def _json(reply: Reply) -> Response:
     return Response(reply.json_body(), media_type="application/json")
 
@@ -175,6 +206,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     auditor = Auditor()
     calls = {"auth": 0}
     inline_db = engine.dialect.name == "sqlite"
+    steps = Steps(settings.keys, clock)
 
     app = FastAPI(
         title="tapkiosk appliance",
@@ -256,8 +288,17 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             if calls["auth"] % CLEANUP_EVERY == 0:
                 forget_stale(db, clock())
                 db.execute(delete(AuthState).where(AuthState.expires_at < clock()))
+                steps.forget(db)
                 db.commit()
-            return dispatch(login.tx(db), name, request)
+            if headers.x_step_id is None:
+                return dispatch(login, login.tx(db), name, request)
+            return steps.run(
+                login.tx(db),
+                name,
+                headers.x_step_id,
+                request,
+                lambda tx, held: dispatch(login, tx, name, request, held),
+            )
 
         if inline_db and _quick(request):
             # On SQLite a tap and a PIN step are a few quick local queries: they run on the
@@ -282,31 +323,6 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
             return outcome
 
         return _json(await run_in_threadpool(whole))
-
-    def dispatch(db: Tx, name: str, request: AuthRequest) -> Outcome:
-        factor, enroll, state = request.factor, request.enroll, request.state
-        if state is None:
-            if enroll is not None or factor is None:
-                raise errors.invalid_request("A login starts with a card or password factor.")
-            if factor.type == "card":
-                return login.tap(db, name, factor.id)
-            if factor.type == "password":
-                username, domain = _named(factor)
-                return login.password(db, name, username, factor.password, domain)
-            raise errors.invalid_request("A PIN needs the state of the card tap before it.")
-        if factor is not None and factor.type == "pin" and enroll is None:
-            return login.pin(db, name, state, factor.value)
-        if factor is not None and factor.type == "password":
-            if enroll is None:
-                return login.card_password(
-                    db, name, state, factor.username, factor.password, factor.domain
-                )
-            if enroll.type == "card":
-                username, domain = _named(factor)
-                return login.enroll_card(db, name, state, username, factor.password, domain)
-        if factor is None and enroll is not None and enroll.type == "pin":
-            return login.enroll_pin(db, name, state, enroll.value)
-        raise errors.invalid_request("This combination of state, factor and enroll is not a step.")
 
     @app.post("/v1/events", status_code=204)
     def events(
@@ -392,6 +408,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     admin_check = admin_guard(settings.state_dir)
     install_spine_routes(app, settings, database, authorised, spine, admin_check)
     routes_vsc.install(app, settings, database, clock, auditor, authorised, admin_check)
+    keep_leases(app, steps, engine)
     app.state.engine = engine
     return app
 

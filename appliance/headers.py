@@ -1,4 +1,4 @@
-"""The kiosk's request headers: its name, its credentials and the random id of a tap.
+"""The kiosk's request headers: its name, its credentials, the random id of a tap and of a step.
 
 Their limits are set here once. Most routes declare them as FastAPI header parameters
 (`XKiosk`, `Authorization`); `POST /v1/auth`, which every tap and PIN goes through, reads them
@@ -34,6 +34,14 @@ class KioskHeaders(BaseModel):
     x_kiosk: str | None = Field(default=None, max_length=KIOSK_NAME_MAX)
     authorization: str | None = Field(default=None, max_length=AUTHORIZATION_MAX)
     x_tap_id: str | None = Field(
+        default=None,
+        min_length=TAP_ID_LENGTH[0],
+        max_length=TAP_ID_LENGTH[1],
+        pattern=TAP_ID_PATTERN,
+    )
+    # the kiosk's random id for one factor step, the same when it sends it again
+    # (appliance.steps): the same rule as a tap's id
+    x_step_id: str | None = Field(
         default=None,
         min_length=TAP_ID_LENGTH[0],
         max_length=TAP_ID_LENGTH[1],

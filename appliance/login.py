@@ -6,6 +6,10 @@ what it decided; nothing here decides on its own. A step that checks a secret co
 committed first, then the check (Argon2id, or the LDAP bind) runs outside any transaction,
 then `finish` decides on a fresh connection. The route runs these phases on the event loop or
 a worker thread; the steps are the same whatever the database.
+
+What a step took before its check is its `Held` (its state, its guess's slot): a step the
+kiosk named (`appliance.steps`) keeps it, and when the instance checking it dies, another
+passes it back in (`held=`) and judges the same guess without taking or counting anything again.
 """
 
 from __future__ import annotations
@@ -84,6 +88,8 @@ class Tx:
     def __init__(self, db: Database, audit: Auditor, clock: Callable[[], dt.datetime]) -> None:
         self.db, self.audit, self.clock = db, audit, clock
         self.lines: list[dict[str, Any]] = []
+        # a named step's decision commits with its record (appliance.steps), not before
+        self.deferred = False
 
     def note(self, event: str, **fields: Any) -> None:
         fields.setdefault("at", self.clock())
@@ -93,7 +99,18 @@ class Tx:
         if self.lines:
             self.audit.record_all(self.db, self.lines)
             self.lines = []
-        self.db.commit()
+        if not self.deferred:
+            self.db.commit()
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a secret step took before its check: its state (the step it answers), the slot of
+    its guess (none when setting a PIN), and whose it is (for the audit)."""
+
+    step: Step
+    slot: attempts.Slot | None
+    username: str
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,7 @@ class Pending(Generic[T]):
     check: Callable[[], T]
     finish: Callable[[Tx, T], Reply]
     argon2: bool = True
+    held: Held | None = None
 
 
 Outcome = Reply | Pending[Any]
@@ -158,17 +176,27 @@ class LoginService:
         tx.commit()
         return UnknownCard(enrollment="allowed", domains=self.domains(tx.db), **issued)
 
-    def password(self, tx: Tx, kiosk: str, username: str, password: str, domain: str) -> Outcome:
+    def password(
+        self,
+        tx: Tx,
+        kiosk: str,
+        username: str,
+        password: str,
+        domain: str,
+        held: Held | None = None,
+    ) -> Outcome:
         step = Step("password", "password", None, None, frozenset(), False)
-        return self._password_guess(tx, kiosk, step, username, domain, password)
+        if held is not None:
+            self._resumes(held, step)
+        return self._password_guess(tx, kiosk, step, username, domain, password, held)
 
     # -- later steps -----------------------------------------------------------------------
 
-    def pin(self, tx: Tx, kiosk: str, token: str, value: str) -> Outcome:
-        step, found, now = self._take(tx, kiosk, token, "pin")
-        slot = self._reserve(tx, kiosk, found, step, now)
-        if not isinstance(slot, attempts.Slot):
-            return slot
+    def pin(self, tx: Tx, kiosk: str, token: str, value: str, held: Held | None = None) -> Outcome:
+        taken = self._guess(tx, kiosk, token, "pin", held)
+        if not isinstance(taken, tuple):
+            return taken
+        step, found, slot = taken
         verifier = found.row.pin_verifier
         if verifier is None:  # an administrator reset the PIN meanwhile: start again
             raise errors.state_invalid()
@@ -180,7 +208,8 @@ class LoginService:
                 )
             return self._checked(tx, kiosk, step, found, slot, verdict.right, "pin")
 
-        return Pending(lambda: check_verifier(value, verifier, self.keys), finish)
+        held = Held(step, slot, found.username)
+        return Pending(lambda: check_verifier(value, verifier, self.keys), finish, held=held)
 
     def card_password(
         self,
@@ -190,11 +219,12 @@ class LoginService:
         username: str | None,
         password: str,
         domain: str | None,
+        held: Held | None = None,
     ) -> Outcome:
-        step, found, now = self._take(tx, kiosk, token, "password")
-        slot = self._reserve(tx, kiosk, found, step, now)
-        if not isinstance(slot, attempts.Slot):
-            return slot
+        taken = self._guess(tx, kiosk, token, "password", held)
+        if not isinstance(taken, tuple):
+            return taken
+        step, found, slot = taken
         # the card named its user: a password typed for another name is a wrong one
         typed = (
             normal_username(username or found.username),
@@ -210,29 +240,45 @@ class LoginService:
             right = same and proof.right
             return self._checked(tx, kiosk, step, found, slot, right, "password")
 
-        return Pending(check, finish, argon2=not self._in_ldap(found.domain))
+        in_ldap = self._in_ldap(found.domain)
+        return Pending(check, finish, argon2=not in_ldap, held=Held(step, slot, found.username))
 
     def enroll_card(
-        self, tx: Tx, kiosk: str, token: str, username: str, password: str, domain: str
+        self,
+        tx: Tx,
+        kiosk: str,
+        token: str,
+        username: str,
+        password: str,
+        domain: str,
+        held: Held | None = None,
     ) -> Outcome:
-        step = self.states.take(tx.db, kiosk, token, "enroll_card")
-        return self._password_guess(tx, kiosk, step, username, domain, password)
+        if held is None:
+            step = self.states.take(tx.db, kiosk, token, "enroll_card")
+        else:
+            step = self._resumes(held, "enroll_card")
+        return self._password_guess(tx, kiosk, step, username, domain, password, held)
 
-    def enroll_pin(self, tx: Tx, kiosk: str, token: str, value: str) -> Outcome:
-        step, found, now = self._take(tx, kiosk, token, "enroll_pin")
-        refused = gate.admit(found.user, None if step.bind_card else found.card, now)
-        if refused is not None:
-            return self._render(tx, kiosk, found, step, refused, now)
-        rules = pin_rules(found.row)
-        broken = pin_rule_broken(rules, value, self.settings.common_pins)
-        if broken is not None:
-            issued = self.states.issue(tx.db, kiosk, step, found.user.policy.entry_timeout)
+    def enroll_pin(
+        self, tx: Tx, kiosk: str, token: str, value: str, held: Held | None = None
+    ) -> Outcome:
+        if held is None:
+            step, found, now = self._take(tx, kiosk, token, "enroll_pin")
+            refused = gate.admit(found.user, None if step.bind_card else found.card, now)
+            if refused is not None:
+                return self._render(tx, kiosk, found, step, refused, now)
+            rules = pin_rules(found.row)
+            broken = pin_rule_broken(rules, value, self.settings.common_pins)
+            if broken is not None:
+                issued = self.states.issue(tx.db, kiosk, step, found.user.policy.entry_timeout)
+                tx.commit()
+                message = pin_rule_message(broken, rules)
+                return BadFactor(
+                    reason="pin_rules", need=["pin"], rule=broken, message=message, **issued
+                )
             tx.commit()
-            message = pin_rule_message(broken, rules)
-            return BadFactor(
-                reason="pin_rules", need=["pin"], rule=broken, message=message, **issued
-            )
-        tx.commit()
+        else:  # the rules were passed before the step was held; the gate is asked at its end
+            step, found = self._found(tx, self._resumes(held, "enroll_pin"))
 
         def finish(tx: Tx, verifier: str) -> Reply:
             now = self.clock()
@@ -241,22 +287,49 @@ class LoginService:
             with_pin = replace(found, user=replace(found.user, has_pin=True))
             return self._proven(tx, kiosk, step, with_pin, step.proven, now)
 
-        return Pending(lambda: make_verifier(value, self.settings.hash_cost, self.keys), finish)
+        def made() -> str:
+            return make_verifier(value, self.settings.hash_cost, self.keys)
+
+        return Pending(made, finish, held=Held(step, None, found.username))
 
     # -- shared pieces ---------------------------------------------------------------------
 
     def _take(
         self, tx: Tx, kiosk: str, token: str, wanted: StepName
     ) -> tuple[Step, Found, dt.datetime]:
-        step = self.states.take(tx.db, kiosk, token, wanted)
-        now = self.clock()
+        step, found = self._found(tx, self.states.take(tx.db, kiosk, token, wanted))
+        return step, found, self.clock()
+
+    def _found(self, tx: Tx, step: Step) -> tuple[Step, Found]:
         found = None
         if step.user_id is not None:
-            found = facts.by_user(tx.db, step.user_id, step.card_key, now)
+            found = facts.by_user(tx.db, step.user_id, step.card_key, self.clock())
         if found is None:  # the user was removed meanwhile
             tx.commit()
             raise errors.state_invalid()
-        return step, found, now
+        return step, found
+
+    def _guess(
+        self, tx: Tx, kiosk: str, token: str, wanted: StepName, held: Held | None
+    ) -> tuple[Step, Found, attempts.Slot] | Reply:
+        """A guess at the secret of the user a state names: the token taken and the slot
+        reserved, or both as they were held for a step another instance began."""
+        if held is None:
+            step, found, now = self._take(tx, kiosk, token, wanted)
+            slot = self._reserve(tx, kiosk, found, step, now)
+            return (step, found, slot) if isinstance(slot, attempts.Slot) else slot
+        step, found = self._found(tx, self._resumes(held, wanted))
+        assert held.slot is not None
+        return step, found, held.slot
+
+    @staticmethod
+    def _resumes(held: Held, wanted: StepName | Step) -> Step:
+        """The held step, if it is the one this request answers (the step id's request
+        digest already ties the two; this is the last word)."""
+        same = held.step == wanted if isinstance(wanted, Step) else held.step.step == wanted
+        if not same:
+            raise errors.invalid_request("X-Step-Id names another kind of step.")
+        return held.step
 
     def _reserve(
         self, tx: Tx, kiosk: str, found: Found, step: Step, now: dt.datetime
@@ -273,7 +346,14 @@ class LoginService:
         return refused
 
     def _password_guess(
-        self, tx: Tx, kiosk: str, step: Step, username: str, domain: str, password: str
+        self,
+        tx: Tx,
+        kiosk: str,
+        step: Step,
+        username: str,
+        domain: str,
+        password: str,
+        held: Held | None = None,
     ) -> Outcome:
         """A password for a name typed at the kiosk (a first factor, or binding an unknown
         card): counted against that name whether or not it exists, and answered the same."""
@@ -281,11 +361,16 @@ class LoginService:
         username, domain = normal_username(username), normal_domain(domain)
         found = facts.by_name(tx.db, username, domain, now)
         policy = found.user.policy if found else facts.default_policy(tx.db)
-        slot = attempts.reserve(tx.db, username, domain, policy, now)
+        if held is not None and held.slot is not None:
+            slot: attempts.Slot | gate.Locked = held.slot
+        else:
+            slot = attempts.reserve(tx.db, username, domain, policy, now)
         if isinstance(slot, gate.Locked):
             tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
             tx.commit()
             return Locked(until=iso(slot.until))
+        if (slot.username, slot.domain) != (username, domain):
+            raise errors.invalid_request("X-Step-Id names a step for another name.")
         tx.commit()
         verifier = found.row.password_verifier if found else None
         check = self.directory.checker(username, domain, password, verifier)
@@ -319,7 +404,8 @@ class LoginService:
                 now,
             )
 
-        return Pending(check, finish, argon2=not self._in_ldap(domain))
+        held = Held(step, slot, username)
+        return Pending(check, finish, argon2=not self._in_ldap(domain), held=held)
 
     def _wrong_password(
         self,

@@ -275,3 +275,21 @@ class OfflineReport(Base):
     kiosk: Mapped[str] = mapped_column(String(128), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class AuthStep(Base):
+    """A factor step a kiosk named with `X-Step-Id` (`appliance.steps`), kept by the SHA-256 of
+    kiosk and id: what it took before its secret's check (`held`: its state and its guess's
+    slot, never the secret), the instance checking it and until when that one is taken as
+    alive, and once decided its reply, sealed under the server key (it may carry a state)."""
+
+    __tablename__ = "auth_steps"
+
+    step_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # what was asked (kind, state, typed name; never the secret): a resend must be the same
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    instance: Mapped[str] = mapped_column(String(32))
+    lease_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    held: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)

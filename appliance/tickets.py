@@ -71,17 +71,19 @@ _STORE = {
 }
 
 
-def _aead(key: bytes) -> AESGCM:
-    return AESGCM(hmac.new(key, _PURPOSE, hashlib.sha256).digest())
+def _aead(key: bytes, purpose: bytes) -> AESGCM:
+    return AESGCM(hmac.new(key, purpose, hashlib.sha256).digest())
 
 
-def seal(keys: Keys, ticket: str) -> str:
+def seal(keys: Keys, ticket: str, *, purpose: bytes = _PURPOSE) -> str:
+    """`ticket` sealed; another `purpose` seals other text (a step's reply) so that neither
+    opens as the other."""
     nonce = os.urandom(12)
-    sealed = _aead(keys.current).encrypt(nonce, ticket.encode(), _PURPOSE)
+    sealed = _aead(keys.current, purpose).encrypt(nonce, ticket.encode(), purpose)
     return f"{keys.current_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
-def unseal(keys: Keys, stored: str) -> str | None:
+def unseal(keys: Keys, stored: str, *, purpose: bytes = _PURPOSE) -> str | None:
     """The ticket, or None if no key in use sealed it (the key was deleted) or it was
     tampered with."""
     kid, _, data = stored.partition(":")
@@ -90,7 +92,7 @@ def unseal(keys: Keys, stored: str) -> str | None:
         return None
     raw = base64.b64decode(data)
     try:
-        return _aead(key).decrypt(raw[:12], raw[12:], _PURPOSE).decode()
+        return _aead(key, purpose).decrypt(raw[:12], raw[12:], purpose).decode()
     except InvalidTag:
         return None
 

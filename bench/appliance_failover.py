@@ -5,9 +5,12 @@ instances sharing one real PostgreSQL over loopback HTTPS, in one run:
 1. one instance: logins per second;
 2. two instances (half the kiosks list one first, half the other): logins per second;
 3. two instances, the first killed with SIGKILL halfway: logins lost (must be 0), steps whose
-   answer was lost and were done again from the tap, kiosks that failed over (from their event
-   logs), a login tapped on the killed instance and finished on the other, and the login rate
-   before and after the kill.
+   answer was lost and were done again from the tap, of which PIN steps (`pin_steps_lost`: a
+   PIN the killed instance held and no other could finish; the goal is 0), the steps the other
+   instance took over from the killed one or answered again from its record (the audit's
+   `step_taken_over` and `step_replayed`), kiosks that failed
+   over (from their event logs), a login tapped on the killed instance and finished on the
+   other, and the login rate before and after the kill.
 
 Prints one JSON object.
 
@@ -29,7 +32,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
+from appliance.db import make_engine
 from appliance.local import LocalAppliance, another_instance, start_local_appliance
+from appliance.store import AuditEvent
 from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
 from tests.rig.fleet import PIN, Kiosk, Seat, Tally, failover_lines, run_fleet, seat_fleet
 from tests.rig.postgres import missing, running_postgres
@@ -86,6 +93,7 @@ def kill_phase(
         "logins": tally.logins,
         "lost": tally.lost,
         "retried_from_tap": tally.retried,
+        "pin_steps_lost": tally.pin_lost,
         "continued_on_other": tally.continued,
         "in_flight_finished_on_other": marks["in_flight_finished_on_other"],
         "kiosks_on_killed": len(fleet[::2]),
@@ -94,6 +102,22 @@ def kill_phase(
         "logins_per_s_after_kill": round(after / (elapsed - before_s), 1),
         "problems": dict(tally.problems),
     }
+
+
+def resent_steps(db_url: str) -> dict[str, int]:
+    """How the steps sent again were answered (only the kill makes a kiosk send one again)."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(AuditEvent.event, func.count())
+                .where(AuditEvent.event.in_(("step_taken_over", "step_replayed")))
+                .group_by(AuditEvent.event)
+            ).all()
+    finally:
+        engine.dispose()
+    counts = {str(event): int(count) for event, count in rows}
+    return {name: counts.get(name, 0) for name in ("step_taken_over", "step_replayed")}
 
 
 def main() -> int:
@@ -119,6 +143,7 @@ def main() -> int:
                     args.seconds,
                 )
                 killed = kill_phase(first, second, seats, root / "kill", args.seconds)
+                killed |= resent_steps(db_url)
     result = {
         "kiosks": args.kiosks,
         "seconds_per_phase": args.seconds,

@@ -16,9 +16,16 @@ Fail-over (`greeter.appliances` keeps which appliance the kiosk is on): a call m
 next appliance only after an `Unreachable`, never after a `Rejected` answer (a `bad_factor` is
 the appliance's word, not a fault), and only when sending it twice is safe: the first surely
 never reached an appliance (no connection was made: refused, connect timeout, name not found,
-certificate refused), or the request is `REPLAYABLE`. A PIN, a password or an enrolment whose
-request went out and whose answer was lost is sent nowhere again: its step fails with the
-`Unreachable`, and the user starts again from the tap, on whichever appliance answers.
+certificate refused), or the request is `REPLAYABLE` (a card tap, reading the settings), or it
+is a factor step named by its step id.
+
+A PIN, a password or an enrolment is sent with `X-Step-Id`, a random id made once per step and
+sent again with it (docs/api.md): the appliances keep each step's reply, so the same step sent
+to the next appliance after its answer was lost is never checked or counted twice there. It
+gets the reply already decided, or the next appliance finishes the step a dead one had taken,
+with no new tap. While another appliance still checks it (`409 step_running`) the kiosk waits
+and asks again, for at most its read timeout from the first such answer; only then does the
+step fail, and the user starts again from the tap.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import secrets
 import ssl
 import threading
 import time
@@ -59,9 +67,11 @@ if TYPE_CHECKING:
 MAX_REPLY_BYTES = 256 * 1024
 # login steps that may go to a second appliance even when the first may have got them (as may
 # reading the kiosk's settings): a card tap sent again starts its login afresh (the appliance
-# keeps one login in progress per user), as tapping again would. Never a PIN, password or
-# enrolment: the first may have counted a guess or made a session already.
+# keeps one login in progress per user), as tapping again would. A PIN, password or enrolment
+# only with its step id: the first may have counted a guess or made a session already.
 REPLAYABLE = (CardFactor,)
+# a step another appliance is still checking: asked again after this long
+STEP_WAIT_SECONDS = 0.25
 # the session's end or lock, as the flow reports it: the kiosk may go back to the first appliance
 SESSION_OVER = ("locked", "ended")
 # A connection left idle is closed by the appliance after 30 s (appliance/bootstrap.py
@@ -156,13 +166,31 @@ class Backend:
             raise ProtocolError(str(error)) from None
 
     def auth(self, request: AuthRequest, *, tap: str = "") -> AuthReply:
-        headers = {"X-Tap-Id": tap} if tap else None
-        replayable = isinstance(request, REPLAYABLE)
-        body = self.call("POST", "/v1/auth", auth_body(request), headers, replayable=replayable)
+        headers = {"X-Tap-Id": tap} if tap else {}
+        if isinstance(request, REPLAYABLE):
+            body = self.call("POST", "/v1/auth", auth_body(request), headers, replayable=True)
+        else:
+            body = self._step(auth_body(request), headers)
         try:
             return parse_auth_reply(body)
         except WireError as error:
             raise ProtocolError(str(error)) from None
+
+    def _step(self, body: dict[str, object], headers: dict[str, str]) -> Any:
+        """A factor step under its own step id: safe to send again, to any appliance, until
+        one decides it; waits (up to the read timeout) while another still checks it."""
+        headers = {**headers, "X-Step-Id": secrets.token_urlsafe(16)}
+        deadline: float | None = None  # from the first "still running": the wait's own budget
+        while True:
+            try:
+                return self.call("POST", "/v1/auth", body, headers, replayable=True)
+            except Rejected as error:
+                if error.code != "step_running":
+                    raise
+                deadline = deadline or time.monotonic() + self.settings.read_timeout
+                if time.monotonic() >= deadline:
+                    raise
+            time.sleep(STEP_WAIT_SECONDS)
 
     def choose_role(self, session_id: str, role: str) -> Spine:
         body = self.call("POST", f"/v1/sessions/{_segment(session_id)}/role", {"role": role})

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from greeter.backend import Backend, BackendSettings, Rejected, Unreachable
+from greeter.backend import Backend, BackendSettings, Rejected
 from greeter.flow.wire import AuthContinue, CardFactor, PinFactor
 from tests.greeter.test_backend_wire import make_ca
 
@@ -46,12 +46,15 @@ KIOSK = {
 
 @dataclass
 class Appliance:
-    """One scripted instance: answers `answers[path]`, or reads the request and hangs up
-    without a word for the paths in `drop` (the reply lost on the way back)."""
+    """One scripted instance: answers `answers[path]` (first what `queued[path]` still holds),
+    or reads the request and hangs up without a word for the paths in `drop` (the reply lost
+    on the way back). `step_ids`: each request's X-Step-Id."""
 
     answers: dict[str, tuple[int, object]] = field(default_factory=dict)
+    queued: dict[str, list[tuple[int, object]]] = field(default_factory=dict)
     drop: set[str] = field(default_factory=set)
     seen: list[tuple[str, object]] = field(default_factory=list)
+    step_ids: list[str | None] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     url: str = ""
 
@@ -63,11 +66,17 @@ class Appliance:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 appliance.seen.append((self.path, json.loads(raw) if raw else None))
+                appliance.step_ids.append(self.headers.get("X-Step-Id"))
                 if self.path in appliance.drop:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                status, body = appliance.answers.get(self.path, (404, {"code": "not_found"}))
+                queued = appliance.queued.get(self.path)
+                status, body = (
+                    queued.pop(0)
+                    if queued
+                    else appliance.answers.get(self.path, (404, {"code": "not_found"}))
+                )
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -163,17 +172,52 @@ def test_a_refused_connection_moves_on_and_the_kiosk_stays_there(pair):
     assert "s3cret" not in repr(pair.moves)
 
 
-def test_a_pin_whose_answer_was_lost_is_sent_to_no_other_appliance(pair):
+def test_a_pin_whose_answer_was_lost_goes_to_the_next_under_the_same_step_id(pair):
     pair.first.drop.add("/v1/auth")
-    answer_both(pair, "/v1/kiosk", KIOSK)
     pair.second.answers["/v1/auth"] = (200, CONTINUE)
     client = pair.client()
-    with pytest.raises(Unreachable) as failure:
+    assert isinstance(client.auth(PinFactor("st_1", "1234")), AuthContinue)
+    pin = {"state": "st_1", "factor": {"type": "pin", "value": "1234"}}
+    assert [body for _, body in pair.first.seen + pair.second.seen] == [pin, pin]
+    # one step, one id: the second appliance knows it for the same step, never a new guess
+    ids = pair.first.step_ids + pair.second.step_ids
+    assert ids[0]
+    assert ids == [ids[0], ids[0]]
+    assert [move[2] for move in pair.moves] == ["unreachable"]
+
+
+def test_each_factor_step_has_its_own_step_id_and_a_tap_none(pair):
+    answer_both(pair, "/v1/auth", CONTINUE)
+    client = pair.client()
+    client.auth(CardFactor("04A1B2C3"))
+    client.auth(PinFactor("st_1", "1234"))
+    client.auth(PinFactor("st_2", "1234"))
+    tap, first_pin, second_pin = pair.first.step_ids
+    assert tap is None
+    assert first_pin
+    assert second_pin
+    assert first_pin != second_pin
+
+
+def test_a_step_another_appliance_still_checks_is_asked_again_until_decided(pair):
+    running = (409, {"code": "step_running", "message": "Send it again shortly."})
+    pair.first.drop.add("/v1/auth")
+    pair.second.queued["/v1/auth"] = [running, running]
+    pair.second.answers["/v1/auth"] = (200, CONTINUE)
+    client = pair.client()
+    assert isinstance(client.auth(PinFactor("st_1", "1234")), AuthContinue)
+    assert len(pair.second.seen) == 3
+    assert len(set(pair.first.step_ids + pair.second.step_ids)) == 1
+
+
+def test_a_step_still_running_past_the_read_timeout_fails(pair):
+    pair.first.answers["/v1/auth"] = (409, {"code": "step_running", "message": "Wait."})
+    client = pair.client()
+    with pytest.raises(Rejected) as failure:
         client.auth(PinFactor("st_1", "1234"))
-    assert not failure.value.never_sent
-    pins = [body for _, body in pair.first.seen + pair.second.seen if body]
-    assert pins == [{"state": "st_1", "factor": {"type": "pin", "value": "1234"}}]
-    assert pair.moves == []
+    assert failure.value.code == "step_running"
+    # asked again while the read timeout (5 s here) lasted, then given up
+    assert 10 <= len(pair.first.seen) <= 5.0 / 0.25 + 2
 
 
 def test_a_card_tap_whose_answer_was_lost_is_tapped_again_on_the_next(pair):

@@ -3,9 +3,11 @@
 (`greeter.backend.Backend`, its URL list and fail-over) and its own event log, signing its own
 user in with card and PIN, then out, again and again.
 
-A step whose answer was lost is done again the way a user would: from the tap (the client
-never sends a PIN twice). A login is lost only if its user could not sign in at all before
-the kiosk gave up (`GIVE_UP_SECONDS` of failures in a row).
+A PIN whose answer was lost is sent again by the client itself, under its step id, to the
+other instance (it finishes the step there, with no new tap); a step that fails all the same
+is done again the way a user would: from the tap, and counted (`pin_lost`: the issue's goal is
+none). A login is lost only if its user could not sign in at all before the kiosk gave up
+(`GIVE_UP_SECONDS` of failures in a row).
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ class Tally:
     continued: int = 0
     # steps whose answer was lost, done again from the tap
     retried: int = 0
+    # of those, PIN steps: the card was tapped, its PIN sent, and the user had to tap again
+    pin_lost: int = 0
     lost: int = 0
     failovers: int = 0
     problems: Counter[str] = field(default_factory=Counter)
@@ -133,7 +137,11 @@ class Kiosk:
         if not isinstance(reply, AuthContinue):
             raise Unexpected(f"card: {type(reply).__name__}")
         card_on = self.backend.appliances.active_url
-        done = self.backend.auth(PinFactor(reply.state, PIN))
+        try:
+            done = self.backend.auth(PinFactor(reply.state, PIN))
+        except (Unreachable, Rejected):
+            self.tally.add(pin_lost=1)
+            raise
         if not isinstance(done, AuthOk):
             raise Unexpected(f"PIN: {type(done).__name__}")
         self.tally.add(logins=1, continued=int(self.backend.appliances.active_url != card_on))
