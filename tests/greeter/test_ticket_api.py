@@ -7,105 +7,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from appliance.local import LocalAppliance
-from greeter.app import Kiosk
-from greeter.config import load
 from greeter.flow.model import LockRequested, PinEntered
-from greeter.inline import InlineExecutor
-from greeter.spine_client import SpineClient
 from greeter.ticketapi import MAX_REQUEST
 from greeter.ticketapi import server as ticket_server
 from greeter.ticketapi.client import TicketApiError, request_ticket
-from greeter.wiring import build_kiosk
-from tests.greeter.test_app import sign_in_alice, tap, write_config
-from tests.greeter.test_backend_appliance import client_for
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+from tests.greeter.spine_rig import first_spine_authentication, kiosk_with_session, session_socket
+from tests.greeter.test_app import sign_in_alice, tap
+from tests.rig.ssb import ENVIRONMENT
 
 RAVI, RAVI_PIN = "04AA0000000002", "2468"
 NOBODY = 65534
-
-
-@pytest.fixture(scope="module")
-def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def appliance(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
-        ssb.trust(state)
-        yield server
-
-
-@pytest.fixture
-def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The greeter's runtime dir, where the socket goes: under /tmp and open to be walked
-    through (like /run/user/UID's parent), so another uid meets the socket's own modes."""
-    path = Path(tempfile.mkdtemp(prefix="tk-run-", dir="/tmp"))
-    path.chmod(0o711)
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(path))
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def kiosk_with_session(
-    tmp_path: Path, appliance: LocalAppliance, spine: str = ""
-) -> tuple[Kiosk, InlineExecutor, Path]:
-    """A kiosk whose session writes its environment's ticket socket to a file and waits."""
-    seen = tmp_path / "session-socket"
-    script = f'echo "$TAPKIOSK_TICKET_SOCKET" > {seen}; exec sleep 60'
-    command = json.dumps(["sh", "-c", script])
-    config = load(
-        write_config(
-            tmp_path,
-            appliance.url,
-            appliance.ca_path,
-            appliance.kiosk_secret,
-            command,
-            extra=f'[spine]\nenvironment = "{ENVIRONMENT}"\n{spine}',
-        )
-    )
-    executor = InlineExecutor()
-    log_path = tmp_path / "events.jsonl"
-    return build_kiosk(config, executor, event_log_path=str(log_path)), executor, log_path
-
-
-def session_socket(tmp_path: Path) -> Path:
-    """The socket the session's environment named (once its command has run)."""
-    seen = tmp_path / "session-socket"
-    for _ in range(100):
-        if seen.exists() and seen.read_text().strip():
-            return Path(seen.read_text().strip())
-        time.sleep(0.05)
-    raise AssertionError("the session never wrote its TAPKIOSK_TICKET_SOCKET")
-
-
-def first_spine_authentication(appliance: LocalAppliance, ssb: LocalSsb, session: str) -> str:
-    """Alice's Spine card signs the broker's challenge; she takes her first role."""
-    spine = SpineClient(client_for(appliance), ENVIRONMENT)
-    issued = spine.challenge(session)
-    status = spine.authenticate(
-        session, issued.challenge_id, ssb.cards["alice@DEMO"].sign(issued.challenge)
-    )
-    role = status.roles[0].code
-    spine.choose_role(session, role)
-    spine.backend.close()
-    return role
 
 
 def greeter_ticket(path: Path) -> tuple[int, dict[str, Any]]:
@@ -150,23 +69,22 @@ def ask_as(uid: int, path: Path) -> dict[str, Any]:
 
 
 def test_the_sessions_user_gets_her_ticket_and_role_and_nothing_is_logged(
-    tmp_path, appliance, ssb, runtime, caplog
+    tmp_path, spine_appliance, spine_ssb, ticket_runtime, caplog
 ):
     caplog.set_level("DEBUG")
-    kiosk, _, log_path = kiosk_with_session(tmp_path, appliance)
+    kiosk, _, log_path = kiosk_with_session(tmp_path, spine_appliance)
     try:
         sign_in_alice(kiosk)
         assert kiosk.view.screen == "session"
         path = session_socket(tmp_path)
-        assert path == runtime / "tapkiosk" / "ticket.sock"
+        assert path == ticket_runtime / "tapkiosk" / "ticket.sock"
         assert (path.stat().st_mode & 0o777, path.parent.stat().st_mode & 0o777) == (0o600, 0o700)
 
         # signed in, but no Spine session yet
         code, answer = greeter_ticket(path)
         assert (code, answer["ok"], answer["error"]["code"]) == (1, False, "spine_session_ended")
 
-        assert kiosk.state.desktop is not None
-        role = first_spine_authentication(appliance, ssb, kiosk.state.desktop.session.id)
+        role = first_spine_authentication(kiosk, spine_appliance, spine_ssb)
         code, answer = greeter_ticket(path)
         assert code == 0
         assert answer["ok"] is True
@@ -183,13 +101,14 @@ def test_the_sessions_user_gets_her_ticket_and_role_and_nothing_is_logged(
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to run a client as another user")
-def test_another_local_user_is_refused_and_gets_nothing(tmp_path, appliance, ssb, runtime):
-    kiosk, _, _ = kiosk_with_session(tmp_path, appliance)
+def test_another_local_user_is_refused_and_gets_nothing(
+    tmp_path, spine_appliance, spine_ssb, ticket_runtime
+):
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
     try:
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        assert kiosk.state.desktop is not None
-        first_spine_authentication(appliance, ssb, kiosk.state.desktop.session.id)
+        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
         ticket = request_ticket(path)["ticket"]
 
         # as installed, the socket's modes keep another user out before the greeter is asked
@@ -212,15 +131,15 @@ def test_another_local_user_is_refused_and_gets_nothing(tmp_path, appliance, ssb
 
 
 def test_after_a_lock_and_a_user_switch_the_old_users_ticket_stops(
-    tmp_path, appliance, ssb, runtime
+    tmp_path, spine_appliance, spine_ssb, ticket_runtime
 ):
-    kiosk, _, _ = kiosk_with_session(tmp_path, appliance)
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
     try:
-        assert request_ticket(runtime / "tapkiosk" / "ticket.sock")["error"]["code"] == "no_session"
+        nobody = request_ticket(ticket_runtime / "tapkiosk" / "ticket.sock")
+        assert nobody["error"]["code"] == "no_session"
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        assert kiosk.state.desktop is not None
-        first_spine_authentication(appliance, ssb, kiosk.state.desktop.session.id)
+        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
         ticket = request_ticket(path)["ticket"]
 
         kiosk.dispatch(LockRequested())
@@ -260,15 +179,14 @@ def raw(path: Path, data: bytes, *, close_write: bool = True) -> dict[str, Any]:
 
 
 def test_garbage_gets_an_error_and_the_server_lives_on(
-    tmp_path, appliance, ssb, runtime, monkeypatch
+    tmp_path, spine_appliance, spine_ssb, ticket_runtime, monkeypatch
 ):
     monkeypatch.setattr(ticket_server, "REQUEST_SECONDS", 0.5)
-    kiosk, _, _ = kiosk_with_session(tmp_path, appliance)
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
     try:
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        assert kiosk.state.desktop is not None
-        first_spine_authentication(appliance, ssb, kiosk.state.desktop.session.id)
+        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
         for data in (
             b"not json\n",
             b"\xff\xfe\n",

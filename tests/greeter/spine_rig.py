@@ -1,0 +1,99 @@
+"""The Spine side of a kiosk under test: the simulated SSB, an appliance that trusts it, the
+greeter's runtime dir (where the ticket API's socket goes) and a kiosk whose session tells
+which socket its environment named. The fixtures (`spine_ssb`, `spine_appliance`,
+`ticket_runtime`) reach tests/greeter through its conftest.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from appliance.local import LocalAppliance
+from greeter.app import Kiosk
+from greeter.config import load
+from greeter.inline import InlineExecutor
+from greeter.spine_client import SpineClient
+from greeter.wiring import build_kiosk
+from tests.greeter.test_app import write_config
+from tests.greeter.test_backend_appliance import client_for
+from tests.rig.appliance import start_demo_appliance
+from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+
+
+@pytest.fixture(scope="module")
+def spine_ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
+    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
+        yield server
+
+
+@pytest.fixture
+def spine_appliance(tmp_path: Path, spine_ssb: LocalSsb) -> Iterator[LocalAppliance]:
+    state = tmp_path / "appliance"
+    with start_demo_appliance(state, extra_config=spine_config(spine_ssb)) as server:
+        spine_ssb.trust(state)
+        yield server
+
+
+@pytest.fixture
+def ticket_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The greeter's runtime dir, where the socket goes: under /tmp and open to be walked
+    through (like /run/user/UID's parent), so another uid meets the socket's own modes."""
+    path = Path(tempfile.mkdtemp(prefix="tk-run-", dir="/tmp"))
+    path.chmod(0o711)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(path))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def kiosk_with_session(
+    tmp_path: Path, appliance: LocalAppliance, spine: str = ""
+) -> tuple[Kiosk, InlineExecutor, Path]:
+    """A kiosk whose session writes its environment's ticket socket to a file and waits."""
+    seen = tmp_path / "session-socket"
+    script = f'echo "$TAPKIOSK_TICKET_SOCKET" > {seen}; exec sleep 60'
+    command = json.dumps(["sh", "-c", script])
+    config = load(
+        write_config(
+            tmp_path,
+            appliance.url,
+            appliance.ca_path,
+            appliance.kiosk_secret,
+            command,
+            extra=f'[spine]\nenvironment = "{ENVIRONMENT}"\n{spine}',
+        )
+    )
+    executor = InlineExecutor()
+    log_path = tmp_path / "events.jsonl"
+    return build_kiosk(config, executor, event_log_path=str(log_path)), executor, log_path
+
+
+def session_socket(tmp_path: Path) -> Path:
+    """The socket the session's environment named (once its command has run)."""
+    seen = tmp_path / "session-socket"
+    for _ in range(100):
+        if seen.exists() and seen.read_text().strip():
+            return Path(seen.read_text().strip())
+        time.sleep(0.05)
+    raise AssertionError("the session never wrote its TAPKIOSK_TICKET_SOCKET")
+
+
+def first_spine_authentication(kiosk: Kiosk, appliance: LocalAppliance, ssb: LocalSsb) -> str:
+    """The signed-in alice's Spine card signs the broker's challenge; she takes her first
+    role (returned)."""
+    assert kiosk.state.desktop is not None
+    session = kiosk.state.desktop.session.id
+    spine = SpineClient(client_for(appliance), ENVIRONMENT)
+    issued = spine.challenge(session)
+    status = spine.authenticate(
+        session, issued.challenge_id, ssb.cards["alice@DEMO"].sign(issued.challenge)
+    )
+    role = status.roles[0].code
+    spine.choose_role(session, role)
+    spine.backend.close()
+    return role
