@@ -5,7 +5,8 @@ Outbound HTTPS trusts only the SSB certificates the appliance holds: every PEM f
 used: the appliance's package ships no HTTP client library.
 
 The wire (the simulated SSB, `appliance.ssb_sim`, speaks it): JSON POSTs to `/v1/challenge`,
-`/v1/authenticate`, `/v1/validate` and `/v1/revoke`, each with `X-Spine-Environment`.
+`/v1/authenticate` (with the signing certificate when a VSC signed), `/v1/validate` and
+`/v1/revoke`, each with `X-Spine-Environment`.
 Tickets pass through here and are never logged.
 """
 
@@ -80,10 +81,16 @@ class Broker:
         body = self._post("/v1/challenge", {"user": user})
         return Challenge(id=_text(body, "challenge_id"), nonce=_text(body, "challenge"))
 
-    def authenticate(self, challenge_id: str, signature: str) -> Ticket:
-        body = self._post(
-            "/v1/authenticate", {"challenge_id": challenge_id, "signature": signature}
-        )
+    def authenticate(
+        self, challenge_id: str, signature: str, certificate: str | None = None
+    ) -> Ticket:
+        """`certificate` (PEM): the virtual smartcard's that signed, sent when the appliance
+        signs on a VSC user's behalf (the SSB checks it is the CIS user's); a physical card's
+        certificate is the one the SSB holds."""
+        payload = {"challenge_id": challenge_id, "signature": signature}
+        if certificate is not None:
+            payload["certificate"] = certificate
+        body = self._post("/v1/authenticate", payload)
         roles = body.get("roles")
         if not isinstance(roles, list) or not all(
             isinstance(role, dict) and isinstance(role.get("code"), str) for role in roles

@@ -34,9 +34,18 @@ ADMIN_API = "admin-api"
 
 
 class SpineAuthenticate(Strict):
-    challenge_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    """A physical smartcard's answer to the challenge, or `vsc: true`: the appliance signs
+    with the user's virtual smartcard. `role`: the role wanted (a restart to change role)."""
+
+    challenge_id: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$"
+    )
     # base64 of the smartcard's signature over the challenge
-    signature: str = Field(min_length=1, max_length=2048, pattern=r"^[A-Za-z0-9+/=]+$")
+    signature: str | None = Field(
+        default=None, min_length=1, max_length=2048, pattern=r"^[A-Za-z0-9+/=]+$"
+    )
+    vsc: bool = False
+    role: RoleCode | None = None
 
 
 class SpineRoleRequest(Strict):
@@ -100,11 +109,22 @@ def install_spine_routes(
         body: Annotated[SpineAuthenticate, Body()],
         name: SpineKiosk,
     ) -> dict[str, Any]:
+        card = (body.challenge_id, body.signature)
+        if body.vsc:
+            if card != (None, None):
+                raise errors.invalid_request(
+                    "unable to authenticate to Spine: give a card's signature or vsc, not both"
+                )
+            return {"spine": spine.authenticate_vsc(name, session_id, body.role)}
+        if body.challenge_id is None or body.signature is None:
+            raise errors.invalid_request(
+                "unable to authenticate to Spine: give challenge_id and signature, or vsc: true"
+            )
         try:
             base64.b64decode(body.signature, validate=True)
         except (binascii.Error, ValueError):
             raise errors.invalid_request("unable to read the signature: not base64") from None
-        reply = spine.authenticate(name, session_id, body.challenge_id, body.signature)
+        reply = spine.authenticate(name, session_id, body.challenge_id, body.signature, body.role)
         return {"spine": reply}
 
     @app.get("/v1/sessions/{session_id}/spine/ticket")
@@ -133,6 +153,11 @@ def install_spine_routes(
         name: SpineKiosk,
     ) -> Response:
         spine.reset(name, session_id, (body.username, body.domain, body.password))
+        return Response(status_code=204)
+
+    @app.post("/v1/sessions/{session_id}/spine/end", status_code=204)
+    def end(session_id: SessionId, name: SpineKiosk) -> Response:
+        spine.end_own(name, session_id)
         return Response(status_code=204)
 
     # -- administrators: the admin API's one credential, its token (`administrator`)

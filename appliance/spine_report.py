@@ -1,6 +1,7 @@
 """The Spine report, read from the audit: per user over a period, when Spine sessions were
 created (and restarted), how often a login reused one, how often one went unused because the
-login had not proved two factors, and administrators' deletions and resets.
+login had not proved two factors, administrators' deletions and resets, and how often the
+user's own kiosk ended one (card removed, or Spine idle).
 
 `appliance spine report` and `GET /v1/admin/spine/report` print it as a table, CSV or JSON.
 """
@@ -31,6 +32,7 @@ COUNTED = {
     "spine_refused": "refused_single_factor",
     "spine_deleted": "deleted",
     "spine_reset": "reset",
+    "spine_ended": "ended",  # by the user's own kiosk: card removed, or Spine idle
 }
 COLUMNS = ("user", *COUNTED.values(), "created_at")
 
@@ -44,6 +46,7 @@ class Line:
     refused_single_factor: int = 0
     deleted: int = 0
     reset: int = 0
+    ended: int = 0
     created_at: list[str] = field(default_factory=list)
 
 

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from appliance import attempts, errors, facts, tickets
+from appliance import attempts, errors, facts, spine_vsc, tickets
 from appliance.audit import Auditor
-from appliance.broker import Broker, BrokerError, Challenge
+from appliance.broker import Broker, BrokerError, Challenge, Ticket
 from appliance.config import Settings
 from appliance.directory import Directory, normal_domain, normal_username
 from appliance.errors import ApiError
@@ -89,12 +89,15 @@ class SpineSessions:
 
     def reply(self, db: Session, held: tickets.Held) -> dict[str, Any]:
         offered = roles(db, held.user_id)
+        live = held.live(self.clock())
         return {
             "environment": self.settings.spine.environment,
-            "ticket_until": iso(held.until) if held.live(self.clock()) and held.until else None,
+            "ticket_until": iso(held.until) if live and held.until else None,
             "roles": [role.model_dump() for role in offered],
             "role": held.role,
             "default_role": held.default_role,
+            # how the live ticket was won ("card" or "vsc"): it decides how the role changes
+            "method": held.method if live else None,
         }
 
     # -- first authentication and restart -------------------------------------------------
@@ -109,18 +112,68 @@ class SpineSessions:
             raise broker_error(error) from None
 
     def authenticate(
-        self, kiosk: str, session_id: str, challenge_id: str, signature: str
+        self,
+        kiosk: str,
+        session_id: str,
+        challenge_id: str,
+        signature: str,
+        role: str | None = None,
     ) -> dict[str, Any]:
+        """A physical smartcard's signature over the challenge: the first authentication of
+        the shift, or while a ticket is live a restart. `role`: the one wanted, if offered."""
         with self.database() as db:
             held = self._may_use_now(db, kiosk, session_id)
+        ticket = self._ask_broker(
+            kiosk, held, lambda: self.broker.authenticate(challenge_id, signature)
+        )
+        return self._won(kiosk, session_id, held, ticket, "card", role)
+
+    def authenticate_vsc(
+        self, kiosk: str, session_id: str, role: str | None = None
+    ) -> dict[str, Any]:
+        """The same on a VSC user's behalf: the appliance signs with the user's VSC
+        (`appliance.spine_vsc`); no card, no challenge round trip through the kiosk."""
+        with self.database() as db:
+            held = self._held(db, kiosk, session_id)
+            self._may_use(db, kiosk, held, counted=True)
+            try:
+                signer = spine_vsc.signer(db, self.settings.keys, held.user_id, self.clock())
+            except ApiError as error:
+                self._record(db, "spine_auth_failed", kiosk, held.username, reason=error.code)
+                raise
+            db.commit()  # a VSC key resealed under the current server key
+
+        def sign_and_send() -> Ticket:
+            issued = self.broker.challenge(f"{held.username}@{held.domain}")
+            signature = signer.sign(issued.nonce)
+            return self.broker.authenticate(issued.id, signature, signer.certificate_pem)
+
+        return self._won(
+            kiosk, session_id, held, self._ask_broker(kiosk, held, sign_and_send), "vsc", role
+        )
+
+    def _ask_broker(self, kiosk: str, held: tickets.Held, ask: Callable[[], Ticket]) -> Ticket:
+        """The SSB's ticket for the session's user; a refusal is audited."""
         try:
-            ticket = self.broker.authenticate(challenge_id, signature)
+            ticket = ask()
         except BrokerError as error:
             with self.database() as db:
                 self._record(db, "spine_auth_failed", kiosk, held.username, reason=error.code)
             raise broker_error(error) from None
         if ticket.user != f"{held.username}@{held.domain}".lower():
             raise ApiError(403, "spine_wrong_user", "unable to use Spine: another user's card")
+        return ticket
+
+    def _won(
+        self,
+        kiosk: str,
+        session_id: str,
+        held: tickets.Held,
+        ticket: Ticket,
+        method: str,
+        wanted: str | None,
+    ) -> dict[str, Any]:
+        """Keep the ticket the SSB issued (won with `method`) as the user's Spine session."""
         with self.database() as db:
             now = self.clock()
             user = db.get(User, held.user_id)
@@ -128,14 +181,14 @@ class SpineSessions:
             if user is None or policy is None:
                 raise errors.not_found("There is no such session.")
             self._keep_roles(db, user.id, ticket.roles)
-            # the user's default role if still theirs, else the only one; else none yet
-            # (the kiosk shows the role screen)
+            # the role wanted at a restart, else the user's default role, each only if still
+            # theirs, else the only one; else none yet (the kiosk shows the role screen)
             codes = {role.code for role in ticket.roles}
-            default = user.current_role if user.current_role in codes else None
-            role = current_role(default, list(ticket.roles))
+            chosen = next((c for c in (wanted, user.current_role) if c in codes), None)
+            role = current_role(chosen, list(ticket.roles))
             seconds = tickets.grace_seconds(policy.grace_seconds, ticket.max_seconds)
             sealed = tickets.seal(self.settings.keys, ticket.value)
-            until, replaced = tickets.store(db, user.id, kiosk, sealed, role, seconds, now)
+            until, replaced = tickets.store(db, user.id, kiosk, sealed, role, seconds, now, method)
             self.audit.record(
                 db,
                 "spine_restarted" if held.live(now) else "spine_created",
@@ -143,6 +196,7 @@ class SpineSessions:
                 kiosk=kiosk,
                 username=user.username,
                 until=iso(until),
+                method=method,
             )
             db.commit()
             reply = self.reply(db, self._held(db, kiosk, session_id))
@@ -191,6 +245,15 @@ class SpineSessions:
         """The session's role (`default`: the user's default role for new sessions)."""
         with self.database() as db:
             held = self._live(self._may_use_now(db, kiosk, session_id))
+            # a physical smartcard's ticket changes role only through a new authentication
+            # with the card (a restart, which may name the role); a VSC's changes at once
+            if not default and held.method == "card":
+                raise ApiError(
+                    409,
+                    "spine_restart_required",
+                    "unable to change role: this Spine session was opened with your smartcard;"
+                    " restart the Spine session with your card to change role",
+                )
             if role not in {offered.code for offered in roles(db, held.user_id)}:
                 raise errors.invalid_request(f"unable to choose role {role}: not one of yours")
             if default:
@@ -242,14 +305,28 @@ class SpineSessions:
             )
         self.end(held.user_id, "spine_reset", kiosk, by=normal_username(username))
 
-    def end(self, user_id: int, event: str, kiosk: str, *, by: str) -> bool:
-        """End the user's Spine session and revoke its ticket; False if there was none."""
+    def end_own(self, kiosk: str, session_id: str) -> None:
+        """The user's own kiosk ends their Spine session: their Spine card was taken out
+        (`[spine] card_removal_ends_session`) or the Spine idle period ran out. Only the
+        session's holder may (`404` for any other); no two-factor check, since ending grants
+        nothing and a refusal would leave live a ticket the kiosk wants gone. Nothing to end
+        is no error, and is neither audited nor counted."""
+        with self.database() as db:
+            held = self._held(db, kiosk, session_id)
+        self.end(held.user_id, "spine_ended", kiosk, by=held.username, audit_none=False)
+
+    def end(
+        self, user_id: int, event: str, kiosk: str, *, by: str, audit_none: bool = True
+    ) -> bool:
+        """End the user's Spine session (its ticket and tap-and-go grace) and revoke its
+        ticket; False if there was no ticket (audited anyway when `audit_none`)."""
         with self.database() as db:
             user = db.get(User, user_id)
             assert user is not None
             now = self.clock()
             sealed = tickets.end(db, user_id, now)
-            self.audit.record(db, event, at=now, kiosk=kiosk, username=user.username, by=by)
+            if sealed is not None or audit_none:
+                self.audit.record(db, event, at=now, kiosk=kiosk, username=user.username, by=by)
             db.commit()
         if sealed is not None:
             self._revoke(sealed)

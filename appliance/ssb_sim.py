@@ -3,15 +3,27 @@
 It speaks the wire `appliance.broker` uses, over real HTTPS: it knows each user's smartcard
 certificate and Spine roles (from a JSON file), issues a random challenge, verifies the
 card's signature over it with that certificate (ECDSA P-256 or RSA PKCS#1 v1.5, SHA-256),
-and issues, validates and revokes tickets. Each answer waits `latency_ms` first, the delay a
-real broker adds. Everything is in memory: a restart forgets every ticket.
+and issues, validates and revokes tickets.
+
+Virtual smartcards (the simulation's trust model, not Spine's): the appliance signs for a VSC
+user and sends the VSC's certificate with the signature. The simulation accepts a presented
+certificate only if it is valid now and its subject's common name is the CIS username it has
+registered for that user (`cis_username`), and then verifies the signature with it. A real
+SSB would also check the certificate's chain to the CIS CA; the test certificates
+(`appliance.vscgen`) each have a throwaway CA, so this one does not.
+
+Each answer waits `latency_ms` first, the delay a real broker adds. Everything is in memory:
+a restart forgets every ticket.
 
     python -m appliance.ssb_sim --config ssb.json --cert server.pem --key server.key \
         --port 9443
 
 ssb.json: {"environment": "development", "latency_ms": 300, "max_seconds": 43200,
            "users": {"alice@DEMO": {"cert": "-----BEGIN CERTIFICATE-----...",
+                                    "cis_username": "555000000001",
                                     "roles": [{"code": "R8000", "name": "Clinical"}]}}}
+("cert": the physical smartcard's; "cis_username": whose VSC certificates are accepted;
+either may be absent)
 """
 
 from __future__ import annotations
@@ -20,6 +32,7 @@ import argparse
 import asyncio
 import base64
 import binascii
+import datetime as dt
 import json
 import os
 import secrets
@@ -34,6 +47,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
 from fastapi import FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
@@ -42,8 +56,9 @@ CHALLENGE_SECONDS = 120
 
 @dataclass
 class SimUser:
-    cert: x509.Certificate
+    cert: x509.Certificate | None
     roles: list[dict[str, str]]
+    cis_username: str | None = None
 
 
 @dataclass
@@ -60,7 +75,9 @@ def load_state(path: Path) -> SimState:
     raw = json.loads(path.read_text(encoding="utf-8"))
     users = {
         name.lower(): SimUser(
-            x509.load_pem_x509_certificate(entry["cert"].encode()), entry["roles"]
+            x509.load_pem_x509_certificate(entry["cert"].encode()) if entry.get("cert") else None,
+            entry["roles"],
+            entry.get("cis_username"),
         )
         for name, entry in raw.get("users", {}).items()
     }
@@ -84,6 +101,22 @@ def verify(cert: x509.Certificate, signature: bytes, data: bytes) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def presented(user: SimUser, pem: str) -> x509.Certificate | str:
+    """A VSC certificate sent with a signature, or why it is refused: it must be valid now
+    and name (common name) the CIS username registered for the user."""
+    try:
+        cert = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError:
+        return "the certificate is not PEM"
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if user.cis_username is None or [n.value for n in names] != [user.cis_username]:
+        return "the certificate is not this user's virtual smartcard"
+    now = dt.datetime.now(dt.UTC)
+    if not cert.not_valid_before_utc <= now < cert.not_valid_after_utc:
+        return "the certificate is not valid now"
+    return cert
 
 
 def _refuse(status: int, code: str, message: str) -> JSONResponse:
@@ -139,7 +172,14 @@ def create_app(state: SimState) -> FastAPI:
             signature = base64.b64decode(str(body.get("signature", "")), validate=True)
         except (binascii.Error, ValueError):
             signature = b""
-        if not verify(state.users[user].cert, signature, nonce):
+        known = state.users[user]
+        cert = known.cert
+        if "certificate" in body:
+            found = presented(known, str(body["certificate"]))
+            if isinstance(found, str):
+                return _refuse(403, "certificate_refused", found)
+            cert = found
+        if cert is None or not verify(cert, signature, nonce):
             return _refuse(403, "signature_invalid", "the smartcard's signature does not verify")
         ticket = secrets.token_urlsafe(32)
         state.tickets[ticket] = user

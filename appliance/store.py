@@ -201,6 +201,9 @@ class SpineSession(Base):
     ticket_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
     # this session's role; the user's default for new sessions is users.current_role
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # how the ticket was won: "card" (a physical smartcard) or "vsc" (the appliance with the
+    # user's virtual smartcard); NULL while there is no ticket
+    method: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
 

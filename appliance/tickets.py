@@ -41,6 +41,7 @@ _FOR_DESKTOP = (
         _spine.c.ticket,
         _spine.c.ticket_until,
         _spine.c.role,
+        _spine.c.method,
     )
     .join(_users, _users.c.id == _desktop.c.user_id)
     .outerjoin(_spine, _spine.c.user_id == _desktop.c.user_id)
@@ -53,11 +54,17 @@ _FOR_DESKTOP = (
 _END = (
     update(_spine)
     .where(_spine.c.user_id == bindparam("uid"))
-    .values(ticket=None, ticket_until=bindparam("at"), role=None, grace_until=bindparam("at"))
+    .values(
+        ticket=None,
+        ticket_until=bindparam("at"),
+        role=None,
+        method=None,
+        grace_until=bindparam("at"),
+    )
 )
 
 
-_TICKET = ("ticket", "ticket_started_at", "ticket_until", "role", "kiosk")
+_TICKET = ("ticket", "ticket_started_at", "ticket_until", "role", "kiosk", "method")
 _STORE = {
     "sqlite": upsert_session(sqlite, _TICKET),
     "postgresql": upsert_session(postgresql, _TICKET),
@@ -105,6 +112,7 @@ class Held:
     sealed: str | None
     until: dt.datetime | None
     role: str | None
+    method: str | None  # how the ticket was won: "card" or "vsc"
 
     def live(self, now: dt.datetime) -> bool:
         return self.sealed is not None and self.until is not None and self.until > now
@@ -123,6 +131,7 @@ def held(db: Database, session_id: str, kiosk: str) -> Held | None:
         row.ticket,
         row.ticket_until,
         row.role,
+        row.method,
     )
 
 
@@ -134,6 +143,7 @@ def store(
     role: str | None,
     seconds: int,
     now: dt.datetime,
+    method: str,
 ) -> tuple[dt.datetime, str | None]:
     """Put a new ticket in the user's Spine session (made if none); returns its end and the
     ticket it replaced (sealed), which the caller revokes only now that it is replaced."""
@@ -154,6 +164,7 @@ def store(
             "ticket_until": until,
             "role": role,
             "kiosk": kiosk,
+            "method": method,
         },
     )
     return until, old

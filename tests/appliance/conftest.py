@@ -4,6 +4,7 @@ import pytest
 
 from appliance.local import LocalAppliance
 from tests.appliance.kiosk_client import Kiosk
+from tests.appliance.spine_fixtures import spine_server, spine_server_any, ssb, ward  # noqa: F401
 from tests.rig.appliance import appliance_server, appliance_server_shared  # noqa: F401
 from tests.rig.postgres import postgres_server  # noqa: F401
 

@@ -39,11 +39,16 @@ class SpineKiosk(Kiosk):
         assert self.first_auth(session, "alice@DEMO", ssb).status_code == 200
         return session, str(self.spine(session, "ticket").json()["spine"]["ticket"])
 
-    def first_auth(self, session: str, card_owner: str, ssb: LocalSsb) -> requests.Response:
+    def first_auth(
+        self, session: str, card_owner: str, ssb: LocalSsb, role: str | None = None
+    ) -> requests.Response:
+        """`card_owner`'s card signs the challenge; `role`: the one wanted (a restart)."""
         issued = self.spine(session, "challenge")
         assert issued.status_code == 200, issued.text
         signature = ssb.cards[card_owner].sign(issued.json()["challenge"])
         body = {"challenge_id": issued.json()["challenge_id"], "signature": signature}
+        if role is not None:
+            body["role"] = role
         return self.spine(session, "authenticate", body)
 
 

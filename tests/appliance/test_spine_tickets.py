@@ -7,66 +7,18 @@ import contextlib
 import io
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import pytest
 import requests
 
 from appliance.local import LocalAppliance
 from bench.spine_ticket import main as bench_main
 from tests.appliance.admin_client import AdminClient
 from tests.appliance.spine_client import ALICE_CARD, SPINE, SpineKiosk, other_kiosk
-from tests.rig.appliance import DATABASES, start_demo_appliance, start_on_database
-from tests.rig.ssb import LocalSsb, spine_config, start_ssb
+from tests.appliance.spine_fixtures import report
+from tests.appliance.spine_fixtures import valid as _valid
+from tests.rig.ssb import LocalSsb
 
 RAVI_CARD, RAVI_PIN = "04AA0000000002", "2468"
-
-
-@pytest.fixture(scope="module")
-def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def spine_server(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    yield from _serve(None, tmp_path, ssb)
-
-
-@pytest.fixture(params=DATABASES)
-def spine_server_any(
-    request: pytest.FixtureRequest, tmp_path: Path, ssb: LocalSsb
-) -> Iterator[LocalAppliance]:
-    """On SQLite and on PostgreSQL."""
-    yield from _serve(request, tmp_path, ssb)
-
-
-def _serve(
-    request: pytest.FixtureRequest | None, tmp_path: Path, ssb: LocalSsb
-) -> Iterator[LocalAppliance]:
-    state, config = tmp_path / "appliance", spine_config(ssb)
-    if request is None:
-        server = start_demo_appliance(state, extra_config=config)
-    else:
-        server = start_on_database(request, state, extra_config=config)
-    with server:
-        ssb.trust(state)
-        yield server
-
-
-@pytest.fixture
-def ward(spine_server: LocalAppliance) -> Iterator[SpineKiosk]:
-    client = SpineKiosk(spine_server)
-    yield client
-    client.close()
-
-
-def report(server: LocalAppliance) -> dict[str, Any]:
-    done = server.admin("spine", "report", "--format", "json")
-    assert done.returncode == 0, done.stderr
-    return {line["user"]: line for line in json.loads(done.stdout)["users"]}
 
 
 def test_first_auth_right_and_wrong_signature_then_reuse_on_another_kiosk(
@@ -173,9 +125,12 @@ def test_grace_expiry_ends_the_ticket(
 
 def test_roles_session_and_default(ward: SpineKiosk, ssb: LocalSsb) -> None:
     session, _ = ward.ticketed(ssb)
-    chosen = ward.spine(session, "role", {"role": "R8008"}).json()["spine"]
-    assert (chosen["role"], chosen["default_role"]) == ("R8008", None)
-    assert ward.spine(session, "role", {"role": "R9999"}).status_code == 400
+    # a card's ticket: the role changes by a restart with the card, which may name it
+    refused = ward.spine(session, "role", {"role": "R8008"})
+    assert (refused.status_code, refused.json()["code"]) == (409, "spine_restart_required")
+    assert ward.spine(session, "ticket").json()["spine"]["role"] is None
+    chosen = ward.first_auth(session, "alice@DEMO", ssb, role="R8008").json()["spine"]
+    assert (chosen["role"], chosen["default_role"], chosen["method"]) == ("R8008", None, "card")
     default = ward.spine(session, "default-role", {"role": "R8000"}).json()["spine"]
     # the default is for future sessions: this one keeps its role
     assert (default["role"], default["default_role"]) == ("R8008", "R8000")
@@ -254,14 +209,6 @@ def test_admin_api_report_and_delete(
     assert admin.call("DELETE", "/spine/sessions/alice@DEMO").status_code == 204
     assert ward.spine(session, "ticket").json()["code"] == "spine_session_ended"
     assert admin.call("DELETE", "/spine/sessions/nobody").status_code == 404
-
-
-def _valid(ssb: LocalSsb, ticket: str) -> bool:
-    answer = requests.post(
-        ssb.url + "/v1/validate", json={"ticket": ticket}, headers=SPINE, verify=str(ssb.ca),
-        timeout=30,
-    )  # fmt: skip
-    return bool(answer.json()["valid"])
 
 
 def test_the_bench_reuses_without_waiting_on_the_broker() -> None:

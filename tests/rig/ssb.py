@@ -41,6 +41,13 @@ ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     "carol@DEMO": (CLINICAL,),
     "ravi@DEMO": (RA_ROLE,),
 }
+# whose VSC certificates the SSB accepts for each user (carol's and bob's are the demo's VSCs;
+# an RA holds none)
+CIS_USERNAMES = {
+    "alice@DEMO": "555000000001",
+    "bob@DEMO": "555000000002",
+    "carol@DEMO": "555000000003",
+}
 
 
 @dataclass
@@ -87,6 +94,7 @@ def start_ssb(directory: Path, *, latency_ms: int = 0, max_seconds: int = 12 * 3
         "users": {
             user: {
                 "cert": cards[user].pem(),
+                "cis_username": CIS_USERNAMES.get(user),
                 "roles": [{"code": code, "name": name} for code, name in ROLES[user]],
             }
             for user in ROLES
