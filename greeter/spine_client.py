@@ -67,10 +67,15 @@ class SpineClient:
         f = _fields(self._spine("POST", session_id, "challenge", {}), "challenge")
         return _read(lambda: Challenge(f.text("challenge_id"), f.text("challenge")))
 
-    def authenticate(self, session_id: str, challenge_id: str, signature: str) -> SpineStatus:
+    def authenticate(
+        self, session_id: str, challenge_id: str, signature: str, role: str | None = None
+    ) -> SpineStatus:
         """The first Spine authentication of the shift with a smartcard's `signature` (base64)
-        over the challenge; while a ticket is live, a restart."""
+        over the challenge; while a ticket is live, a restart. `role`: the role wanted (a card's
+        ticket changes role only this way)."""
         body = {"challenge_id": challenge_id, "signature": signature}
+        if role is not None:
+            body["role"] = role
         return _status(self._spine("POST", session_id, "authenticate", body))
 
     def authenticate_with_vsc(self, session_id: str) -> SpineStatus:

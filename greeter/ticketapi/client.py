@@ -11,6 +11,7 @@ answer as a dict. Standard library only, so a script can copy it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -59,7 +60,10 @@ def request_ticket(path: Path | None = None, *, timeout: float = TIMEOUT_SECONDS
         except OSError as error:
             raise TicketApiError(f"unable to reach the ticket API: {error}") from None
         try:
-            sock.sendall(b'{"get": "ticket"}\n')
+            # a refusal may come, and the greeter close its side, before the request is
+            # read: the answer is still there to read
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(b'{"get": "ticket"}\n')
             line = sock.makefile("rb").readline(MAX_ANSWER)
         except OSError as error:
             raise TicketApiError(f"unable to read the ticket API's answer: {error}") from None

@@ -23,7 +23,7 @@ from greeter.wiring import build_kiosk
 from tests.greeter.test_app import write_config
 from tests.greeter.test_backend_appliance import client_for
 from tests.rig.appliance import start_demo_appliance
-from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+from tests.rig.ssb import ENVIRONMENT, ROLES, LocalSsb, spine_config, start_ssb
 
 
 @pytest.fixture(scope="module")
@@ -84,16 +84,17 @@ def session_socket(tmp_path: Path) -> Path:
 
 
 def first_spine_authentication(kiosk: Kiosk, appliance: LocalAppliance, ssb: LocalSsb) -> str:
-    """The signed-in alice's Spine card signs the broker's challenge; she takes her first
+    """The signed-in alice's Spine card signs the broker's challenge; she asks for her second
     role (returned)."""
     assert kiosk.state.desktop is not None
     session = kiosk.state.desktop.session.id
     spine = SpineClient(client_for(appliance), ENVIRONMENT)
     issued = spine.challenge(session)
+    # her second role, named with the card's signature (a card's ticket changes role only so)
+    role = ROLES["alice@DEMO"][1][0]
     status = spine.authenticate(
-        session, issued.challenge_id, ssb.cards["alice@DEMO"].sign(issued.challenge)
+        session, issued.challenge_id, ssb.cards["alice@DEMO"].sign(issued.challenge), role
     )
-    role = status.roles[0].code
-    spine.choose_role(session, role)
+    assert status.role == role
     spine.backend.close()
     return role

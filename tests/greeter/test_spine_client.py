@@ -62,7 +62,13 @@ def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: L
     assert status.environment == ENVIRONMENT
     codes = [role.code for role in status.roles]
     assert len(codes) == 2
-    status = client.choose_role(session, codes[1])
+    # a card's ticket changes role only by a restart with the card, which names the role
+    with pytest.raises(Rejected) as restart:
+        client.choose_role(session, codes[1])
+    assert restart.value.code == "spine_restart_required"
+    issued = client.challenge(session)
+    signature = ssb.cards["alice@DEMO"].sign(issued.challenge)
+    status = client.authenticate(session, issued.challenge_id, signature, codes[1])
     assert status.role == codes[1]
     assert client.set_default_role(session, codes[0]).default_role == codes[0]
     held = client.ticket(session)

@@ -119,7 +119,7 @@ def test_another_local_user_is_refused_and_gets_nothing(
         path.parent.chmod(0o711)
         path.chmod(0o666)
         refused = ask_as(NOBODY, path)
-        assert refused["ok"] is False
+        assert refused.get("ok") is False, refused
         assert refused["error"]["code"] == "not_allowed"
         assert str(NOBODY) in refused["error"]["message"]
         assert ticket not in json.dumps(refused)
