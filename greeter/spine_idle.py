@@ -10,7 +10,6 @@ appliance; their next Spine use authenticates afresh.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Protocol
 
 from greeter.backend import BackendError, Rejected
 from greeter.flow.state import State
-from greeter.session.idle import MIN_PERIOD_SECONDS, IdleClock, IdleUnavailable
+from greeter.session.idle import MIN_PERIOD_SECONDS, IdleClock, IdleLoop
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +60,11 @@ class SpineEnder(Protocol):
     def end(self, session_id: str) -> None: ...
 
 
-class SpineIdle:
+class SpineIdle(IdleLoop):
     """`follow(state)` on each change of the kiosk (any thread); `start()`/`stop()`."""
+
+    purpose = "Spine idle period"
+    thread_name = "spine-idle"
 
     def __init__(
         self,
@@ -72,30 +74,15 @@ class SpineIdle:
         display: str | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(display)
         self._limit = limit
         self._spine = spine
-        self._display = display
         self._clock = clock
-        self._lock = threading.Lock()  # guards the fields below
-        self._session: str | None = None
+        self._session: str | None = None  # guarded by _lock, as `_since`
         self._since = 0.0  # when `_session` began to count
-        self._stopping = False
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> bool:
-        """False (after one log line) when the display cannot say how long it was idle."""
-        try:
-            x_clock = IdleClock(self._display)
-        except IdleUnavailable as error:
-            log.warning("Spine idle period is off: %s", error)
-            return False
-        self._thread = threading.Thread(
-            target=self._run, args=(x_clock,), name="spine-idle", daemon=True
-        )
-        self._thread.start()
-        log.info("Spine sessions end after %g s of no input on %s", self._limit, x_clock.name)
-        return True
+    def _started(self, clock: IdleClock) -> str:
+        return f"Spine sessions end after {self._limit:g} s of no input on {clock.name}"
 
     def follow(self, state: State) -> None:
         session = idle_session(state)
@@ -104,22 +91,6 @@ class SpineIdle:
                 return
             self._session, self._since = session, self._clock()
         self._wake.set()
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopping = True
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self, x_clock: IdleClock) -> None:
-        try:
-            self._watch(x_clock)
-        except IdleUnavailable as error:
-            log.error("Spine idle period stopped: %s", error)
-        finally:
-            x_clock.close()
 
     def _watch(self, x_clock: IdleClock) -> None:
         ended: tuple[str, float] | None = None

@@ -24,7 +24,6 @@ from greeter.offline_logins import OfflineLogins
 from greeter.offline_queue import OfflineQueue
 from greeter.session import SessionSettings
 from greeter.spine_client import SpineClient
-from greeter.spine_idle import SpineIdle
 from greeter.statefiles import default_state_dir
 from greeter.ticketapi import TICKET_SOCKET_VAR
 from greeter.ticketapi.kiosk import TicketApi, ticket_socket
@@ -109,6 +108,8 @@ def build_kiosk(
         kiosk.subscribe(lambda _shown: tickets.follow(kiosk.state))
         kiosk.on_close(tickets.stop)
     if config.spine.idle_seconds > 0:
+        from greeter.spine_idle import SpineIdle  # ctypes and libXss, as the lock's watcher
+
         spine_idle = SpineIdle(config.spine.idle_seconds, spine)
         if spine_idle.start():
             kiosk.subscribe(lambda _shown: spine_idle.follow(kiosk.state))

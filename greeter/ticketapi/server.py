@@ -122,8 +122,9 @@ class TicketServer:
             return
         answer = self._handle(line)
         if not answer.get("ok"):
-            # the code only: never the ticket, and the request may hold anything
-            log.info("ticket API: %s", answer["error"]["code"])
+            # the code only (the request may hold anything); debug: an application that asks
+            # every few seconds while nobody has a Spine session must not fill the journal
+            log.debug("ticket API: %s", answer["error"]["code"])
         _send(conn, answer)
 
 

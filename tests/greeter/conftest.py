@@ -1,3 +1,4 @@
 """Fixtures shared by tests/greeter's modules."""
 
-from tests.greeter.spine_rig import spine_appliance, spine_ssb, ticket_runtime  # noqa: F401
+from tests.appliance.spine_fixtures import spine_server, ssb  # noqa: F401
+from tests.greeter.spine_rig import ticket_runtime  # noqa: F401

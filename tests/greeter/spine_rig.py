@@ -1,7 +1,8 @@
-"""The Spine side of a kiosk under test: the simulated SSB, an appliance that trusts it, the
-greeter's runtime dir (where the ticket API's socket goes) and a kiosk whose session tells
-which socket its environment named. The fixtures (`spine_ssb`, `spine_appliance`,
-`ticket_runtime`) reach tests/greeter through its conftest.py."""
+"""The Spine side of a kiosk under test: the greeter's runtime dir (where the ticket API's
+socket goes), a kiosk whose session tells which socket its environment named, and alice's
+first Spine authentication. With tests/greeter's conftest.py: `ticket_runtime`, and the
+simulated SSB (`ssb`) and an appliance that trusts it (`spine_server`) from
+tests/appliance/spine_fixtures.py."""
 
 from __future__ import annotations
 
@@ -16,28 +17,14 @@ import pytest
 
 from appliance.local import LocalAppliance
 from greeter.app import Kiosk
-from greeter.config import load
 from greeter.inline import InlineExecutor
 from greeter.spine_client import SpineClient
-from greeter.wiring import build_kiosk
-from tests.greeter.test_app import write_config
+from tests.greeter.test_app import kiosk_for
 from tests.greeter.test_backend_appliance import client_for
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.ssb import ENVIRONMENT, ROLES, LocalSsb, spine_config, start_ssb
+from tests.rig.ssb import ENVIRONMENT, ROLES, LocalSsb
 
-
-@pytest.fixture(scope="module")
-def spine_ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def spine_appliance(tmp_path: Path, spine_ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(spine_ssb)) as server:
-        spine_ssb.trust(state)
-        yield server
+# where the session writes the socket its environment named
+SEEN = "session-socket"
 
 
 @pytest.fixture
@@ -55,27 +42,18 @@ def kiosk_with_session(
     tmp_path: Path, appliance: LocalAppliance, spine: str = ""
 ) -> tuple[Kiosk, InlineExecutor, Path]:
     """A kiosk whose session writes its environment's ticket socket to a file and waits."""
-    seen = tmp_path / "session-socket"
-    script = f'echo "$TAPKIOSK_TICKET_SOCKET" > {seen}; exec sleep 60'
-    command = json.dumps(["sh", "-c", script])
-    config = load(
-        write_config(
-            tmp_path,
-            appliance.url,
-            appliance.ca_path,
-            appliance.kiosk_secret,
-            command,
-            extra=f'[spine]\nenvironment = "{ENVIRONMENT}"\n{spine}',
-        )
+    script = f'echo "$TAPKIOSK_TICKET_SOCKET" > {tmp_path / SEEN}; exec sleep 60'
+    return kiosk_for(
+        tmp_path,
+        appliance,
+        command=json.dumps(["sh", "-c", script]),
+        extra=f'[spine]\nenvironment = "{ENVIRONMENT}"\n{spine}',
     )
-    executor = InlineExecutor()
-    log_path = tmp_path / "events.jsonl"
-    return build_kiosk(config, executor, event_log_path=str(log_path)), executor, log_path
 
 
 def session_socket(tmp_path: Path) -> Path:
     """The socket the session's environment named (once its command has run)."""
-    seen = tmp_path / "session-socket"
+    seen = tmp_path / SEEN
     for _ in range(100):
         if seen.exists() and seen.read_text().strip():
             return Path(seen.read_text().strip())

@@ -70,17 +70,17 @@ class Hand:
 
 
 def test_no_input_for_the_idle_period_ends_the_spine_session_not_the_desktop(
-    tmp_path, spine_appliance, spine_ssb, ticket_runtime, monkeypatch
+    tmp_path, spine_server, ssb, ticket_runtime, monkeypatch
 ):
     with xvfb() as display:
         monkeypatch.setenv("DISPLAY", display)
         monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-        kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance, "idle_seconds = 2\n")
+        kiosk, _, _ = kiosk_with_session(tmp_path, spine_server, "idle_seconds = 2\n")
         try:
             with Hand(display) as hand:
                 sign_in_alice(kiosk)
                 path = session_socket(tmp_path)
-                first_spine_authentication(kiosk, spine_appliance, spine_ssb)
+                first_spine_authentication(kiosk, spine_server, ssb)
                 time.sleep(3)  # longer than the period, but she keeps using the kiosk
                 assert request_ticket(path)["ok"] is True
             stopped = hand.last
@@ -94,7 +94,7 @@ def test_no_input_for_the_idle_period_ends_the_spine_session_not_the_desktop(
             # ended on the appliance (the ticket revoked), her desktop runs on
             assert kiosk.state.desktop is not None
             assert kiosk.view.screen == "session"
-            spine = SpineClient(client_for(spine_appliance), ENVIRONMENT)
+            spine = SpineClient(client_for(spine_server), ENVIRONMENT)
             with pytest.raises(Rejected) as ended:
                 spine.ticket(kiosk.state.desktop.session.id)
             assert ended.value.code == "spine_session_ended"

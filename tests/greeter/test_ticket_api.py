@@ -69,10 +69,10 @@ def ask_as(uid: int, path: Path) -> dict[str, Any]:
 
 
 def test_the_sessions_user_gets_her_ticket_and_role_and_nothing_is_logged(
-    tmp_path, spine_appliance, spine_ssb, ticket_runtime, caplog
+    tmp_path, spine_server, ssb, ticket_runtime, caplog
 ):
     caplog.set_level("DEBUG")
-    kiosk, _, log_path = kiosk_with_session(tmp_path, spine_appliance)
+    kiosk, _, log_path = kiosk_with_session(tmp_path, spine_server)
     try:
         sign_in_alice(kiosk)
         assert kiosk.view.screen == "session"
@@ -84,7 +84,7 @@ def test_the_sessions_user_gets_her_ticket_and_role_and_nothing_is_logged(
         code, answer = greeter_ticket(path)
         assert (code, answer["ok"], answer["error"]["code"]) == (1, False, "spine_session_ended")
 
-        role = first_spine_authentication(kiosk, spine_appliance, spine_ssb)
+        role = first_spine_authentication(kiosk, spine_server, ssb)
         code, answer = greeter_ticket(path)
         assert code == 0
         assert answer["ok"] is True
@@ -102,13 +102,13 @@ def test_the_sessions_user_gets_her_ticket_and_role_and_nothing_is_logged(
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to run a client as another user")
 def test_another_local_user_is_refused_and_gets_nothing(
-    tmp_path, spine_appliance, spine_ssb, ticket_runtime
+    tmp_path, spine_server, ssb, ticket_runtime
 ):
-    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_server)
     try:
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
+        first_spine_authentication(kiosk, spine_server, ssb)
         ticket = request_ticket(path)["ticket"]
 
         # as installed, the socket's modes keep another user out before the greeter is asked
@@ -131,15 +131,15 @@ def test_another_local_user_is_refused_and_gets_nothing(
 
 
 def test_after_a_lock_and_a_user_switch_the_old_users_ticket_stops(
-    tmp_path, spine_appliance, spine_ssb, ticket_runtime
+    tmp_path, spine_server, ssb, ticket_runtime
 ):
-    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_server)
     try:
         nobody = request_ticket(ticket_runtime / "tapkiosk" / "ticket.sock")
         assert nobody["error"]["code"] == "no_session"
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
+        first_spine_authentication(kiosk, spine_server, ssb)
         ticket = request_ticket(path)["ticket"]
 
         kiosk.dispatch(LockRequested())
@@ -179,14 +179,14 @@ def raw(path: Path, data: bytes, *, close_write: bool = True) -> dict[str, Any]:
 
 
 def test_garbage_gets_an_error_and_the_server_lives_on(
-    tmp_path, spine_appliance, spine_ssb, ticket_runtime, monkeypatch
+    tmp_path, spine_server, ssb, ticket_runtime, monkeypatch
 ):
     monkeypatch.setattr(ticket_server, "REQUEST_SECONDS", 0.5)
-    kiosk, _, _ = kiosk_with_session(tmp_path, spine_appliance)
+    kiosk, _, _ = kiosk_with_session(tmp_path, spine_server)
     try:
         sign_in_alice(kiosk)
         path = session_socket(tmp_path)
-        first_spine_authentication(kiosk, spine_appliance, spine_ssb)
+        first_spine_authentication(kiosk, spine_server, ssb)
         for data in (
             b"not json\n",
             b"\xff\xfe\n",
