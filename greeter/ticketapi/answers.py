@@ -81,11 +81,7 @@ def answer(line: bytes, current: Current, spine: TicketSource) -> Answer:
         status = spine.ticket(holder.session_id)
     except Rejected as error:
         if error.code == "spine_session_ended":
-            return refusal(
-                "spine_session_ended",
-                f"unable to give a ticket: {holder.username} has no live Spine session; "
-                "authenticate to Spine again",
-            )
+            return _ended(holder)
         return refusal(
             "appliance_refused", f"unable to give a ticket: the appliance refused ({error.code})"
         )
@@ -96,10 +92,7 @@ def answer(line: bytes, current: Current, spine: TicketSource) -> Answer:
     if current()[0] != holder:
         return LOCKED
     if not status.ticket:
-        return refusal(
-            "spine_session_ended",
-            f"unable to give a ticket: {holder.username} has no live Spine session",
-        )
+        return _ended(holder)
     return {
         "ok": True,
         "username": holder.username,
@@ -109,3 +102,11 @@ def answer(line: bytes, current: Current, spine: TicketSource) -> Answer:
         "ticket_until": status.ticket_until,
         "environment": status.environment,
     }
+
+
+def _ended(holder: Holder) -> Answer:
+    return refusal(
+        "spine_session_ended",
+        f"unable to give a ticket: {holder.username} has no live Spine session; "
+        "authenticate to Spine again",
+    )

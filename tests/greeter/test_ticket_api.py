@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from greeter.cli import main
 from greeter.flow.model import LockRequested, PinEntered
 from greeter.ticketapi import MAX_REQUEST
 from greeter.ticketapi import server as ticket_server
@@ -204,3 +205,11 @@ def test_garbage_gets_an_error_and_the_server_lives_on(
         assert request_ticket(path)["ok"] is True
     finally:
         kiosk.close()
+
+
+def test_greeter_ticket_outside_a_session_says_where_it_looked(monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("TAPKIOSK_TICKET_SOCKET", raising=False)
+    assert main(["ticket"]) == 1
+    assert "TAPKIOSK_TICKET_SOCKET is not set" in capsys.readouterr().err
+    assert main(["ticket", "--socket", str(tmp_path / "none.sock")]) == 1
+    assert f"nothing listens at {tmp_path / 'none.sock'}" in capsys.readouterr().err
