@@ -65,6 +65,8 @@ class SpineIdle(IdleLoop):
 
     purpose = "Spine idle period"
     thread_name = "spine-idle"
+    # on by default (10 h): a greeter with no X display (offscreen, a test) says so quietly
+    off_level = logging.INFO
 
     def __init__(
         self,

@@ -110,6 +110,8 @@ class IdleLoop:
     # what the watcher does, for its log lines ("<purpose> is off: <why>")
     purpose = "inactivity lock"
     thread_name = "idle-watcher"
+    # how loud "<purpose> is off" is: a lock the config asked for and cannot have is news
+    off_level = logging.WARNING
 
     def __init__(self, display: str | None) -> None:
         self._display = display
@@ -124,7 +126,7 @@ class IdleLoop:
         try:
             clock = IdleClock(self._display)
         except IdleUnavailable as error:
-            log.warning("%s is off: %s", self.purpose, error)
+            log.log(self.off_level, "%s is off: %s", self.purpose, error)
             return False
         self._thread = threading.Thread(
             target=self._run, args=(clock,), name=self.thread_name, daemon=True
