@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 WORKERS = 4
 # a client has this long to send its request line
 REQUEST_SECONDS = 2.0
-# how often an idle worker looks whether the server is stopping
-STOP_POLL_SECONDS = 0.25
+# how long a stop waits for a worker still answering
+STOP_WAIT_SECONDS = 1.0
 _UCRED = struct.Struct("3i")  # struct ucred: pid, uid, gid
 
 
@@ -70,7 +70,6 @@ class TicketServer:
         except OSError as error:
             log.error("ticket API is off: unable to listen at %s: %s", self.path, error)
             return False
-        listener.settimeout(STOP_POLL_SECONDS)
         self._listener = listener
         self._threads = [
             threading.Thread(target=self._serve, name=f"ticket-api-{n}", daemon=True)
@@ -83,8 +82,13 @@ class TicketServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self._listener is not None:
+            # wakes every worker blocked in accept() (Linux): no polling while idle
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
-            thread.join()
+            # one still asking the appliance answers (or fails) on its own; nobody waits on it
+            thread.join(timeout=STOP_WAIT_SECONDS)
         self._threads = []
         if self._listener is not None:
             self._listener.close()
@@ -98,10 +102,9 @@ class TicketServer:
         while not self._stopping.is_set():
             try:
                 conn, _ = listener.accept()
-            except TimeoutError:
-                continue
             except OSError as error:
-                log.error("ticket API stopped: unable to accept: %s", error)
+                if not self._stopping.is_set():
+                    log.error("ticket API stopped: unable to accept: %s", error)
                 return
             with conn:
                 try:
