@@ -94,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument("--socket", metavar="PATH", help="the greeter's virtual tap socket")
     lock.set_defaults(command=cmd_lock)
 
+    ticket = commands.add_parser(
+        "ticket", help="the signed-in user's Spine ticket, from the kiosk's ticket API (JSON)"
+    )
+    ticket.add_argument(
+        "--socket", metavar="PATH", help="the ticket API's socket ($TAPKIOSK_TICKET_SOCKET)"
+    )
+    ticket.set_defaults(command=cmd_ticket)
+
     offline = commands.add_parser(
         "offline", help="the offline-login cache on this kiosk"
     ).add_subparsers(title="actions", required=True, metavar="ACTION")
@@ -199,6 +207,24 @@ def cmd_lock(args: argparse.Namespace) -> int:
         print(f"greeter: {error}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+# --- ticket ---------------------------------------------------------------------------------
+
+
+def cmd_ticket(args: argparse.Namespace) -> int:
+    """Print the ticket API's answer as JSON; 0 with a ticket, 1 refused or unreachable."""
+    import json
+
+    from greeter.ticketapi.client import TicketApiError, request_ticket
+
+    try:
+        answer = request_ticket(Path(args.socket) if args.socket else None)
+    except TicketApiError as error:
+        print(f"greeter: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(json.dumps(answer, indent=2))
+    return EXIT_OK if answer["ok"] else EXIT_FAILED
 
 
 # --- offline --------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""`greeter demo`: a local appliance with the demo users, and the greeter in a window.
+"""`greeter demo`: a local appliance with the demo users, a SIMULATED Spine Security Broker
+(`appliance.ssb_sim`, which the appliance trusts and asks for tickets), and the greeter in a
+window.
 
 Everything demo-only is decided here, at start-up, and written into the demo's own config: its
 virtual tap socket (one per demo, so two demos on one machine never take each other's taps),
@@ -19,6 +21,7 @@ from greeter.cards.virtual import default_socket_path
 
 DEMO_HELP = """\
 greeter: demo appliance at {url}
+  its Spine broker is SIMULATED (not NHS Spine): {ssb}, environment "development"
   F1-F4 in the window tap the demo cards; or from a shell:
     greeter tap --socket {socket} 04A1B2C3D4E5F6
   alice  card 04A1B2C3D4E5F6, PIN 1234 (two roles: the role screen)
@@ -129,6 +132,7 @@ def run_demo(
 
     try:
         from appliance.local import start_local_appliance
+        from appliance.ssb_local import demo_spine_config, start_demo_ssb
     except ImportError as error:
         print(f"greeter: unable to start the demo appliance: {error}", file=err)
         return EXIT_FAILED
@@ -140,8 +144,17 @@ def run_demo(
     try:
         print(f"greeter: starting the demo appliance in {state_dir} ...", file=err)
         try:
-            appliance = start_local_appliance(state_dir / "appliance", seed_demo=True)
+            # the SIMULATED Spine Security Broker first: the appliance is told its URL
+            ssb = start_demo_ssb(state_dir / "appliance")
         except Exception as error:
+            print(f"greeter: unable to start the simulated Spine broker: {error}", file=err)
+            return EXIT_FAILED
+        try:
+            appliance = start_local_appliance(
+                state_dir / "appliance", seed_demo=True, extra_config=demo_spine_config(ssb)
+            )
+        except Exception as error:
+            ssb.stop()
             print(f"greeter: unable to start the demo appliance: {error}", file=err)
             return EXIT_FAILED
         try:
@@ -155,9 +168,13 @@ def run_demo(
                 if readers
                 else "the machine's card readers are not watched (--no-readers)"
             )
-            print(DEMO_HELP.format(url=appliance.url, socket=taps, readers=watched), file=err)
+            print(
+                DEMO_HELP.format(url=appliance.url, ssb=ssb.url, socket=taps, readers=watched),
+                file=err,
+            )
             return run_ui(str(path), event_log=event_log, windowed=True, demo=True)
         finally:
             appliance.stop()
+            ssb.stop()
     finally:
         os.close(lock)

@@ -4,7 +4,7 @@ on the session helper's `SessionRunner`."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Protocol
 
 from greeter.flow.inputs import AppsClosed
@@ -49,8 +49,9 @@ class RunnerSessions:
     The runner (with psutil and the closer) is made at the first login, on the worker that
     starts it: none of it is needed to draw the idle screen, and start-up is what users wait on."""
 
-    def __init__(self, settings: SessionSettings) -> None:
+    def __init__(self, settings: SessionSettings, env: Mapping[str, str] | None = None) -> None:
         self._settings = settings
+        self._env = dict(env or {})
         self._runner: SessionRunner | None = None
         self._stopped = False
         self._lock = threading.Lock()
@@ -122,7 +123,7 @@ class RunnerSessions:
             if self._runner is None:
                 from greeter.session import SessionRunner
 
-                self._runner = SessionRunner(self._settings, self._exited)
+                self._runner = SessionRunner(self._settings, self._exited, self._env)
             return self._runner
 
     def _exited(self, user: SessionUser, code: int) -> None:

@@ -27,8 +27,8 @@ event's fields. IT, tests and benchmarks read it, so the field names are a contr
      "detail"}                                     the kiosk moved to another appliance URL
                                                    (greeter.appliances); "detail": why, in words
 
-Never a PIN, a password or a raw card id: card ids become a keyed HMAC (`id_hash`), and a guard
-refuses any field whose name says it holds a secret.
+Never a PIN, a password, a Spine ticket or a raw card id: card ids become a keyed HMAC
+(`id_hash`), and a guard refuses any field whose name says it holds a secret.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ log = logging.getLogger("greeter.events")
 LogValue = str | int | float | bool
 # field names that would hold a secret or a raw card id; the guard refuses them
 FORBIDDEN_FIELDS = frozenset(
-    {"pin", "password", "secret", "confirm", "value", "card_id", "id", "state", "token"}
+    {"pin", "password", "secret", "confirm", "value", "card_id", "id", "state", "token", "ticket"}
 )
 ID_HASH_HEX = 16
 TAP_ID_BYTES = 8

@@ -67,15 +67,23 @@ class SpineClient:
         f = _fields(self._spine("POST", session_id, "challenge", {}), "challenge")
         return _read(lambda: Challenge(f.text("challenge_id"), f.text("challenge")))
 
-    def authenticate(self, session_id: str, challenge_id: str, signature: str) -> SpineStatus:
+    def authenticate(
+        self, session_id: str, challenge_id: str, signature: str, role: str | None = None
+    ) -> SpineStatus:
         """The first Spine authentication of the shift with a smartcard's `signature` (base64)
-        over the challenge; while a ticket is live, a restart."""
+        over the challenge; while a ticket is live, a restart. `role`: the role wanted (a card's
+        ticket changes role only this way)."""
         body = {"challenge_id": challenge_id, "signature": signature}
+        if role is not None:
+            body["role"] = role
         return _status(self._spine("POST", session_id, "authenticate", body))
 
-    def authenticate_with_vsc(self, session_id: str) -> SpineStatus:
+    def authenticate_with_vsc(self, session_id: str, role: str | None = None) -> SpineStatus:
         """The same, done by the appliance with the user's virtual smartcard: no card here."""
-        return _status(self._spine("POST", session_id, "authenticate", {"vsc": True}))
+        body: dict[str, object] = {"vsc": True}
+        if role is not None:
+            body["role"] = role
+        return _status(self._spine("POST", session_id, "authenticate", body))
 
     def ticket(self, session_id: str) -> SpineStatus:
         """The live ticket, from the appliance's stored Spine session (never the broker)."""
@@ -122,17 +130,6 @@ class SpineClient:
         }
         f = _fields(self._ra(session_id, "assign", body), "assign reply")
         return _read(lambda: _vsc(f.data.get("vsc"), "vsc"))
-
-    def authenticate_as(
-        self, session_id: str, role: str, *, challenge_id: str = "", signature: str = ""
-    ) -> SpineStatus:
-        """`authenticate` (with a card's `signature`) or `authenticate_with_vsc` (without one),
-        asking for `role` as the Spine session's role where the SSB offers it: a restart is how
-        a smartcard user changes role."""
-        how: dict[str, object] = (
-            {"challenge_id": challenge_id, "signature": signature} if signature else {"vsc": True}
-        )
-        return _status(self._spine("POST", session_id, "authenticate", {**how, "role": role}))
 
     # --- the seam ----------------------------------------------------------------------------
 

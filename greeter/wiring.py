@@ -27,6 +27,8 @@ from greeter.spine_card_watch import SpineCardWatch
 from greeter.spine_client import SpineClient
 from greeter.spine_signer import SpineSigner
 from greeter.statefiles import default_state_dir
+from greeter.ticketapi import TICKET_SOCKET_VAR
+from greeter.ticketapi.kiosk import TicketApi, ticket_socket
 
 
 def offline_logins(config: Config, event_log: EventLog) -> OfflineLogins:
@@ -52,7 +54,9 @@ def build_kiosk(
     `kiosk.start()` starts the card sources (from `[cards]`, plus virtual taps on
     `virtual_socket`) and asks the appliance for its settings; `kiosk.close()` stops the
     sources, ends the session and closes the backend and the log. With
-    `[session] lock_after_idle_seconds` an X idle watcher locks a session left alone."""
+    `[session] lock_after_idle_seconds` an X idle watcher locks a session left alone. The
+    ticket API serves the signed-in user's Spine ticket to their session's programs, and with
+    `[spine] idle_seconds` an X idle watcher ends the Spine session of a user gone quiet."""
     # sections the config could not hand over: refused before anything is opened
     if not isinstance(config.session, SessionSettings):
         raise ConfigError(config.path, "[session]", "missing", "add a [session] section")
@@ -75,8 +79,12 @@ def build_kiosk(
         on_failover=event_log.failover,
     )
     backend.keep_warm()
-    sessions = RunnerSessions(config.session)
     spine = SpineClient(backend, config.spine.environment)
+    tickets = TicketApi(ticket_socket(config.kiosk.state_dir), spine)
+    serving = tickets.start()
+    sessions = RunnerSessions(
+        config.session, {TICKET_SOCKET_VAR: str(tickets.path)} if serving else None
+    )
     kiosk = Kiosk(
         settings=config.flow_settings(),
         executor=executor,
@@ -101,6 +109,17 @@ def build_kiosk(
                 lambda shown: watcher.set_active(shown.screen == "session" and not shown.busy)
             )
             kiosk.on_close(watcher.stop)
+    if serving:
+        # the ticket API follows who holds the kiosk; it stops before the backend closes
+        kiosk.subscribe(lambda _shown: tickets.follow(kiosk.state))
+        kiosk.on_close(tickets.stop)
+    if config.spine.idle_seconds > 0:
+        from greeter.spine_idle import SpineIdle  # ctypes and libXss, as the lock's watcher
+
+        spine_idle = SpineIdle(config.spine.idle_seconds, spine)
+        if spine_idle.start():
+            kiosk.subscribe(lambda _shown: spine_idle.follow(kiosk.state))
+            kiosk.on_close(spine_idle.stop)
     # the stop line comes once the session has ended (its own line first)
     kiosk.on_close(sessions.stop, backend.close, event_log.stop, event_log.close)
     if card_sources:

@@ -130,11 +130,8 @@ class Agent:
         if isinstance(effect, FetchTicket):
             return SpineAnswered(call_id, client.ticket(effect.session_id))
         if isinstance(effect, AuthenticateWithVsc):
-            if effect.role:
-                return SpineAnswered(
-                    call_id, client.authenticate_as(effect.session_id, effect.role)
-                )
-            return SpineAnswered(call_id, client.authenticate_with_vsc(effect.session_id))
+            status = client.authenticate_with_vsc(effect.session_id, effect.role or None)
+            return SpineAnswered(call_id, status)
         if isinstance(effect, AuthenticateWithCard):
             return self._with_card(effect)
         if isinstance(effect, SetRole):
@@ -168,12 +165,9 @@ class Agent:
             return Unanswered(effect.call_id)
         signature = self._signer.sign(effect.passcode, challenge)
         encoded = base64.b64encode(signature).decode("ascii")
-        if effect.role:
-            status = self._client.authenticate_as(
-                effect.session_id, effect.role, challenge_id=issued.challenge_id, signature=encoded
-            )
-        else:
-            status = self._client.authenticate(effect.session_id, issued.challenge_id, encoded)
+        status = self._client.authenticate(
+            effect.session_id, issued.challenge_id, encoded, effect.role or None
+        )
         return SpineAnswered(effect.call_id, status)
 
     def _card_present(self) -> bool:

@@ -17,10 +17,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import selectors
 import socket
-import stat
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +34,7 @@ from greeter.cards import (
     ReaderStatus,
     canonical_id,
 )
+from greeter.localsock import listen_private, runtime_dir
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +48,8 @@ class VirtualTapError(RuntimeError):
 
 
 def default_socket_path() -> Path:
-    """`$XDG_RUNTIME_DIR/tapkiosk/taps.sock`, else under /run/user/<uid>, else /tmp."""
-    uid = os.getuid()
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
-        return Path(runtime) / "tapkiosk" / "taps.sock"
-    run_user = Path(f"/run/user/{uid}")
-    if run_user.is_dir():
-        return run_user / "tapkiosk" / "taps.sock"
-    return Path(f"/tmp/tapkiosk-{uid}") / "taps.sock"  # noqa: S108 - owner-only dir, checked
+    """`taps.sock` in the greeter's runtime dir (`greeter.localsock.runtime_dir`)."""
+    return runtime_dir() / "taps.sock"
 
 
 def _card_id(value: Any) -> str:
@@ -68,16 +60,6 @@ def _card_id(value: Any) -> str:
     except ValueError as error:
         raise CardIdError("unable to read card id: not hex") from error
     return canonical_id(raw)
-
-
-def _private_dir(directory: Path) -> None:
-    """Create `directory` 0700, or make sure an existing one is ours and nobody else's."""
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = directory.stat()
-    if info.st_uid != os.getuid():
-        raise OSError(f"{directory} belongs to another user")
-    if stat.S_IMODE(info.st_mode) & 0o077:
-        directory.chmod(0o700)
 
 
 class VirtualTapSource:
@@ -139,23 +121,7 @@ class VirtualTapSource:
         self._wake_r = self._wake_w = None
 
     def _listen(self) -> socket.socket:
-        _private_dir(self.socket_path.parent)
-        if self.socket_path.exists() or self.socket_path.is_symlink():
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-                try:
-                    probe.connect(str(self.socket_path))
-                except OSError:
-                    self.socket_path.unlink()  # left behind by a greeter that died
-                else:
-                    raise OSError("another greeter is already listening there")
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old_umask = os.umask(0o177)  # never a moment where the socket is open to others
-        try:
-            server.bind(str(self.socket_path))
-        finally:
-            os.umask(old_umask)
-        self.socket_path.chmod(0o600)
-        server.listen(8)
+        server = listen_private(self.socket_path)
         server.setblocking(False)
         return server
 

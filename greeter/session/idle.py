@@ -102,48 +102,38 @@ class IdleClock:
             self._display = None
 
 
-class IdleWatcher:
-    """Calls `on_idle()` (on its own thread) once the display had no input for `timeout`
-    seconds while active; again only after new input and another `timeout`. Time before
-    `set_active(True)` never counts: a session just unlocked by a card tap (no input) gets the
-    whole `timeout`."""
+class IdleLoop:
+    """The thread an idle watcher runs on: an X connection of its own, a wake event, a stop
+    that is immediate. A subclass gives `_watch(clock)`, which looks, waits on `_wake` and
+    returns once `_stopping` is set, and the line `_started(clock)` logs."""
 
-    def __init__(
-        self, timeout: float, on_idle: Callable[[], None], *, display: str | None = None
-    ) -> None:
-        self._timeout = timeout
-        self._on_idle = on_idle
+    # what the watcher does, for its log lines ("<purpose> is off: <why>")
+    purpose = "inactivity lock"
+    thread_name = "idle-watcher"
+    # how loud "<purpose> is off" is: a lock the config asked for and cannot have is news
+    off_level = logging.WARNING
+
+    def __init__(self, display: str | None) -> None:
         self._display = display
-        self._lock = threading.Lock()  # guards the fields below
-        self._active = False
-        self._since = 0.0  # when it last became active (monotonic)
+        self._lock = threading.Lock()  # guards `_stopping` and the subclass's fields
         self._stopping = False
-        self._wake = threading.Event()  # a change above: look again now
+        self._wake = threading.Event()  # a change: look again now
         self._thread: threading.Thread | None = None
 
     def start(self) -> bool:
         """Connect and start watching; False (after one log line) when this display cannot
-        say how long it has been idle -- the inactivity lock is then off."""
+        say how long it has been idle -- the feature is then off."""
         try:
             clock = IdleClock(self._display)
         except IdleUnavailable as error:
-            log.warning("inactivity lock is off: %s", error)
+            log.log(self.off_level, "%s is off: %s", self.purpose, error)
             return False
         self._thread = threading.Thread(
-            target=self._run, args=(clock,), name="idle-watcher", daemon=True
+            target=self._run, args=(clock,), name=self.thread_name, daemon=True
         )
         self._thread.start()
-        log.info("inactivity lock after %g s of no input on %s", self._timeout, clock.name)
+        log.info("%s", self._started(clock))
         return True
-
-    def set_active(self, active: bool) -> None:
-        """Whether a session is in plain view (only then does idling count). Any thread."""
-        with self._lock:
-            if active == self._active:
-                return
-            self._active = active
-            self._since = time.monotonic()
-        self._wake.set()
 
     def stop(self) -> None:
         with self._lock:
@@ -157,9 +147,43 @@ class IdleWatcher:
         try:
             self._watch(clock)
         except IdleUnavailable as error:
-            log.error("inactivity lock stopped: %s", error)
+            log.error("%s stopped: %s", self.purpose, error)
         finally:
             clock.close()
+
+    def _started(self, clock: IdleClock) -> str:
+        raise NotImplementedError
+
+    def _watch(self, clock: IdleClock) -> None:
+        raise NotImplementedError
+
+
+class IdleWatcher(IdleLoop):
+    """Calls `on_idle()` (on its own thread) once the display had no input for `timeout`
+    seconds while active; again only after new input and another `timeout`. Time before
+    `set_active(True)` never counts: a session just unlocked by a card tap (no input) gets the
+    whole `timeout`."""
+
+    def __init__(
+        self, timeout: float, on_idle: Callable[[], None], *, display: str | None = None
+    ) -> None:
+        super().__init__(display)
+        self._timeout = timeout
+        self._on_idle = on_idle
+        self._active = False
+        self._since = 0.0  # when it last became active (monotonic)
+
+    def _started(self, clock: IdleClock) -> str:
+        return f"inactivity lock after {self._timeout:g} s of no input on {clock.name}"
+
+    def set_active(self, active: bool) -> None:
+        """Whether a session is in plain view (only then does idling count). Any thread."""
+        with self._lock:
+            if active == self._active:
+                return
+            self._active = active
+            self._since = time.monotonic()
+        self._wake.set()
 
     def _watch(self, clock: IdleClock) -> None:
         reported = False  # for the current stretch without input

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import psutil
 
+from greeter.ticketapi import TICKET_SOCKET_VAR
 from greeter.ui.caches import greeter_only
 
 # in every session's environment: which greeter started it ("pid@start time"), so a greeter
@@ -56,8 +57,10 @@ def session_environment(user: SessionUser, base: Mapping[str, str]) -> dict[str,
         TAPKIOSK_DISPLAY_NAME=user.display_name,
         TAPKIOSK_SESSION_ID=user.session_id,
     )
-    # no role: the variable is absent, never one inherited from the greeter's own environment
+    # no role: the variable is absent, never one inherited from the greeter's own environment;
+    # the ticket API's socket likewise comes from this greeter only (SessionRunner's `env`)
     env.pop("TAPKIOSK_SPINE_ROLE", None)
+    env.pop(TICKET_SOCKET_VAR, None)
     if user.role is not None:
         env["TAPKIOSK_SPINE_ROLE"] = user.role
     return env

@@ -14,7 +14,7 @@ import os
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -59,10 +59,15 @@ class SessionRunner:
     the main command ends by itself (after its apps were closed, see `last_report`)."""
 
     def __init__(
-        self, settings: SessionSettings, on_exit: Callable[[SessionUser, int], None]
+        self,
+        settings: SessionSettings,
+        on_exit: Callable[[SessionUser, int], None],
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self._settings = settings
         self._on_exit = on_exit
+        # added to every session's environment (the ticket API's socket)
+        self._env = dict(env or {})
         self._lock = threading.Lock()  # guards the fields below
         self._work = threading.Lock()  # start, end and crash clean-up take turns
         self._session: _Session | None = None
@@ -96,7 +101,7 @@ class SessionRunner:
                 self._swept = True
                 self._sweep()
             argvs = [fill(command, placeholders(user)) for command in self._settings.commands]
-            procs = spawn_all(argvs, session_environment(user, os.environ))
+            procs = spawn_all(argvs, session_environment(user, os.environ) | self._env)
             session = _Session(user, [os.path.basename(argv[0]) for argv in argvs], procs)
             session.watcher = threading.Thread(
                 target=self._watch, args=(session,), name="session-watcher", daemon=True

@@ -57,7 +57,9 @@ def test_card_events_carry_a_keyed_hash_never_the_id(tmp_path):
     assert card_id_hash(b"other", CARD) != first["id_hash"]
 
 
-@pytest.mark.parametrize("field", ["pin", "password", "PIN", "card_id", "secret", "confirm"])
+@pytest.mark.parametrize(
+    "field", ["pin", "password", "PIN", "card_id", "secret", "confirm", "ticket"]
+)
 def test_the_guard_refuses_secret_fields(tmp_path, field):
     path = tmp_path / "events.jsonl"
     log = EventLog(str(path), b"k")

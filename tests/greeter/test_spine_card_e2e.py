@@ -20,7 +20,6 @@ from greeter.inline import InlineExecutor
 from greeter.spine_client import SpineClient
 from greeter.spine_signer import SpineCardError
 from greeter.wiring import build_kiosk
-from tests.greeter import test_spine_client as spine_client_tests
 from tests.greeter.test_app import ALICE, events, write_config
 from tests.greeter.test_backend_appliance import client_for
 from tests.rig import pcsc as pcsc_rig
@@ -30,12 +29,10 @@ from tests.rig.ssb import ENVIRONMENT, LocalSsb
 
 pytestmark = pytest.mark.pcsc
 
-# the isolated pcscd of tests/cards (importing the rig claims its socket path), and the
-# simulated SSB with an appliance that uses it, as the Spine client's own tests have them
+# the isolated pcscd of tests/cards (importing the rig claims its socket path); the simulated
+# SSB and an appliance that uses it (`spine_server`) come from tests/greeter/conftest.py
 pcscd = pcsc_rig.pcscd
 pcscd_socket_dir = pcsc_rig.pcscd_socket_dir
-ssb = spine_client_tests.ssb
-appliance = spine_client_tests.appliance
 PASSCODE = "80417263"
 WRONG = "93750286"
 
@@ -49,14 +46,14 @@ def _insert_spine_card(daemon: IsolatedPcscd, ssb: LocalSsb, user: str) -> Spine
 
 
 def test_badge_pin_then_the_spine_card_signs_and_the_broker_issues_a_ticket(
-    tmp_path, pcscd, ssb, appliance, caplog
+    tmp_path, pcscd, ssb, spine_server, caplog
 ):
     caplog.set_level(logging.DEBUG)
     path = write_config(
         tmp_path,
-        appliance.url,
-        appliance.ca_path,
-        appliance.kiosk_secret,
+        spine_server.url,
+        spine_server.ca_path,
+        spine_server.kiosk_secret,
         '["sleep", "60"]',
         extra=f'[spine]\nenvironment = "{ENVIRONMENT}"\ncard_removal_ends_session = true\n',
     )
@@ -82,7 +79,7 @@ def test_badge_pin_then_the_spine_card_signs_and_the_broker_issues_a_ticket(
         assert kiosk.view.screen == "session"
         assert not kiosk.state.desktop.locked
 
-        client = SpineClient(client_for(appliance), ENVIRONMENT)
+        client = SpineClient(client_for(spine_server), ENVIRONMENT)
         signer = PcscSpineSigner()
         issued = client.challenge(session)
         challenge = base64.b64decode(issued.challenge)
@@ -97,9 +94,11 @@ def test_badge_pin_then_the_spine_card_signs_and_the_broker_issues_a_ticket(
         # another user's card in alice's session: it signs, the broker refuses
         card.remove()
         assert executor.run_until(lambda: not kiosk.spine_card.present, 10)
-        # the kiosk asked the appliance to end her Spine session (urllib3's request line; the
-        # route itself comes with the appliance's side of issue 14)
+        # [spine] card_removal_ends_session: the kiosk had the appliance end her Spine session
         assert f"POST /v1/sessions/{session}/spine/end " in caplog.text
+        with pytest.raises(Rejected) as ended:
+            client.ticket(session)
+        assert ended.value.code == "spine_session_ended"
         _insert_spine_card(pcscd, ssb, "bob@DEMO")
         assert executor.run_until(lambda: kiosk.spine_card.present, 10)
         issued = client.challenge(session)

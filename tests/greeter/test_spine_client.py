@@ -3,9 +3,6 @@ simulated SSB (a real HTTPS server) for tickets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from appliance.local import LocalAppliance
@@ -13,24 +10,9 @@ from greeter.backend import Rejected
 from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
 from greeter.spine_client import SpineClient
 from tests.greeter.test_backend_appliance import ALICE, client_for
-from tests.rig.appliance import start_demo_appliance
-from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
+from tests.rig.ssb import ENVIRONMENT, LocalSsb
 
 RAVI = "04AA0000000002"
-
-
-@pytest.fixture(scope="module")
-def ssb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSsb]:
-    with start_ssb(tmp_path_factory.mktemp("ssb")) as server:
-        yield server
-
-
-@pytest.fixture
-def appliance(tmp_path: Path, ssb: LocalSsb) -> Iterator[LocalAppliance]:
-    state = tmp_path / "appliance"
-    with start_demo_appliance(state, extra_config=spine_config(ssb)) as server:
-        ssb.trust(state)
-        yield server
 
 
 def signed_in(client: SpineClient, card: str, pin: str) -> str:
@@ -41,8 +23,8 @@ def signed_in(client: SpineClient, card: str, pin: str) -> str:
     return done.session.id
 
 
-def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: LocalSsb) -> None:
-    client = SpineClient(client_for(appliance), ENVIRONMENT)
+def test_first_authentication_ticket_and_roles(spine_server: LocalAppliance, ssb: LocalSsb) -> None:
+    client = SpineClient(client_for(spine_server), ENVIRONMENT)
     session = signed_in(client, ALICE, "1234")
     with pytest.raises(Rejected) as ended:
         client.ticket(session)
@@ -68,9 +50,7 @@ def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: L
     assert restart.value.code == "spine_restart_required"
     issued = client.challenge(session)
     signature = ssb.cards["alice@DEMO"].sign(issued.challenge)
-    status = client.authenticate_as(
-        session, codes[1], challenge_id=issued.challenge_id, signature=signature
-    )
+    status = client.authenticate(session, issued.challenge_id, signature, codes[1])
     assert (status.role, status.method) == (codes[1], "card")
     assert client.set_default_role(session, codes[0]).default_role == codes[0]
     held = client.ticket(session)
@@ -78,16 +58,16 @@ def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: L
     assert held.role == codes[1]
 
 
-def test_another_environment_is_refused(appliance: LocalAppliance) -> None:
-    client = SpineClient(client_for(appliance), "production")
+def test_another_environment_is_refused(spine_server: LocalAppliance) -> None:
+    client = SpineClient(client_for(spine_server), "production")
     session = signed_in(client, ALICE, "1234")
     with pytest.raises(Rejected) as refused:
         client.challenge(session)
     assert refused.value.code == "spine_environment_mismatch"
 
 
-def test_an_ra_finds_users_and_unassigned_vscs(appliance: LocalAppliance) -> None:
-    client = SpineClient(client_for(appliance), ENVIRONMENT)
+def test_an_ra_finds_users_and_unassigned_vscs(spine_server: LocalAppliance) -> None:
+    client = SpineClient(client_for(spine_server), ENVIRONMENT)
     session = signed_in(client, RAVI, "2468")
     found = client.ra_users(session, "car", card_present=True)
     assert [(user.username, user.vsc and user.vsc.serial) for user in found] == [

@@ -12,13 +12,8 @@ challenges with its key.
 from __future__ import annotations
 
 import base64
-import contextlib
 import datetime as dt
-import json
-import os
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,10 +22,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from appliance.certs import ensure_certificates
 from appliance.config import SSB_CERTS
 from appliance.demo import ADMIN_ROLE, CLINICAL, RA_ROLE
-from appliance.local import ChildServer, _read_port, _wait_until_answering
+from appliance.ssb_local import LocalSsb as ProcessSsb
+from appliance.ssb_local import start_ssb_process
 from appliance.vscgen import test_certificate
 
 ENVIRONMENT = "development"
@@ -70,11 +65,10 @@ class SoftCard:
         return self.cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-class LocalSsb(ChildServer):
-    def __init__(
-        self, process: subprocess.Popen[bytes], url: str, ca: Path, cards: dict[str, SoftCard]
-    ) -> None:
-        self.process, self.url, self.ca, self.cards = process, url, ca, cards
+class LocalSsb(ProcessSsb):
+    def __init__(self, started: ProcessSsb, cards: dict[str, SoftCard]) -> None:
+        super().__init__(started.process, started.url, started.ca)
+        self.cards = cards
 
     def trust(self, state_dir: Path) -> None:
         """Hand the SSB's CA to an appliance, as an administrator's upload would."""
@@ -84,8 +78,6 @@ class LocalSsb(ChildServer):
 
 
 def start_ssb(directory: Path, *, latency_ms: int = 0, max_seconds: int = 12 * 3600) -> LocalSsb:
-    directory.mkdir(parents=True, exist_ok=True)
-    ensure_certificates(directory, ("127.0.0.1", "localhost"))
     cards = {user: SoftCard.make(user) for user in ROLES}
     config = {
         "environment": ENVIRONMENT,
@@ -100,27 +92,7 @@ def start_ssb(directory: Path, *, latency_ms: int = 0, max_seconds: int = 12 * 3
             for user in ROLES
         },
     }
-    (directory / "ssb.json").write_text(json.dumps(config), encoding="utf-8")
-    read_end, write_end = os.pipe()
-    command = [
-        sys.executable, "-m", "appliance.ssb_sim", "--config", str(directory / "ssb.json"),
-        "--cert", str(directory / "server.pem"), "--key", str(directory / "server.key"),
-        "--port", "0", "--ready-fd", str(write_end),
-    ]  # fmt: skip
-    process = subprocess.Popen(command, pass_fds=(write_end,))
-    os.close(write_end)
-    try:
-        port = _read_port(read_end, process)
-        url = f"https://127.0.0.1:{port}"
-        _wait_until_answering(url, directory / "ca.pem", process)
-    except BaseException:
-        process.kill()
-        process.wait(timeout=10)
-        raise
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(read_end)
-    return LocalSsb(process, url, directory / "ca.pem", cards)
+    return LocalSsb(start_ssb_process(directory, config), cards)
 
 
 def spine_config(ssb: LocalSsb, **more: Any) -> dict[str, Any]:
