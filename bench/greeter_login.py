@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from appliance.local import LocalAppliance
 from bench.common import summary
 from greeter.cards import CardEvent
 from greeter.config import load
@@ -51,6 +52,24 @@ def bench_step(steps: int) -> dict[str, Any]:
     return {"events": events, "us_per_event": round(elapsed / events * 1e6, 2)}
 
 
+def connection(appliance: LocalAppliance) -> requests.Session:
+    http = requests.Session()
+    http.verify = str(appliance.ca_path)
+    http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify
+    http.headers.update(appliance.kiosk_headers())
+    return http
+
+
+def card_call_ms(http: requests.Session, appliance: LocalAppliance) -> float:
+    started = time.perf_counter()
+    answer = http.post(
+        appliance.url + "/v1/auth", json={"factor": {"type": "card", "id": RAVI}}, timeout=10
+    )
+    elapsed = (time.perf_counter() - started) * 1000
+    assert answer.status_code == 200
+    return elapsed
+
+
 def bench_kiosk(runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-greeter-") as folder:
         root = Path(folder)
@@ -70,34 +89,15 @@ def bench_kiosk(runs: int) -> dict[str, Any]:
             pin_ms: list[float] = []
             bare_ms: list[float] = []
             fresh_ms: list[float] = []
-            http = requests.Session()
-            http.verify = str(appliance.ca_path)
-            http.trust_env = False  # else REQUESTS_CA_BUNDLE would override verify
-            http.headers.update(appliance.kiosk_headers())
+            http = connection(appliance)
             try:
                 for _ in range(runs):
                     # the same route with a bare requests call on a warm connection
-                    started = time.perf_counter()
-                    answer = http.post(
-                        appliance.url + "/v1/auth",
-                        json={"factor": {"type": "card", "id": RAVI}},
-                        timeout=10,
-                    )
-                    bare_ms.append((time.perf_counter() - started) * 1000)
-                    assert answer.status_code == 200
+                    bare_ms.append(card_call_ms(http, appliance))
                     # and on a new connection: what a tap would pay if its connection had been
                     # let go idle (the kiosk keeps it warm: greeter.backend KEEP_WARM_SECONDS)
-                    with requests.Session() as fresh:
-                        fresh.verify, fresh.trust_env = str(appliance.ca_path), False
-                        fresh.headers.update(appliance.kiosk_headers())
-                        started = time.perf_counter()
-                        answer = fresh.post(
-                            appliance.url + "/v1/auth",
-                            json={"factor": {"type": "card", "id": RAVI}},
-                            timeout=10,
-                        )
-                        fresh_ms.append((time.perf_counter() - started) * 1000)
-                    assert answer.status_code == 200
+                    with connection(appliance) as fresh:
+                        fresh_ms.append(card_call_ms(fresh, appliance))
 
                     started = time.perf_counter()
                     kiosk.dispatch(CardEvent("present", RAVI, "bench", "virtual", "contact", 0.0))
