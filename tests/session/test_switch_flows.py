@@ -145,7 +145,10 @@ def test_a_notice_left_alone_after_a_switch_goes_on_into_the_new_users_session(q
         kiosk.screen.tap_keys("1357")
         kiosk.screen.tap("enrollPinOk")
     kiosk.wait_screen("notice")
-    assert kiosk.screen.text("bannerText") == "Your virtual smartcard expires in 5 days."
+    assert kiosk.screen.text("bannerText") == (
+        "Your virtual smartcard expires in 5 days."
+        " Renew it in the Care Identity Service (CIS) before then."
+    )
     # carol walks off without reading it: her login succeeded, so her session starts
     kiosk.wait_screen("session", timeout=QUICK_ENTRY_TIMEOUT + 15)
     carol = wait_running(kiosk, "carol-desktop")
