@@ -30,6 +30,10 @@ class SpineSigner(Protocol):
         """Whether a Spine smartcard is in a contact reader now."""
         ...
 
+    def certificate(self) -> bytes:
+        """The certificate (DER) of the Spine smartcard in the reader; raises SpineCardError."""
+        ...
+
     def sign(self, passcode: str, challenge: bytes) -> bytes:
         """VERIFY `passcode` on the card, then have it sign `challenge` (ECDSA or RSA with
         SHA-256, as its key is); raises SpineCardError."""

@@ -12,5 +12,10 @@ class NoSpineCard:
     def present(self) -> bool:
         return False
 
+    def certificate(self) -> bytes:
+        raise SpineCardError(
+            "no_card", "unable to read a card: no Spine smartcard reader is set up"
+        )
+
     def sign(self, passcode: str, challenge: bytes) -> bytes:
         raise SpineCardError("no_card", "unable to sign: no Spine smartcard reader is set up")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -75,6 +76,9 @@ class Agent:
         self._log_out = log_out
         self._listeners: list[ViewListener] = []
         self._turns: Turns[AgentEvent] = Turns(self._handle)
+        # (desktop session id, SHA-256 of its certificate): the smartcard whose signature won
+        # that session's user their Spine ticket, which the broker checked was theirs
+        self._proven_card: tuple[str, bytes] | None = None
 
     @property
     def view(self) -> AgentView:
@@ -143,7 +147,7 @@ class Agent:
         if isinstance(effect, ResetSpine):
             client.reset(effect.session_id, effect.username, effect.domain, effect.password)
             return Done(call_id)
-        present = self._card_present()
+        present = self._own_card_present(effect.session_id)
         if isinstance(effect, FindUsers):
             found = client.ra_users(effect.session_id, effect.query, card_present=present)
             return UsersFound(call_id, found)
@@ -164,16 +168,30 @@ class Agent:
             log.warning("agent: unable to read the Spine challenge: not base64")
             return Unanswered(effect.call_id)
         signature = self._signer.sign(effect.passcode, challenge)
+        card = self._fingerprint()
         encoded = base64.b64encode(signature).decode("ascii")
         status = self._client.authenticate(
             effect.session_id, issued.challenge_id, encoded, effect.role or None
         )
+        if card is not None:
+            self._proven_card = (effect.session_id, card)
         return SpineAnswered(effect.call_id, status)
 
-    def _card_present(self) -> bool:
-        """The RA's own smartcard in a reader: the kiosk's word to the RA routes."""
+    def _fingerprint(self) -> bytes | None:
         try:
-            return bool(self._signer.present())
-        except Exception as error:  # a reader that cannot say: no card, the RA is told
-            log.warning("unable to see the RA's smartcard: %s", type(error).__name__)
+            return hashlib.sha256(self._signer.certificate()).digest()
+        except Exception as error:  # a card that cannot say: it proves nothing for the RA
+            log.warning(
+                "unable to read the Spine smartcard's certificate: %s", type(error).__name__
+            )
+            return None
+
+    def _own_card_present(self, session_id: str) -> bool:
+        """The RA's own smartcard in a reader, the kiosk's word to the RA routes: the card in
+        the reader now is the one that signed this session's Spine authentication (the broker
+        checked that signature against the RA's certificate). Any other card, or an RA who has
+        not authenticated to Spine with a card in this session, is no card."""
+        proven = self._proven_card
+        if proven is None or proven[0] != session_id:
             return False
+        return self._fingerprint() == proven[1]

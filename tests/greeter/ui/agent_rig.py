@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtQuick import QQuickItem
@@ -51,6 +51,13 @@ class SoftSigner:
 
     def present(self) -> bool:
         return self.card is not None
+
+    def certificate(self) -> bytes:
+        if self.card is None:
+            raise SpineCardError(
+                "no_card", "unable to read a card: no Spine smartcard in the reader"
+            )
+        return self.card.cert.public_bytes(serialization.Encoding.DER)
 
     def sign(self, passcode: str, challenge: bytes) -> bytes:
         card = self.card

@@ -17,6 +17,7 @@ from tests.appliance.vsc_helpers import add_vsc, days
 from tests.appliance.vsc_helpers import assign as assign_by_api
 from tests.greeter.ui.agent_rig import (
     ALICE,
+    PASSCODE,
     RAVI,
     AgentRig,
     SoftSigner,
@@ -29,6 +30,7 @@ from tests.rig.ssb import LocalSsb
 __all__ = ["rig", "spine_server", "ssb"]
 
 pytestmark = [pytest.mark.ui, pytest.mark.slow]
+ABSENT = "Insert your own Registration Authority smartcard in the reader, then try again."
 
 
 @pytest.fixture
@@ -36,11 +38,15 @@ def signer(ssb: LocalSsb) -> SoftSigner:
     return SoftSigner(ssb.cards["ravi@DEMO"])
 
 
-def open_manage(rig: AgentRig, card: str = RAVI, pin: str = "2468") -> None:
+def open_manage(rig: AgentRig, card: str = RAVI, pin: str = "2468", *, spine: bool = True) -> None:
+    """Sign in, authenticate to Spine with the smartcard in the reader (the card the RA
+    screens then take as the RA's own), open Manage virtual smartcards."""
     rig.sign_in(card, pin)
-    # no Spine ticket yet: the agent asks for the card; managing VSCs needs none
     rig.wait_page("passcode")
-    rig.tap("agentClose")
+    if spine:
+        rig.passcode(PASSCODE)
+    else:
+        rig.tap("agentClose")
     rig.wait_page("collapsed")
     rig.tap("agentToggle")
     rig.wait_page("menu")
@@ -150,19 +156,19 @@ def test_without_the_ras_card_nothing_is_asked_of_the_appliance_but_refused(
     rig.type_into("agentRaQuery", "bob")
     rig.tap("agentRaSearchButton")
     rig.kiosk.qtbot.waitUntil(lambda: rig.has("agentMessage"), timeout=10000)
-    assert rig.text("agentMessage") == (
-        "Insert your own Registration Authority smartcard in the reader, then try again."
-    )
+    assert rig.text("agentMessage") == ABSENT
     assert not rig.has("agentRaUser_bob")
 
 
 def test_a_user_who_is_no_longer_an_ra_is_refused(
-    rig: AgentRig, spine_server: LocalAppliance
+    rig: AgentRig, spine_server: LocalAppliance, signer: SoftSigner, ssb: LocalSsb
 ) -> None:
     assert spine_server.admin("user", "set", "alice", "--ra").returncode == 0
+    signer.card = ssb.cards["alice@DEMO"]
     rig.sign_in(ALICE, "1234", role="R8000")
     rig.wait_page("passcode")
-    rig.tap("agentClose")
+    rig.passcode(PASSCODE)
+    rig.wait_page("collapsed")
     rig.tap("agentToggle")
     rig.wait_page("menu")
     assert spine_server.admin("user", "set", "alice", "--no-ra").returncode == 0
@@ -183,3 +189,34 @@ def test_the_menu_offers_manage_vscs_to_ras_only(rig: AgentRig) -> None:
     rig.tap("agentToggle")
     rig.wait_page("menu")
     assert not rig.has("agentManageVscs")
+
+
+def test_only_the_card_that_won_the_ras_spine_session_counts_as_theirs(
+    rig: AgentRig, signer: SoftSigner, ssb: LocalSsb, spine_server: LocalAppliance
+) -> None:
+    add_vsc(AdminClient(spine_server), "555000000030", "VSC-30", days(200))
+    open_manage(rig)
+    search_and_pick(rig, "bob", "bob")
+    # another user's Spine smartcard in the reader is not the RA's
+    signer.card = ssb.cards["alice@DEMO"]
+    rig.tap("agentRaAssign")
+    rig.kiosk.qtbot.waitUntil(lambda: not rig.busy() and rig.has("agentMessage"), timeout=10000)
+    assert rig.page == "ra_user"
+    assert rig.text("agentMessage") == ABSENT
+    # their own again: the list comes
+    signer.card = ssb.cards["ravi@DEMO"]
+    rig.tap("agentRaAssign")
+    rig.wait_page("ra_vscs")
+    assert rig.has("agentRaVsc_VSC-30")
+
+
+def test_an_ra_who_skipped_the_spine_sign_in_has_shown_no_card(
+    rig: AgentRig, spine_server: LocalAppliance
+) -> None:
+    add_vsc(AdminClient(spine_server), "555000000031", "VSC-31", days(200))
+    open_manage(rig, spine=False)
+    rig.type_into("agentRaQuery", "bob")
+    rig.tap("agentRaSearchButton")
+    rig.kiosk.qtbot.waitUntil(lambda: rig.has("agentMessage"), timeout=10000)
+    assert rig.text("agentMessage") == ABSENT
+    assert not rig.has("agentRaUser_bob")
