@@ -12,6 +12,7 @@ from appliance.local import LocalAppliance
 from greeter.backend import Rejected
 from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
 from greeter.spine_client import SpineClient
+from tests.appliance.vsc_helpers import give_alice_a_vsc
 from tests.greeter.test_backend_appliance import ALICE, client_for
 from tests.rig.appliance import start_demo_appliance
 from tests.rig.ssb import ENVIRONMENT, LocalSsb, spine_config, start_ssb
@@ -60,14 +61,30 @@ def test_first_authentication_ticket_and_roles(appliance: LocalAppliance, ssb: L
     )
     assert status.ticket_until
     assert status.environment == ENVIRONMENT
+    assert status.method == "card"
     codes = [role.code for role in status.roles]
     assert len(codes) == 2
-    status = client.choose_role(session, codes[1])
-    assert status.role == codes[1]
+    # a card's session changes role by a restart with the card, not in place
+    with pytest.raises(Rejected) as restart:
+        client.choose_role(session, codes[1])
+    assert (restart.value.status, restart.value.code) == (409, "spine_restart_required")
     assert client.set_default_role(session, codes[0]).default_role == codes[0]
     held = client.ticket(session)
     assert held.ticket
-    assert held.role == codes[1]
+    assert held.role is None
+
+
+def test_a_vsc_user_authenticates_with_no_card_and_changes_role(
+    appliance: LocalAppliance,
+) -> None:
+    give_alice_a_vsc(appliance, "VSC-G1")
+    client = SpineClient(client_for(appliance), ENVIRONMENT)
+    session = signed_in(client, ALICE, "1234")
+    status = client.authenticate_with_vsc(session)
+    assert (status.method, status.role) == ("vsc", None)
+    codes = [role.code for role in status.roles]
+    assert client.choose_role(session, codes[1]).role == codes[1]
+    assert client.ticket(session).method == "vsc"
 
 
 def test_another_environment_is_refused(appliance: LocalAppliance) -> None:
