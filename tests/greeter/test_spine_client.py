@@ -9,6 +9,7 @@ from appliance.local import LocalAppliance
 from greeter.backend import Rejected
 from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
 from greeter.spine_client import SpineClient
+from tests.appliance.vsc_helpers import give_alice_a_vsc
 from tests.greeter.test_backend_appliance import ALICE, client_for
 from tests.rig.ssb import ENVIRONMENT, LocalSsb
 
@@ -42,6 +43,7 @@ def test_first_authentication_ticket_and_roles(spine_server: LocalAppliance, ssb
     )
     assert status.ticket_until
     assert status.environment == ENVIRONMENT
+    assert status.method == "card"
     codes = [role.code for role in status.roles]
     assert len(codes) == 2
     # a card's ticket changes role only with a new authentication (a restart) naming it
@@ -56,6 +58,19 @@ def test_first_authentication_ticket_and_roles(spine_server: LocalAppliance, ssb
     held = client.ticket(session)
     assert held.ticket
     assert held.role == codes[1]
+
+
+def test_a_vsc_user_authenticates_with_no_card_and_changes_role(
+    spine_server: LocalAppliance,
+) -> None:
+    give_alice_a_vsc(spine_server, "VSC-G1")
+    client = SpineClient(client_for(spine_server), ENVIRONMENT)
+    session = signed_in(client, ALICE, "1234")
+    status = client.authenticate_with_vsc(session)
+    assert (status.method, status.role) == ("vsc", None)
+    codes = [role.code for role in status.roles]
+    assert client.choose_role(session, codes[1]).role == codes[1]
+    assert client.ticket(session).method == "vsc"
 
 
 def test_another_environment_is_refused(spine_server: LocalAppliance) -> None:
