@@ -16,8 +16,8 @@ Fail-over (`greeter.appliances` keeps which appliance the kiosk is on): a call m
 next appliance only after an `Unreachable`, never after a `Rejected` answer (a `bad_factor` is
 the appliance's word, not a fault), and only when sending it twice is safe: the first surely
 never reached an appliance (no connection was made: refused, connect timeout, name not found,
-certificate refused), or the request is `REPLAYABLE` (a card tap, reading the settings), or it
-is a factor step named by its step id.
+certificate refused), or the request is `REPLAYABLE` (a card tap, reading the settings, a
+logout), or it is a factor step named by its step id.
 
 A PIN, a password or an enrolment is sent with `X-Step-Id`, a random id made once per step and
 sent again with it (docs/api.md): the appliances keep each step's reply, so the same step sent
@@ -216,7 +216,9 @@ class Backend:
 
     def logout(self, session_id: str) -> Accepted:
         try:
-            self.call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {})
+            # sent again to the next appliance if its answer was lost: ending a session twice
+            # is harmless, a logout that never landed would leave the user's tap-and-go grace
+            self.call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {}, replayable=True)
         finally:
             self.appliances.session_over()
         return Accepted()

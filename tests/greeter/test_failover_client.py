@@ -231,6 +231,15 @@ def test_a_card_tap_whose_answer_was_lost_is_tapped_again_on_the_next(pair):
     assert client.appliances.active_url == pair.second.url
 
 
+def test_a_logout_whose_answer_was_lost_is_sent_to_the_next(pair):
+    # else the user's tap-and-go grace would outlive their logout
+    pair.first.drop.add("/v1/sessions/s_1/logout")
+    pair.second.answers["/v1/sessions/s_1/logout"] = (200, {})
+    pair.client().logout("s_1")
+    assert [path for path, _ in pair.first.seen] == ["/v1/sessions/s_1/logout"]
+    assert [path for path, _ in pair.second.seen] == ["/v1/sessions/s_1/logout"]
+
+
 def test_a_rejection_is_the_appliances_word_and_is_not_asked_elsewhere(pair):
     pair.first.answers["/v1/auth"] = (409, {"code": "state_invalid", "message": "Start again."})
     pair.second.answers["/v1/auth"] = (200, CONTINUE)
