@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, cast
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtQuick import QQuickItem, QQuickView
 
@@ -39,6 +39,10 @@ OPEN_SIZE = (540, 720)
 MARGIN = 8
 # frameless and on top, and no taskbar entry (a tool window)
 AGENT_WINDOW_FLAGS = "Tool|FramelessWindowHint|WindowStaysOnTopHint"
+# "On top" is a window manager's promise, and a kiosk's X session often runs none: there a
+# window the session maps later covers the agent. So while shown it raises itself this often
+# (an X request, no redraw while nothing covers it).
+RAISE_EVERY_MS = 1000
 
 
 class AgentWindow:
@@ -58,7 +62,15 @@ class AgentWindow:
             # the session goes on without the agent: said once, plainly
             log.error("unable to load the agent's window: %s", problem)
         self._page = ""
+        self._on_top = QTimer()
+        self._on_top.setInterval(RAISE_EVERY_MS)
+        self._on_top.timeout.connect(self._keep_on_top)
         bridge.viewChanged.connect(self._follow)
+
+    def _keep_on_top(self) -> None:
+        self.view.raise_()
+        # Qt queues the X request; with nothing else to send it would wait there
+        QGuiApplication.sync()
 
     def find(self, object_name: str) -> QQuickItem | None:
         """The agent's QML item called `object_name` (tests, screenshots)."""
@@ -69,12 +81,14 @@ class AgentWindow:
         self._follow()
 
     def close(self) -> None:
+        self._on_top.stop()
         self.view.hide()
         self.view.setSource(QUrl())
 
     def _follow(self) -> None:
         shown = self.bridge.agent_view
         if not shown.shown or self.view.status() != QQuickView.Status.Ready:
+            self._on_top.stop()
             self.view.hide()
             self._page = ""
             return
@@ -85,6 +99,7 @@ class AgentWindow:
         self._page = shown.page
         self.view.show()
         self.view.raise_()
+        self._on_top.start()
         if opened:
             # the keyboard goes to the open menu; a collapsed control takes nothing from the
             # desktop the user is typing into
