@@ -15,12 +15,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.greeter.ui.conftest import qt_style
-from tests.greeter.ui.kiosk_rig import tap
+from tests.greeter.ui.kiosk_rig import carol_first_sign_in, tap
 from tests.rig.appliance import appliance_server
 from tests.rig.pcsc import pcscd, pcscd_socket_dir
 from tests.session.flow_rig import (
     ALICE,
-    CAROL,
     RAVI,
     SwitchRig,
     app_file,
@@ -134,17 +133,7 @@ def test_alice_locks_and_unlocks_by_tap_and_her_apps_keep_running(kiosk, pcscd):
 def test_a_notice_left_alone_after_a_switch_goes_on_into_the_new_users_session(quick_kiosk, pcscd):
     kiosk = quick_kiosk
     portal = sign_in_alice(kiosk, pcscd)
-    card = tap(pcscd, CAROL)
-    kiosk.wait_screen("password")
-    card.remove()
-    # her card named her: only her password is asked
-    kiosk.screen.type_keys("carol-demo-pass")
-    kiosk.screen.press(Qt.Key.Key_Return)
-    kiosk.wait_screen("enroll_pin")
-    for _ in range(2):
-        kiosk.screen.tap_keys("1357")
-        kiosk.screen.tap("enrollPinOk")
-    kiosk.wait_screen("notice")
+    carol_first_sign_in(kiosk, pcscd)
     assert kiosk.screen.text("bannerText") == (
         "Your virtual smartcard expires in 5 days."
         " Renew it in the Care Identity Service (CIS) before then."

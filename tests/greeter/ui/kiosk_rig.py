@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.exceptions import TimeoutError
 
 from appliance.local import LocalAppliance
@@ -169,6 +170,22 @@ def sign_in(
         kiosk.wait_screen("role")
         kiosk.screen.tap(f"role_{role}")
     kiosk.wait_screen("session")
+
+
+def carol_first_sign_in(kiosk: KioskRig, pcscd: IsolatedPcscd, pin: str = "1357") -> None:
+    """Carol's card, her password (her card named her: only the password is asked), a new PIN
+    twice: up to the notice about her VSC."""
+    card = tap(pcscd, bytes.fromhex("04C0FFEE000001"))
+    kiosk.wait_screen("password")
+    card.remove()
+    assert not kiosk.screen.has("usernameField")
+    kiosk.screen.type_keys("carol-demo-pass")
+    kiosk.screen.press(Qt.Key.Key_Return)
+    kiosk.wait_screen("enroll_pin")
+    for _ in range(2):
+        kiosk.screen.tap_keys(pin)
+        kiosk.screen.tap("enrollPinOk")
+    kiosk.wait_screen("notice")
 
 
 def build_rig(

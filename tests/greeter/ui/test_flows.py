@@ -11,7 +11,14 @@ from PySide6.QtCore import Qt
 
 from appliance.vscgen import test_certificate
 from tests.appliance.admin_client import AdminClient
-from tests.greeter.ui.kiosk_rig import KioskRig, build_rig, kiosk_via_relay, relay, tap
+from tests.greeter.ui.kiosk_rig import (
+    KioskRig,
+    build_rig,
+    carol_first_sign_in,
+    kiosk_via_relay,
+    relay,
+    tap,
+)
 from tests.rig.pcsc import IsolatedPcscd
 from tests.rig.vpcd import CONTACT_ATR
 
@@ -156,16 +163,7 @@ def test_a_renewed_vsc_is_announced_with_its_new_end(kiosk, pcscd, appliance_ser
         {"certificate": renewed.cert_pem.decode(), "private_key": renewed.key_pem.decode()},
     )
     until = f"{renewed.certificate.not_valid_after_utc:%Y-%m-%d}"
-    card = tap(pcscd, CAROL)
-    kiosk.wait_screen("password")
-    card.remove()
-    kiosk.screen.type_keys("carol-demo-pass")
-    kiosk.screen.press(Qt.Key.Key_Return)
-    kiosk.wait_screen("enroll_pin")
-    for _ in range(2):
-        kiosk.screen.tap_keys("1357")
-        kiosk.screen.tap("enrollPinOk")
-    kiosk.wait_screen("notice")
+    carol_first_sign_in(kiosk, pcscd)
     # no warning any more: the renewal, once, with the date it now runs to
     assert kiosk.screen.text("bannerText") == (
         f"Your virtual smartcard was renewed: it is valid until {until}."
