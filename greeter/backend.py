@@ -242,7 +242,6 @@ class Backend:
                 connection.get(base + "/healthz", timeout=timeout).close()
         except Exception as error:  # the next real call meets and reports any failure
             log.debug("keep-warm ping failed: %s", type(error).__name__)
-        self._last_exchange = time.monotonic()
 
     def close(self) -> None:
         self._closed.set()

@@ -26,10 +26,6 @@ class SpineCardError(Exception):
 
 
 class SpineSigner(Protocol):
-    def present(self) -> bool:
-        """Whether a Spine smartcard is in a contact reader now."""
-        ...
-
     def certificate(self) -> bytes:
         """The certificate (DER) of the Spine smartcard in the reader; raises SpineCardError."""
         ...

@@ -9,9 +9,6 @@ from greeter.spine_signer import SpineCardError
 
 
 class NoSpineCard:
-    def present(self) -> bool:
-        return False
-
     def certificate(self) -> bytes:
         raise SpineCardError(
             "no_card", "unable to read a card: no Spine smartcard reader is set up"

@@ -15,7 +15,7 @@ from appliance.ssb_sim import verify
 from greeter.cards import spine_applet as applet
 from greeter.cards.pcsc_card import transmitter
 from greeter.cards.spine_card import PcscSpineSigner
-from greeter.spine_signer import SpineCardError, SpineSigner
+from greeter.spine_signer import SpineCardError
 from tests.rig.spine_card import CHUNK, SpineCard
 from tests.rig.ssb import SoftCard
 from tests.rig.vpcd import CONTACT_ATR, cplc_with_serial
@@ -79,7 +79,7 @@ def _raw(reader: str, *apdus: bytes) -> list[bytes]:
 
 def test_the_right_passcode_signs_and_the_broker_accepts_the_signature(spine_card):
     card = spine_card()
-    signer: SpineSigner = PcscSpineSigner()
+    signer = PcscSpineSigner()
     assert signer.present()
     challenge = _challenge()
     signature = signer.sign(PASSCODE, challenge)

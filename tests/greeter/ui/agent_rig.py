@@ -49,9 +49,6 @@ class SoftSigner:
         self.tries_left = TRIES
         self.signed = 0
 
-    def present(self) -> bool:
-        return self.card is not None
-
     def certificate(self) -> bytes:
         if self.card is None:
             raise SpineCardError(
