@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from appliance.local import LocalAppliance
-from greeter.backend import Rejected
+from greeter.backend import ProtocolError, Rejected
 from greeter.flow.wire import AuthContinue, AuthOk, CardFactor, PinFactor
-from greeter.spine_client import SpineClient
+from greeter.spine_client import SpineClient, _status
 from tests.appliance.vsc_helpers import give_alice_a_vsc
 from tests.greeter.test_backend_appliance import ALICE, client_for
 from tests.rig.ssb import ENVIRONMENT, LocalSsb
@@ -97,3 +97,12 @@ def test_an_ra_finds_users_and_unassigned_vscs(spine_server: LocalAppliance) -> 
     assigned = client.ra_assign(session, bob, vscs[0], card_present=True)
     assert assigned.owner == "bob@DEMO"
     assert assigned.status == "assigned"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [None, [], {"spine": "x"}, {"spine": {"roles": [{"name": "no code"}]}}, {"spine": {"role": 7}}],
+)
+def test_a_malformed_spine_reply_is_a_protocol_error_not_a_crash(body: object) -> None:
+    with pytest.raises(ProtocolError):
+        _status(body)
