@@ -20,31 +20,37 @@ Rectangle {
         readersOk: root.greeter.readersOk
     }
 
-    Loader {
-        id: screenLoader
-        objectName: "screenLoader"
+    // The screen the flow asks for. Every screen shown is a fresh instance, so nothing typed
+    // on one outlives it. The screens a tap leads to (`sparedScreens`) are built ahead, off the
+    // visual tree, and a switch takes that spare instead of building one while the user
+    // waits (~5 ms for the PIN pad on a thin client's CPU); a new spare is built in the
+    // background a moment later, once the new screen is drawn.
+    FocusScope {
+        id: screenHost
+        objectName: "screenHost"
         anchors.top: topBar.bottom
         anchors.left: parent.left
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         focus: true
 
-        // Each screen is its own file, built when the flow first asks for it: the idle screen
-        // is all the first frame needs (the others compile in the background, see below).
+        property Item item: null
         readonly property string screen: root.greeter.screen
         onScreenChanged: show()
         Component.onCompleted: show()
 
         function show() {
-            if (screen === "session") {
-                source = "";
-                return;
+            const old = item;
+            item = screen === "session" ? null : root.freshScreen(screen);
+            if (item !== null) {
+                item.parent = screenHost;
+                item.anchors.fill = screenHost;
+                item.focus = true;
             }
-            const file = root.screenFiles[screen] ?? root.screenFiles.idle;
-            const properties = { greeter: root.greeter };
-            if (file === root.screenFiles.password)
-                properties.enrolling = screen === "enroll_card";
-            setSource(Qt.resolvedUrl(file), properties);
+            if (old !== null) {
+                old.visible = false;
+                old.destroy();
+            }
         }
     }
 
@@ -59,17 +65,106 @@ Rectangle {
         error: "screens/ErrorScreen.qml",
         locked: "screens/LockedScreen.qml"
     })
+    readonly property var sparedScreens: ["pin", "idle", "locked"]
+
+    // Where spares wait: not in the visual tree (never drawn, never found by name), and
+    // invisible, so their countdowns do not run before they are shown.
+    property Item spareShelf: Item { visible: false }
+    property var spares: ({})
+    property var components: ({})
+
+    function propertiesOf(screen) {
+        const properties = { greeter: root.greeter };
+        if (root.screenFiles[screen] === root.screenFiles.password)
+            properties.enrolling = screen === "enroll_card";
+        return properties;
+    }
+
+    // `now`: the caller builds at once, so a component still compiling in the background is
+    // replaced by one compiled here
+    function componentOf(screen, now) {
+        const file = root.screenFiles[screen] ?? root.screenFiles.idle;
+        let component = root.components[file];
+        if (component === undefined || component.status === Component.Error
+                || (now && component.status === Component.Loading)) {
+            component = Qt.createComponent(Qt.resolvedUrl(file));
+            root.components[file] = component;
+        }
+        return component;
+    }
+
+    function freshScreen(screen) {
+        const spare = root.spares[screen];
+        delete root.spares[screen];
+        let item = null;
+        if (spare !== undefined && spare.status === Component.Ready) {
+            item = spare.object;
+        } else {
+            if (spare !== undefined)
+                spare.forceCompletion();
+            const built = spare !== undefined ? spare.object : null;
+            item = built ?? root.componentOf(screen, true).createObject(root.spareShelf, root.propertiesOf(screen));
+        }
+        if (item === null)
+            console.error("unable to show the " + screen + " screen: " + root.componentOf(screen, true).errorString());
+        spareTimer.restart();
+        return item;
+    }
+
+    function buildSpare(screen) {
+        if (!root.sparedScreens.includes(screen) || root.spares[screen] !== undefined)
+            return;
+        const component = root.componentOf(screen);
+        if (component.status !== Component.Ready)
+            return;
+        root.spares[screen] = component.incubateObject(root.spareShelf, root.propertiesOf(screen),
+                                                       Qt.Asynchronous);
+    }
+
+    // at shut-down (the window calls it): a spare still being built is finished and dropped,
+    // so none is left half made when the engine goes
+    function releaseSpares() {
+        spareTimer.stop();
+        for (const screen of Object.keys(root.spares)) {
+            const spare = root.spares[screen];
+            if (spare.status === Component.Loading)
+                spare.forceCompletion();
+            if (spare.object)
+                spare.object.destroy();
+        }
+        root.spares = {};
+    }
 
     // Once the idle screen is up, compile the other screens off the UI thread, so the first
-    // tap's PIN pad does not wait on the compiler. The components are kept: that keeps them
-    // compiled.
-    property var compiledScreens: []
+    // tap's PIN pad does not wait on the compiler, then build the spares. The components are
+    // kept: that keeps them compiled.
     Timer {
         interval: 300
         running: true
         onTriggered: {
-            for (const file of Object.values(root.screenFiles))
-                root.compiledScreens.push(Qt.createComponent(Qt.resolvedUrl(file), Component.Asynchronous));
+            for (const file of new Set(Object.values(root.screenFiles))) {
+                if (root.components[file] === undefined)
+                    root.components[file] = Qt.createComponent(Qt.resolvedUrl(file), Component.Asynchronous);
+            }
+            spareTimer.start();
+        }
+    }
+    // builds the missing spares, after the screen that used one is drawn (incubating sooner
+    // would hold back its frame), and until the compiler has every component
+    Timer {
+        id: spareTimer
+        interval: 250
+        repeat: true
+        onTriggered: {
+            let waiting = false;
+            for (const screen of root.sparedScreens) {
+                if (root.componentOf(screen).status === Component.Loading)
+                    waiting = true;
+                else
+                    root.buildSpare(screen);
+            }
+            if (!waiting)
+                stop();
         }
     }
 

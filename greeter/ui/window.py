@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QMetaObject, QObject, QUrl
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtQml import QQmlComponent, QQmlEngine
 from PySide6.QtQuick import QQuickItem, QQuickView, QQuickWindow, QSGRendererInterface
@@ -76,6 +76,9 @@ class GreeterWindow:
     def close(self) -> None:
         """Hide and let go of the QML before the bridge it reads goes away."""
         self.view.hide()
+        root = self.view.rootObject()
+        if root is not None and root.metaObject().indexOfMethod("releaseSpares()") >= 0:
+            QMetaObject.invokeMethod(root, "releaseSpares")
         if self._fallback_item is not None:
             self._fallback_item.deleteLater()
             self._fallback_item = None

@@ -68,10 +68,10 @@ class Screen:
 
     def showing(self) -> str:
         """The screen the user sees, from its root object's name (screen_<name>)."""
-        loader = self.window.find("screenLoader")
-        if loader is None:
+        host = self.window.find("screenHost")
+        if host is None:
             return ""
-        item = loader.property("item")
+        item = host.property("item")
         if item is None:
             return "session" if not self.window.view.isVisible() else ""
         return str(item.objectName()).removeprefix("screen_")

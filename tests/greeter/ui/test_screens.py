@@ -266,7 +266,7 @@ def test_every_control_has_an_accessible_name_and_fingers_fit(make_screen):
     for view in views:
         bridge.show(view)
         screen.settle()
-        root = screen.window.find("screenLoader").property("item")
+        root = screen.window.find("screenHost").property("item")
         controls = [
             item
             for item in all_items(root)
