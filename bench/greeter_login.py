@@ -3,8 +3,10 @@
 1. `flow.step` alone (pure): microseconds per event over whole card + PIN logins.
 2. The Kiosk shell against the real appliance on loopback (HTTPS, demo users, fast Argon2id):
    tap -> PIN screen, and PIN -> session started (a real `sleep` child as the session), each
-   measured from `dispatch` to the view change, next to a bare `requests` call to the same
-   route so the greeter's own overhead shows. Prints JSON.
+   measured from `dispatch` to the view change, next to the card call alone through the
+   kiosk's appliance client (`greeter.backend`, urllib3) on its warm connection and on a new
+   one, so the greeter's own overhead shows, and the same call through `requests` (what the
+   client used before urllib3). Prints JSON.
 
     .venv/bin/python -m bench.greeter_login [--runs 20] [--steps 20000]
 """
@@ -15,6 +17,7 @@ import argparse
 import json
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ import requests
 
 from appliance.local import LocalAppliance
 from bench.common import summary
+from greeter.backend import Backend, BackendSettings
 from greeter.cards import CardEvent
 from greeter.config import load
 from greeter.demo import write_demo_config
@@ -29,6 +33,7 @@ from greeter.flow import samples
 from greeter.flow.inputs import SessionExited, SessionStarted
 from greeter.flow.model import PinEntered
 from greeter.flow.samples import FlowDriver
+from greeter.flow.wire import CardFactor
 from greeter.inline import InlineExecutor
 from greeter.wiring import build_kiosk
 from tests.rig.appliance import start_demo_appliance
@@ -60,14 +65,33 @@ def connection(appliance: LocalAppliance) -> requests.Session:
     return http
 
 
-def card_call_ms(http: requests.Session, appliance: LocalAppliance) -> float:
+def client(appliance: LocalAppliance) -> Backend:
+    return Backend(
+        BackendSettings(
+            appliance.url, str(appliance.ca_path), appliance.kiosk_name, appliance.kiosk_secret
+        )
+    )
+
+
+def card_call_ms(call: Callable[[], object]) -> float:
     started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def requests_card_call(http: requests.Session, appliance: LocalAppliance) -> None:
     answer = http.post(
         appliance.url + "/v1/auth", json={"factor": {"type": "card", "id": RAVI}}, timeout=10
     )
-    elapsed = (time.perf_counter() - started) * 1000
     assert answer.status_code == 200
-    return elapsed
+
+
+def fresh_card_call(appliance: LocalAppliance) -> None:
+    fresh = client(appliance)
+    try:
+        fresh.auth(CardFactor(RAVI))
+    finally:
+        fresh.close()
 
 
 def bench_kiosk(runs: int) -> dict[str, Any]:
@@ -89,15 +113,18 @@ def bench_kiosk(runs: int) -> dict[str, Any]:
             pin_ms: list[float] = []
             bare_ms: list[float] = []
             fresh_ms: list[float] = []
+            requests_ms: list[float] = []
             http = connection(appliance)
+            backend = client(appliance)
             try:
                 for _ in range(runs):
-                    # the same route with a bare requests call on a warm connection
-                    bare_ms.append(card_call_ms(http, appliance))
+                    # the same route through the kiosk's client alone, on its warm connection
+                    bare_ms.append(card_call_ms(lambda: backend.auth(CardFactor(RAVI))))
                     # and on a new connection: what a tap would pay if its connection had been
                     # let go idle (the kiosk keeps it warm: greeter.backend KEEP_WARM_SECONDS)
-                    with connection(appliance) as fresh:
-                        fresh_ms.append(card_call_ms(fresh, appliance))
+                    fresh_ms.append(card_call_ms(lambda: fresh_card_call(appliance)))
+                    # and through requests on its warm connection
+                    requests_ms.append(card_call_ms(lambda: requests_card_call(http, appliance)))
 
                     started = time.perf_counter()
                     kiosk.dispatch(CardEvent("present", RAVI, "bench", "virtual", "contact", 0.0))
@@ -116,6 +143,7 @@ def bench_kiosk(runs: int) -> dict[str, Any]:
 
             finally:
                 kiosk.close()
+                backend.close()
                 http.close()
     return {
         "runs": runs,
@@ -123,6 +151,7 @@ def bench_kiosk(runs: int) -> dict[str, Any]:
         "pin_to_session_ms": summary(pin_ms),
         "bare_card_call_ms": summary(bare_ms),
         "bare_card_call_new_connection_ms": summary(fresh_ms),
+        "requests_card_call_ms": summary(requests_ms),
         "note": "InlineExecutor (no Qt hop); fast Argon2id; pin_to_session includes the PIN "
         "check, the session start (a real child process) and the event log",
     }

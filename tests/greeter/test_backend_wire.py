@@ -131,6 +131,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             if answer.delay:
                 script.release.wait(answer.delay)
             self.send_response(answer.status)
+            if 300 <= answer.status < 400:
+                self.send_header("Location", "/v1/kiosk")
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
@@ -388,6 +390,15 @@ def test_500_is_a_protocol_error_and_503_unreachable(scripted):
     scripted.answer("POST", "/v1/auth", b"", status=503)
     with pytest.raises(Unreachable):
         scripted.client().auth(CardFactor("04A1B2C3"))
+
+
+def test_a_redirect_is_never_followed(scripted):
+    # the kiosk's secret and the request go to the pinned appliance's own route or nowhere
+    scripted.answer("POST", "/v1/auth", {}, status=307)
+    scripted.answer("GET", "/v1/kiosk", {"kiosk": "elsewhere"})
+    with pytest.raises(ProtocolError, match="HTTP 307"):
+        scripted.client().auth(CardFactor("04A1B2C3"))
+    assert [(method, path) for method, path, _, _ in scripted.script.seen] == [("POST", "/v1/auth")]
 
 
 def test_role_choice_and_report(scripted):
