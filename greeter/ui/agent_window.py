@@ -161,9 +161,24 @@ class AgentUi:
         self.executor.attach(cast(Any, self.agent.dispatch))
         self.bridge = AgentBridge(self.agent.dispatch, self.agent.view)
         self.agent.subscribe(self.bridge.show)
-        self.window = AgentWindow(self.bridge, ui_language=ui_language)
+        self._ui_language = ui_language
+        self._window: AgentWindow | None = None
+        self.bridge.viewChanged.connect(self._build_window_when_shown)
         self._kiosk = kiosk
         kiosk.subscribe(self._kiosk_changed)
+
+    @property
+    def window(self) -> AgentWindow:
+        """The agent's window, built when first needed (the first session in plain view): the
+        greeter's idle screen does not wait on a second window's QML (~60 ms) at start-up."""
+        if self._window is None:
+            self._window = AgentWindow(self.bridge, ui_language=self._ui_language)
+        return self._window
+
+    def _build_window_when_shown(self) -> None:
+        if self._window is None and self.bridge.agent_view.shown:
+            # built inside this change: its own follower misses it, so it is shown here
+            self.window.present()
 
     def _kiosk_changed(self, shown: View) -> None:
         kiosk = self._kiosk
@@ -173,7 +188,10 @@ class AgentUi:
         return self.agent.view
 
     def close(self) -> None:
-        for close in (self.window.close, self.executor.close):
+        closes: list[Callable[[], object]] = [self.executor.close]
+        if self._window is not None:
+            closes.insert(0, self._window.close)
+        for close in closes:
             try:
                 close()
             except Exception as error:  # shutting down: report and go on
