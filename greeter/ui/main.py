@@ -21,7 +21,6 @@ from greeter.app import Executor, Kiosk
 from greeter.backend import Backend
 from greeter.config import Config
 from greeter.spine_signer import SpineSigner
-from greeter.ui.agent_window import AgentUi
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.executor import QtExecutor
 from greeter.ui.i18n import Translations, choose_locale
@@ -29,6 +28,7 @@ from greeter.ui.refcount_guard import RefcountGuard
 from greeter.ui.window import GreeterWindow, application
 
 if TYPE_CHECKING:
+    from greeter.ui.agent_window import AgentUi
     from greeter.ui.demo_keys import DemoKeys
 
 log = logging.getLogger(__name__)
@@ -73,24 +73,17 @@ class Greeter:
         self._first_frame_drawn = False
         self._start_timer = QTimer()
         self._start_timer.setSingleShot(True)
-        self._start_timer.timeout.connect(self._start_kiosk)
+        self._start_timer.timeout.connect(self._start_unseen)
         self.window = GreeterWindow(
             self.bridge,
             theme_dir,
             fullscreen=not windowed,
             ui_language=self.translations.ui_language,
         )
-        # the in-session agent: on the kiosk's appliance client, with the Spine smartcard
+        # the in-session agent: built once the kiosk is ready (`_start_agent`)
         self.agent: AgentUi | None = None
-        if isinstance(self.kiosk.backend, Backend):
-            from greeter.wiring import spine_signer as wired_signer
-
-            self.agent = AgentUi(
-                self.kiosk,
-                config.spine.environment,
-                spine_signer or wired_signer(config),
-                ui_language=self.translations.ui_language,
-            )
+        self._config = config
+        self._spine_signer = spine_signer
         # the demo's F1-F4 taps: wired here, once, and nowhere else
         self.demo_keys: DemoKeys | None = None
         if demo:
@@ -140,6 +133,30 @@ class Greeter:
         self.window.view.frameSwapped.disconnect(self._first_frame)
         self._start_kiosk()
         self.kiosk.ready()
+        self._start_agent()
+
+    def _start_unseen(self) -> None:
+        # no frame drawn in time (no display output): the kiosk still reads cards
+        self._start_kiosk()
+        self._start_agent()
+
+    def _start_agent(self) -> None:
+        """The in-session agent, on the kiosk's appliance client with the Spine smartcard.
+        Built after `ready`, not before the first frame: its modules and logic (~80 ms of a
+        thin client's start) are first needed when a session shows, and a tap meanwhile only
+        waits in the queue."""
+        if self.agent is not None or not isinstance(self.kiosk.backend, Backend):
+            return
+        from greeter.ui.agent_window import AgentUi
+        from greeter.wiring import spine_signer as wired_signer
+
+        config = self._config
+        self.agent = AgentUi(
+            self.kiosk,
+            config.spine.environment,
+            self._spine_signer or wired_signer(config),
+            ui_language=self.translations.ui_language,
+        )
 
     def _start_kiosk(self) -> None:
         # after the first frame: the reader threads, the HTTPS client and the appliance's reply
