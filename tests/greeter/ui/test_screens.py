@@ -71,6 +71,23 @@ def test_pin_from_the_touch_keypad(make_screen, recorder):
     assert screen.item("pinDots").property("count") == 0
 
 
+def test_each_pin_screen_is_fresh_whatever_the_last_one_was_left_with(make_screen, qtbot):
+    # screens are built ahead of use: nothing typed, and no time counted, before it shows
+    bridge, screen = make_screen(PIN)
+    screen.type_keys("987")
+    assert screen.item("pinDots").property("count") == 3
+    bridge.show(IDLE)  # walked away, or cancelled
+    qtbot.wait(1500)  # the next PIN screen's spare is built and waits
+    bridge.show(replace(PIN, user_display_name="Bob Brown"))
+    screen.settle()
+    assert screen.showing() == "pin"
+    assert screen.text("pinGreeting") == "Hello, Bob Brown"
+    assert screen.item("pinDots").property("count") == 0
+    assert screen.text("countdownText") == "60 seconds left"
+    screen.type_keys("4")  # the keyboard reaches the new screen
+    assert screen.item("pinDots").property("count") == 1
+
+
 def test_pin_from_a_physical_keyboard(make_screen, recorder):
     _, screen = make_screen(PIN)
     screen.type_keys("98x76")
