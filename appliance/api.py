@@ -64,6 +64,10 @@ _KIOSK_QUERY = select(_kiosks.c.secret_sha256, _kiosks.c.revoked_at).where(
 )
 
 
+def _unauthorized() -> ApiError:
+    return ApiError(401, "kiosk_unauthorized", "This kiosk is not authorised by the appliance.")
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -224,17 +228,15 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
 
     def authorised(db: Database, x_kiosk: str | None, authorization: str | None) -> str:
         """The kiosk's name if its credentials are right and its bucket has a token."""
-        unauthorized = ApiError(
-            401, "kiosk_unauthorized", "This kiosk is not authorised by the appliance."
-        )
         if not x_kiosk or not authorization or not authorization.startswith("Bearer "):
-            raise unauthorized
+            raise _unauthorized()
         row = core(db).execute(_KIOSK_QUERY, {"name": x_kiosk}).first()
+        # unpacked: a Row resolves each attribute by name
+        expected, revoked_at = row if row is not None else ("0" * 64, None)
         offered = kiosk_secret_digest(authorization[len("Bearer ") :].strip())
-        expected = row.secret_sha256 if row is not None else "0" * 64
         good = hmac.compare_digest(offered, expected)
-        if row is None or row.revoked_at is not None or not good:
-            raise unauthorized
+        if row is None or revoked_at is not None or not good:
+            raise _unauthorized()
         wait = limiter.take(x_kiosk)
         if wait > 0:
             raise errors.rate_limited("This kiosk sent too many requests; slow down.", wait)

@@ -24,7 +24,7 @@ from typing import Protocol, TypeVar
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from appliance.config import HashCost
-from appliance.keys import Keys, key_id
+from appliance.keys import Keys, key_id, keyed
 
 SALT_BYTES = 16
 HASH_BYTES = 32
@@ -142,7 +142,7 @@ KIND = "argon2id-k"
 
 
 def _mac(key: bytes, derived: bytes) -> bytes:
-    return hmac.new(key, b"verifier\0" + derived, hashlib.sha256).digest()
+    return keyed(key, b"verifier\0" + derived).digest()
 
 
 def _format(key: bytes, cost: HashCost, salt: bytes, derived: bytes) -> str:
@@ -177,6 +177,7 @@ class Verdict:
 
 
 WRONG = Verdict(False)
+RIGHT = Verdict(True)
 
 
 def check_verifier(secret: str, verifier: str, keys: Keys) -> Verdict:
@@ -196,7 +197,7 @@ def check_verifier(secret: str, verifier: str, keys: Keys) -> Verdict:
     if not hmac.compare_digest(_mac(key, derived), expected):
         return WRONG
     if key == keys.current:
-        return Verdict(True)
+        return RIGHT
     return Verdict(True, _format(keys.current, cost, salt_bytes, derived))
 
 

@@ -53,8 +53,18 @@ class KioskHeaders(BaseModel):
 _HEADERS = {field: field.replace("_", "-") for field in KioskHeaders.model_fields}
 
 
+# raw ASGI header name (lower case) -> field
+_FIELDS = {header.encode("latin-1"): field for field, header in _HEADERS.items()}
+
+
 def read_kiosk_headers(request: Request) -> KioskHeaders:
-    given = {field: request.headers.get(header) for field, header in _HEADERS.items()}
+    # one pass over the raw headers (a `request.headers.get` scans them all per name); the
+    # first of a repeated header counts, as with `request.headers`
+    given: dict[str, str] = {}
+    for name, value in request.scope["headers"]:
+        field = _FIELDS.get(name)
+        if field is not None and field not in given:
+            given[field] = value.decode("latin-1")
     try:
         return KioskHeaders.model_validate(given)
     except ValidationError as error:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -92,7 +92,8 @@ class Tx:
         self.deferred = False
 
     def note(self, event: str, **fields: Any) -> None:
-        fields.setdefault("at", self.clock())
+        if "at" not in fields:  # not setdefault: that would read the clock every time
+            fields["at"] = self.clock()
         self.lines.append(self.audit.event(event, **fields))
 
     def commit(self) -> None:
@@ -103,10 +104,10 @@ class Tx:
             self.db.commit()
 
 
-@dataclass(frozen=True)
-class Held:
+class Held(NamedTuple):
     """What a secret step took before its check: its state (the step it answers), the slot of
-    its guess (none when setting a PIN), and whose it is (for the audit)."""
+    its guess (none when setting a PIN), and whose it is (for the audit). A named tuple: as
+    immutable as a frozen dataclass, built in half the time."""
 
     step: Step
     slot: attempts.Slot | None
@@ -161,7 +162,8 @@ class LoginService:
             return self._desktop_session(
                 tx, kiosk, found, "tap_and_go", found.row.grace_until, now, spine
             )
-        method = "card_pin" if decision == gate.AskFactor("pin") else "card_password"
+        asks_pin = isinstance(decision, gate.AskFactor) and decision.need == "pin"
+        method = "card_pin" if asks_pin else "card_password"
         step = Step("pin", method, found.user.id, card_key, frozenset({"card"}), False)
         return self._render(tx, kiosk, found, step, decision, now)
 
@@ -284,7 +286,7 @@ class LoginService:
             now = self.clock()
             core(tx.db).execute(_SET_PIN[core(tx.db).dialect.name], self._pin_row(found, verifier))
             tx.note("pin_enrolled", at=now, kiosk=kiosk, username=found.username)
-            with_pin = replace(found, user=replace(found.user, has_pin=True))
+            with_pin = found._replace(user=replace(found.user, has_pin=True))
             return self._proven(tx, kiosk, step, with_pin, step.proven, now)
 
         def made() -> str:
@@ -475,8 +477,7 @@ class LoginService:
         if locked is not None:  # a lockout began while this guess was checked
             return self._render(tx, kiosk, found, step, locked, now)
         tx.note(f"{factor}_ok", at=now, kiosk=kiosk, username=found.username)
-        unlocked = replace(found, user=replace(found.user, locked_until=None))
-        return self._proven(tx, kiosk, step, unlocked, step.proven | {factor}, now)
+        return self._proven(tx, kiosk, step, found.unlocked(), step.proven | {factor}, now)
 
     def _proven(
         self,
@@ -489,7 +490,7 @@ class LoginService:
     ) -> Reply:
         card = None if step.bind_card else found.card
         decision = gate.after_proof(found.user, card, proven, now)
-        return self._render(tx, kiosk, found, replace(step, proven=proven), decision, now)
+        return self._render(tx, kiosk, found, step.proving(proven), decision, now)
 
     def _render(
         self,
@@ -516,12 +517,12 @@ class LoginService:
                 user=brief if step.card_key and not step.bind_card else None,
             )
         if isinstance(decision, gate.AskFactor):
-            asked = replace(step, step=decision.need, user_id=user.id)
+            asked = step.asking(decision.need, user.id)
             issued = self.states.issue(tx.db, kiosk, asked, user.policy.entry_timeout)
             tx.commit()
             return Continue(need=[decision.need], user=brief, **issued)
         if isinstance(decision, gate.PinOwed):
-            asked = replace(step, step="enroll_pin", user_id=user.id)
+            asked = step.asking("enroll_pin", user.id)
             issued = self.states.issue(tx.db, kiosk, asked, user.policy.entry_timeout)
             tx.commit()
             return Enroll(need=["pin"], pin_rules=pin_rules(found.row), user=brief, **issued)

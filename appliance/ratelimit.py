@@ -47,6 +47,8 @@ class RateLimiter:
 
     def wait(self, key: str) -> float:
         """What `take` would answer, without taking a token."""
+        if self.burst >= 1.0 and key not in self._buckets:
+            return 0.0  # a key never counted has a full bucket: every request asks, most so
         now = self.monotonic()
         with self._lock:
             tokens = self._tokens(key, now)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from appliance import errors
@@ -31,7 +31,12 @@ _states = Base.metadata.tables[AuthState.__tablename__]
 _THIS = (_states.c.token_sha256 == bindparam("digest"), _states.c.kiosk == bindparam("name"))
 # taking a token reads and deletes it at once; another kiosk's token, or one sent for another
 # step, is not touched
-_TAKE = delete(_states).where(*_THIS, _states.c.step == bindparam("wanted")).returning(*_states.c)
+_STEP_COLUMNS = ("step", "method", "user_id", "card_key", "proven", "bind_card", "expires_at")
+_TAKE = (
+    delete(_states)
+    .where(*_THIS, _states.c.step == bindparam("wanted"))
+    .returning(*(_states.c[name] for name in _STEP_COLUMNS))
+)
 _STEP = select(_states.c.step).where(*_THIS)
 _END_KIOSKS = delete(_states).where(_states.c.kiosk == bindparam("name"))
 
@@ -56,6 +61,15 @@ class Step:
     card_key: str | None
     proven: frozenset[Factor]
     bind_card: bool
+
+    # the hot path's copies, made directly: dataclasses.replace costs twice a constructor
+
+    def asking(self, step: StepName, user_id: int) -> Step:
+        """The next step of this login, for `user_id`."""
+        return Step(step, self.method, user_id, self.card_key, self.proven, self.bind_card)
+
+    def proving(self, proven: frozenset[Factor]) -> Step:
+        return Step(self.step, self.method, self.user_id, self.card_key, proven, self.bind_card)
 
 
 def _proven(text: str) -> frozenset[Factor]:
@@ -98,15 +112,13 @@ class StateTokens:
             if other is not None:
                 raise errors.invalid_request(f"This login step needs {_needs(other)}.")
             raise errors.state_invalid()
+        # unpacked (a Row resolves each attribute by name), in _STEP_COLUMNS' order
+        step, method, user_id, card_key, proven, bind_card, expires_at = row
         # the caller commits the taking with its reserved guess, before any secret is checked
-        if row.expires_at <= self.clock():
+        if expires_at <= self.clock():
             db.commit()
             raise errors.state_expired()
-        return _step(row)
-
-
-def _step(row: Row[Any]) -> Step:
-    return Step(row.step, row.method, row.user_id, row.card_key, _proven(row.proven), row.bind_card)
+        return Step(step, method, user_id, card_key, _proven(proven), bind_card)
 
 
 def _needs(step: str) -> str:
