@@ -439,6 +439,28 @@ def test_a_closed_port_is_unreachable(tmp_path):
         client.kiosk_info()
 
 
+def test_an_answer_that_is_not_http_is_unreachable_never_a_crash(tmp_path):
+    ca, cert, key = make_ca(tmp_path, "good")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_garbage() -> None:
+        with context.wrap_socket(listener, server_side=True) as tls:
+            connection, _ = tls.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"\x00not HTTP at all\r\n\r\n")
+
+    thread = threading.Thread(target=answer_garbage, daemon=True)
+    thread.start()
+    client = Backend(BackendSettings(f"https://127.0.0.1:{port}", str(ca), "k", "s", 2.0, 2.0))
+    with pytest.raises(Unreachable, match=r"unable to reach the appliance at https://127\.0\.0\.1"):
+        client.auth(CardFactor("04A1B2C3"))
+    thread.join(5)
+
+
 def test_a_slow_appliance_times_out_on_the_read_timeout(scripted):
     scripted.answer("POST", "/v1/auth", OK_BODY, delay=10)
     started = time.monotonic()
