@@ -144,7 +144,7 @@ class Backend:
         self.settings = settings
         self.appliances = Appliances(settings.urls, on_failover)
         self._lock = threading.Lock()
-        self._pools: dict[str, urllib3.HTTPSConnectionPool] = {}
+        self._pools: dict[str, tuple[urllib3.HTTPSConnectionPool, str]] = {}
         self._headers = {
             "X-Kiosk": settings.kiosk_name,
             "Authorization": f"Bearer {settings.kiosk_secret}",
@@ -251,7 +251,7 @@ class Backend:
         self._closed.set()
         with self._lock:
             pools, self._pools = list(self._pools.values()), {}
-        for pool in pools:
+        for pool, _ in pools:
             pool.close()
 
     def call(
@@ -289,22 +289,23 @@ class Backend:
 
     # --- the one seam ------------------------------------------------------------------------
 
-    def _pool(self, base: str) -> urllib3.HTTPSConnectionPool:
+    def _pool(self, base: str) -> tuple[urllib3.HTTPSConnectionPool, str]:
+        """The pool for the appliance at `base`, and the path its routes hang under."""
         with self._lock:
             if self._closed.is_set():
                 raise Unreachable("unable to reach the appliance: the kiosk is shutting down")
-            pool = self._pools.get(base)
-            if pool is None:
-                pool = self._pools[base] = self._new_pool(base)
-            return pool
+            found = self._pools.get(base)
+            if found is None:
+                found = self._pools[base] = self._new_pool(base)
+            return found
 
-    def _new_pool(self, base: str) -> urllib3.HTTPSConnectionPool:
+    def _new_pool(self, base: str) -> tuple[urllib3.HTTPSConnectionPool, str]:
         # urllib3 is imported on the first call, on a worker thread: at start-up it would cost
         # the greeter's first frame
         import urllib3
 
         parts = urlsplit(base)
-        return urllib3.HTTPSConnectionPool(
+        pool = urllib3.HTTPSConnectionPool(
             parts.hostname or "",
             parts.port,
             maxsize=POOL_SIZE,
@@ -315,6 +316,7 @@ class Backend:
             ),
             retries=False,
         )
+        return pool, parts.path
 
     def _exchange(
         self, base: str, method: str, path: str, body: object, headers: dict[str, str] | None
@@ -328,9 +330,10 @@ class Backend:
             data = json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
             sent["Content-Type"] = "application/json"
         try:
-            response = self._pool(base).urlopen(
+            pool, prefix = self._pool(base)
+            response = pool.urlopen(
                 method,
-                urlsplit(base).path + path,
+                prefix + path,
                 body=data,
                 headers=sent,
                 redirect=False,  # an appliance never redirects; nothing leaves the pinned one

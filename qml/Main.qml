@@ -96,15 +96,9 @@ Rectangle {
     function freshScreen(screen) {
         const spare = root.spares[screen];
         delete root.spares[screen];
-        let item = null;
-        if (spare !== undefined && spare.status === Component.Ready) {
-            item = spare.object;
-        } else {
-            if (spare !== undefined)
-                spare.forceCompletion();
-            const built = spare !== undefined ? spare.object : null;
-            item = built ?? root.componentOf(screen, true).createObject(root.spareShelf, root.propertiesOf(screen));
-        }
+        if (spare !== undefined && spare.status === Component.Loading)
+            spare.forceCompletion();
+        const item = spare?.object ?? root.componentOf(screen, true).createObject(root.spareShelf, root.propertiesOf(screen));
         if (item === null)
             console.error("unable to show the " + screen + " screen: " + root.componentOf(screen, true).errorString());
         spareTimer.restart();
