@@ -134,11 +134,13 @@ class Greeter:
         self._start_kiosk()
         self.kiosk.ready()
         self._start_agent()
+        self.window.housekeeping.settle_start_up()
 
     def _start_unseen(self) -> None:
         # no frame drawn in time (no display output): the kiosk still reads cards
         self._start_kiosk()
         self._start_agent()
+        self.window.housekeeping.settle_start_up()
 
     def _start_agent(self) -> None:
         """The in-session agent, on the kiosk's appliance client with the Spine smartcard.

@@ -20,6 +20,7 @@ from PySide6.QtQuick import QQuickItem, QQuickView, QQuickWindow, QSGRendererInt
 from greeter.ui import caches
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.fallback import FALLBACK_QML
+from greeter.ui.housekeeping import Housekeeping
 from greeter.ui.qml_dir import MAIN_QML, QML_DIR
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class GreeterWindow:
         self.load_problem = ""
         self._fallback_item: QQuickItem | None = None
         self._fallback_component: QQmlComponent | None = None
+        self.housekeeping = Housekeeping(self.view.engine())
         self._load(theme_dir or QML_DIR)
         bridge.screenChanged.connect(self._follow_screen)
 
@@ -76,6 +78,7 @@ class GreeterWindow:
     def close(self) -> None:
         """Hide and let go of the QML before the bridge it reads goes away."""
         self.view.hide()
+        self.housekeeping.close()
         root = self.view.rootObject()
         if root is not None and root.metaObject().indexOfMethod("releaseSpares()") >= 0:
             QMetaObject.invokeMethod(root, "releaseSpares")
@@ -108,6 +111,7 @@ class GreeterWindow:
     def _follow_screen(self) -> None:
         if self.bridge.view.screen == "session":
             self.view.hide()
+            self.housekeeping.after_login()
             return
         present(self.view, fullscreen=self.fullscreen)
 
