@@ -18,7 +18,6 @@ Two moments:
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import logging
 from collections.abc import Callable
@@ -33,9 +32,9 @@ AFTER_LOGIN_DELAY_MS = 250
 
 
 def _malloc_trim() -> Callable[[], object] | None:
-    """glibc's malloc_trim(0), or None where the C library has none (musl)."""
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    """glibc's malloc_trim(0), or None where the C library has none (musl). Looked up in the
+    process's own symbols: `ctypes.util.find_library` would run ldconfig at start-up."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     if trim is None:
         return None
     trim.argtypes = [ctypes.c_size_t]
