@@ -79,6 +79,42 @@ def test_not_json_and_oversized_bodies(shared_kiosk: Kiosk):
     assert error_of(chunked) == (413, "payload_too_large")
 
 
+A_TAP = b'{"factor": {"type": "card", "id": "04A1B2C3D4E5F6"}}'
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "status"),
+    [
+        ("text/plain", A_TAP, 422),
+        (None, A_TAP, 422),
+        ("application/json", b"", 422),
+        ("application/json", b'"a string"', 422),
+        ("Application/JSON; charset=utf-8", b'{"factor": {"type": "card", "id": "04"}}', 422),
+        ("application/vnd.kiosk+json", A_TAP, 200),
+    ],
+)
+def test_the_auth_body_is_json_of_a_json_content_type(
+    shared_kiosk: Kiosk, content_type: str | None, data: bytes, status: int
+):
+    """/v1/auth reads its body by hand (appliance.auth_body), by FastAPI's rules: JSON under
+    a JSON content type, else 422 `invalid_request` naming no value."""
+    headers = dict(shared_kiosk.server.kiosk_headers())
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    reply = requests.post(
+        shared_kiosk.server.url + "/v1/auth",
+        data=data,
+        headers=headers,
+        verify=shared_kiosk.verify,
+        timeout=10,
+    )
+    if status == 200:
+        assert (reply.status_code, reply.json()["status"]) == (200, "continue")
+    else:
+        assert error_of(reply) == (status, "invalid_request")
+        assert "A1B2" not in reply.text
+
+
 def test_out_of_order_steps(shared_kiosk: Kiosk):
     pin_first = shared_kiosk.post("/v1/auth", {"factor": {"type": "pin", "value": "1234"}})
     assert error_of(pin_first) == (400, "invalid_request")
