@@ -8,7 +8,7 @@ Two moments:
 - `after_login()`, shortly after the window steps aside for a session: the login's Python cycles,
   the QML engine's garbage from the screens it showed, and the C allocator's free pages
   (`malloc_trim`) go back. Under Xvfb this halves the RSS drift from login 10 to 100 in
-  `bench.greeter_start` (~0.9% to ~0.35%); it costs ~2 ms of the GUI thread while the
+  `bench.greeter_start` (+0.85-1.04% to +0.34-0.51%); it costs ~2 ms of the GUI thread while the
   session's user is busy elsewhere.
 
 `close()` undoes the freeze, so what a closed greeter leaves in cycles can still be collected
