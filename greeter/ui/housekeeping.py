@@ -18,6 +18,7 @@ Two moments:
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import logging
 from collections.abc import Callable
@@ -31,15 +32,16 @@ log = logging.getLogger(__name__)
 AFTER_LOGIN_DELAY_MS = 250
 
 
-def _malloc_trim() -> Callable[[], object] | None:
-    """glibc's malloc_trim(0), or None where the C library has none (musl). Looked up in the
-    process's own symbols: `ctypes.util.find_library` would run ldconfig at start-up."""
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl). Looked up at the first
+    round, not at start-up, in the process's own symbols (`ctypes.util.find_library` would run
+    ldconfig)."""
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    if trim is None:
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return lambda: trim(0)
+    if trim is not None:
+        trim.argtypes = [ctypes.c_size_t]
+        trim.restype = ctypes.c_int
+    return trim
 
 
 class Housekeeping:
@@ -48,7 +50,6 @@ class Housekeeping:
     def __init__(self, engine: QQmlEngine) -> None:
         self._engine = engine
         self._froze = False
-        self._trim = _malloc_trim()
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.setInterval(AFTER_LOGIN_DELAY_MS)
@@ -77,6 +78,7 @@ class Housekeeping:
     def _give_back(self) -> None:
         gc.collect()
         self._engine.collectGarbage()
-        if self._trim is not None:
-            self._trim()
+        trim = _malloc_trim()
+        if trim is not None:
+            trim(0)
         self.rounds += 1

@@ -133,12 +133,15 @@ class Greeter:
         self.window.view.frameSwapped.disconnect(self._first_frame)
         self._start_kiosk()
         self.kiosk.ready()
-        self._start_agent()
-        self.window.housekeeping.settle_start_up()
+        self._after_start()
 
     def _start_unseen(self) -> None:
         # no frame drawn in time (no display output): the kiosk still reads cards
         self._start_kiosk()
+        self._after_start()
+
+    def _after_start(self) -> None:
+        # the agent first: what it builds lives as long as the process, so it is frozen too
         self._start_agent()
         self.window.housekeeping.settle_start_up()
 
