@@ -221,10 +221,15 @@ class Backend:
         return Accepted()
 
     def logout(self, session_id: str) -> Accepted:
+        """Ends the session; one the appliance no longer holds for this kiosk is ended already."""
         try:
-            # sent again to the next appliance if its answer was lost: ending a session twice
-            # is harmless, a logout that never landed would leave the user's tap-and-go grace
+            # sent again to the next appliance if its answer was lost: a logout that never
+            # landed would leave the user's tap-and-go grace. One that landed before its answer
+            # was lost has ended the session, which the next appliance then answers `not_found`
             self.call("POST", f"/v1/sessions/{_segment(session_id)}/logout", {}, replayable=True)
+        except Rejected as error:
+            if error.code != "not_found":
+                raise
         finally:
             self.appliances.session_over()
         return Accepted()

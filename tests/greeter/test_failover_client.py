@@ -240,6 +240,21 @@ def test_a_logout_whose_answer_was_lost_is_sent_to_the_next(pair):
     assert [path for path, _ in pair.second.seen] == ["/v1/sessions/s_1/logout"]
 
 
+def test_a_logout_that_landed_before_its_answer_was_lost_is_done(pair):
+    # both instances share one database: the first ended the session and died answering, so
+    # the second knows no such session; the kiosk's logout is done, not an error
+    pair.first.drop.add("/v1/sessions/s_1/logout")
+    gone = {"code": "not_found", "message": "There is no such session."}
+    pair.second.answers["/v1/sessions/s_1/logout"] = (404, gone)
+    client = pair.client()
+    client.logout("s_1")
+    assert [path for path, _ in pair.second.seen] == ["/v1/sessions/s_1/logout"]
+    # any other refusal is still the appliance's word
+    pair.second.answers["/v1/sessions/s_1/logout"] = (401, {"code": "kiosk_unauthorized"})
+    with pytest.raises(Rejected):
+        client.logout("s_1")
+
+
 def test_a_rejection_is_the_appliances_word_and_is_not_asked_elsewhere(pair):
     pair.first.answers["/v1/auth"] = (409, {"code": "state_invalid", "message": "Start again."})
     pair.second.answers["/v1/auth"] = (200, CONTINUE)
