@@ -4,6 +4,7 @@ behind when it closes (see `greeter.ui.housekeeping`)."""
 from __future__ import annotations
 
 import gc
+import linecache
 import weakref
 
 import pytest
@@ -37,17 +38,22 @@ def test_a_login_s_leftovers_are_collected_once_the_session_runs(kiosk, pcscd):
         leftover.me = leftover
         gone = weakref.ref(leftover)
         del leftover
+        # source text read meanwhile (PySide6's import hook reads every new module's)
+        assert linecache.getlines(__file__)
         sign_in(kiosk, pcscd, ALICE, "1234", role="R8000")
         kiosk.wait_session_for("alice")
         kiosk.qtbot.waitUntil(lambda: gone() is None, timeout=3000)
     finally:
         gc.enable()
     assert kiosk.greeter.window.housekeeping.rounds == 1
+    assert __file__ not in linecache.cache
 
 
 def test_closing_unfreezes_what_start_up_froze(qtbot):
     housekeeping = Housekeeping(QQmlEngine())
+    assert linecache.getlines(__file__)
     housekeeping.settle_start_up()
+    assert __file__ not in linecache.cache  # read at start-up, not kept for the process's life
     assert gc.get_freeze_count() > 0
     housekeeping.close()
     assert gc.get_freeze_count() == 0
