@@ -50,6 +50,13 @@ class Base(DeclarativeBase):
     pass
 
 
+def key_ordered_on_sqlite() -> dict[str, bool]:
+    """Table arguments: SQLite keeps the rows in their primary key's own B-tree (WITHOUT ROWID),
+    so each write dirties one page less than a table plus its key's index (migration 0009). For
+    small, hot tables written at every login; no effect on PostgreSQL."""
+    return {"sqlite_with_rowid": False}
+
+
 class Policy(Base):
     __tablename__ = "policies"
 
@@ -108,6 +115,7 @@ class Attempts(Base):
     known users would tell which names exist."""
 
     __tablename__ = "attempts"
+    __table_args__ = key_ordered_on_sqlite()
 
     username: Mapped[str] = mapped_column(String(128), primary_key=True)
     domain: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -213,6 +221,9 @@ class AuthState(Base):
     waits for, the factors proven so far, and the card (keyed hash) it came with."""
 
     __tablename__ = "auth_states"
+    __table_args__ = key_ordered_on_sqlite()
+    # no expiry index: the table holds only logins in progress, so the sweep of expired ones
+    # reads them all for less than the index costs every tap to write
 
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk: Mapped[str] = mapped_column(String(128))
@@ -225,7 +236,7 @@ class AuthState(Base):
     proven: Mapped[str] = mapped_column(String(32), default="")
     # the card is unknown and is bound to the user when this login ends in a session
     bind_card: Mapped[bool] = mapped_column(Boolean, default=False)
-    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class Vsc(Base):

@@ -8,6 +8,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -110,9 +111,43 @@ def assert_no_card_id_or_unkeyed_verifier(url: str) -> None:
 
 
 def test_models_match_the_migrations(tmp_path: Path):
-    engine = make_engine(sqlite_url(tmp_path))
+    assert_models_match(sqlite_url(tmp_path))
+
+
+@pytest.mark.postgres
+def test_models_match_the_migrations_on_postgresql(postgres_server):
+    assert_models_match(postgres_server.new_database())
+
+
+def assert_models_match(url: str) -> None:
+    engine = make_engine(url)
     migrate(engine, b"k" * 32)
     with engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert diffs == []
+
+
+def test_a_lockout_running_at_the_upgrade_still_holds_after_it(tmp_path: Path):
+    # 0009 copies the guess counts into a new table on SQLite: a copy that lost them would
+    # hand an attacker a fresh set of guesses
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    engine = make_engine(sqlite_url(state_dir))
+    migrate(engine, b"k" * 32, "0008_steps")
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO attempts (username, domain, failures, locked_until, last_failure_at)"
+                " VALUES ('mallory', 'DEMO', 0, :until, :now)"
+            ),
+            {
+                "until": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+                "now": dt.datetime.now(dt.UTC),
+            },
+        )
+    engine.dispose()
+    with start_local_appliance(state_dir, fast_hashing=True) as server:
+        kiosk = Kiosk(server)
+        assert kiosk.password("mallory", "anything", "DEMO")["status"] == "locked"
+        kiosk.close()
