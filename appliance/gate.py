@@ -1,9 +1,10 @@
 """The one gate every login step passes: what happens next, decided from the facts alone.
 
-Pure: no database, no clock, no hashing. `appliance.login` gathers the facts (user, card,
-policy, lockout, grace, what this login has proven so far), asks here, and writes what was
-decided. Every path to a session (tap, tap-and-go, PIN, password, card enrollment, PIN
-enrollment) ends in `after_proof` or `on_tap`, so a rule lives once, whatever the database.
+Pure: no database, no clock, no hashing. The login's steps (`appliance.login` puts them
+together) gather the facts (user, card, policy, lockout, grace, what this login has proven so
+far), ask here, and write what was decided (`appliance.login_end`). Every path to a session
+(tap, tap-and-go, PIN, password, card enrollment, PIN enrollment) ends in `after_proof` or
+`on_tap`, so a rule lives once, whatever the database.
 
 Two factors are a card that was already bound to the user before this login (possession)
 plus a PIN or password (knowledge). Only such a login may open or use its user's Spine
