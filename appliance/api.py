@@ -36,7 +36,8 @@ from appliance.headers import (
     XKiosk,
     read_kiosk_headers,
 )
-from appliance.login import Held, LoginService, Outcome, Pending, Tx
+from appliance.login import LoginService
+from appliance.login_tx import Tx
 from appliance.models import (
     AuthRequest,
     KioskEvent,
@@ -45,6 +46,7 @@ from appliance.models import (
     SessionId,
 )
 from appliance.offline import OfflineUpload, record_upload
+from appliance.pending import Held, Outcome, Pending
 from appliance.policy import allows, pin_rules
 from appliance.ratelimit import RateLimiter
 from appliance.replies import AuthReply, Reply, Spine

@@ -1,13 +1,16 @@
 """The one gate every login step passes: what happens next, decided from the facts alone.
 
-Pure: no database, no clock, no hashing. `appliance.login` gathers the facts (user, card,
-policy, lockout, grace, what this login has proven so far), asks here, and writes what was
-decided. Every path to a session (tap, tap-and-go, PIN, password, card enrollment, PIN
-enrollment) ends in `after_proof` or `on_tap`, so a rule lives once, whatever the database.
+Pure: no database, no clock, no hashing. The login's steps (`appliance.login` puts them
+together) gather the facts (user, card, policy, lockout, grace, what this login has proven so
+far), ask here, and write what was decided (`appliance.login_end`). Every path to a session
+(tap, tap-and-go, PIN, password, card enrollment, PIN enrollment) ends in `after_proof` or
+`on_tap`, so a rule lives once, whatever the database.
 
 Two factors are a card that was already bound to the user before this login (possession)
-plus a PIN or password (knowledge). Only such a login creates or refreshes a Spine grace
-session; enrolling a card or setting a PIN proves nothing by itself.
+plus a PIN or password (knowledge). Only such a login may open or use its user's Spine
+session, and only such a login opens or refreshes the tap-and-go grace, when the policy has one;
+enrolling a card or setting a PIN proves nothing by itself. The grace's length decides only
+whether (and for how long) a later tap alone signs in, never whether a login may use Spine.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
+
+from appliance.config import SPINE_MAX_GRACE_SECONDS
 
 Factor = Literal["card", "pin", "password"]
 Enrollment = Literal["off", "on", "approval"]
@@ -97,10 +102,12 @@ class PinOwed:
 
 @dataclass(frozen=True)
 class Grant:
-    """A session. `grace`: this login proved two factors, so it opens or refreshes the Spine
-    grace session; `grace_refused`: the user's policy has a grace period that this login may
-    not use (counted for the Spine report)."""
+    """A session. `spine`: this login proved two factors, so it may open or use its user's
+    Spine session; `grace`: it also opens or refreshes the tap-and-go grace (the policy has
+    one); `grace_refused`: the user's policy has a grace period that this login may not use
+    (counted for the Spine report)."""
 
+    spine: bool
     grace: bool
     grace_refused: bool
 
@@ -128,8 +135,20 @@ def two_factors(proven: frozenset[Factor]) -> bool:
 
 def spine_use(decision: Grant | TapAndGo) -> bool:
     """May this login open or reuse its user's Spine session (the SSB's ticket)? Only one
-    that proved two factors now, or tap-and-go inside the grace such a login opened."""
-    return isinstance(decision, TapAndGo) or decision.grace
+    that proved two factors now, or tap-and-go inside the grace such a login opened; the
+    grace's length plays no part."""
+    return isinstance(decision, TapAndGo) or decision.spine
+
+
+def spine_ticket_seconds(policy_grace: int, ssb_seconds: int) -> int:
+    """How long a new Spine ticket lives: within what the SSB allows and never past 12 h, and
+    no longer than the policy's tap-and-go grace when it has one (a card alone reaches the
+    ticket no longer than that). With no grace (0) the ticket serves only two-factor logins,
+    which the grace does not bound."""
+    bounds = [ssb_seconds, SPINE_MAX_GRACE_SECONDS]
+    if policy_grace > 0:
+        bounds.append(policy_grace)
+    return max(0, min(bounds))
 
 
 def offline_cacheable(proven: frozenset[Factor], bound_before: bool, allowed: bool) -> bool:
@@ -172,7 +191,8 @@ def on_tap(
     if "card" not in policy.first_factors:
         return Denied("factor_not_allowed")
     owes_pin = policy.pin_enabled and not user.has_pin
-    if in_grace and not owes_pin:
+    # a grace left from before the policy turned tap-and-go off (grace 0) lets no tap through
+    if in_grace and policy.grace_seconds > 0 and not owes_pin:
         return TapAndGo()
     # a card alone is one factor: the PIN, or the password while there is no PIN (yet)
     return AskFactor("pin" if policy.pin_enabled and user.has_pin else "password")
@@ -219,8 +239,9 @@ def after_proof(
         return Denied("factor_not_allowed")
     if policy.pin_enabled and not user.has_pin:
         return PinOwed()
-    grace = two_factors(proven) and policy.grace_seconds > 0
-    return Grant(grace=grace, grace_refused=not grace and policy.grace_seconds > 0)
+    spine = two_factors(proven)
+    has_grace = policy.grace_seconds > 0
+    return Grant(spine=spine, grace=spine and has_grace, grace_refused=not spine and has_grace)
 
 
 def lockout_due(slot: int, policy: PolicyFacts) -> bool:

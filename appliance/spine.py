@@ -1,8 +1,8 @@
 """Spine sessions (the grace period of tap-and-go, roles) and the VSC notices shown at login.
 
-A user has at most one Spine session. Only a login that proved two factors creates or
-refreshes it (`appliance.gate`); revoking a card, disabling the user or logging out ends its
-grace at once.
+A user has at most one Spine session. Only a login that proved two factors uses it, and opens
+or refreshes its tap-and-go grace when the policy has one (`appliance.gate`); revoking a card,
+disabling the user or logging out ends its grace at once.
 """
 
 from __future__ import annotations

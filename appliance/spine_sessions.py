@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from appliance import attempts, errors, facts, spine_vsc, tickets
+from appliance import attempts, errors, facts, gate, spine_vsc, tickets
 from appliance.audit import Auditor
 from appliance.broker import Broker, BrokerError, Challenge, Ticket
 from appliance.config import Settings
@@ -186,7 +186,7 @@ class SpineSessions:
             codes = {role.code for role in ticket.roles}
             chosen = next((c for c in (wanted, user.current_role) if c in codes), None)
             role = current_role(chosen, list(ticket.roles))
-            seconds = tickets.grace_seconds(policy.grace_seconds, ticket.max_seconds)
+            seconds = gate.spine_ticket_seconds(policy.grace_seconds, ticket.max_seconds)
             sealed = tickets.seal(self.settings.keys, ticket.value)
             until, replaced = tickets.store(db, user.id, kiosk, sealed, role, seconds, now, method)
             self.audit.record(

@@ -3,7 +3,7 @@
 A kiosk names each PIN, password or enrolment it sends with a random step id, the same when it
 sends it again. The step's row (`auth_steps`, keyed by kiosk and id: another kiosk's id is
 another row) is written in the transaction that takes the state token and reserves the guess,
-with what they took (`login.Held`, never the secret) and which instance is checking it, and
+with what they took (`pending.Held`, never the secret) and which instance is checking it, and
 gets its reply, sealed, in the transaction of the decision. A resend of the same step id:
 
 - decided: the same reply, nothing checked or counted again (no second session);
@@ -41,8 +41,9 @@ from appliance import attempts, errors, tickets
 from appliance.db import Database, core
 from appliance.keys import Keys
 from appliance.lifespan import while_serving
-from appliance.login import Held, Outcome, Pending, Tx
+from appliance.login_tx import Tx
 from appliance.models import AuthRequest
+from appliance.pending import Held, Outcome, Pending
 from appliance.replies import AuthReply, Reply
 from appliance.states import Step
 from appliance.store import AuthStep, Base

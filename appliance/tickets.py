@@ -20,7 +20,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from appliance.config import SPINE_MAX_GRACE_SECONDS
 from appliance.db import Database, core
 from appliance.keys import Keys
 from appliance.spine import upsert_session
@@ -95,11 +94,6 @@ def unseal(keys: Keys, stored: str, *, purpose: bytes = _PURPOSE) -> str | None:
         return _aead(key, purpose).decrypt(raw[:12], raw[12:], purpose).decode()
     except InvalidTag:
         return None
-
-
-def grace_seconds(policy_seconds: int, ssb_seconds: int) -> int:
-    """The user's policy, within what the SSB allows and never past 12 h."""
-    return max(0, min(policy_seconds, ssb_seconds, SPINE_MAX_GRACE_SECONDS))
 
 
 @dataclass(frozen=True)

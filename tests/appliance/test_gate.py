@@ -56,6 +56,9 @@ PENDING = CardFacts(revoked=False, pending=True)
         (CARD, NO_PIN, "on", True, AskFactor("password")),  # a PIN is owed: no tap-and-go
         (CARD, PIN_OFF, "on", False, AskFactor("password")),
         (CARD, PIN_OFF, "on", True, TapAndGo()),
+        # a grace left from before the policy turned tap-and-go off: the PIN, not tap-and-go
+        (CARD, NO_GRACE, "on", True, AskFactor("pin")),
+        (CARD, NO_GRACE, "on", False, AskFactor("pin")),
         (REVOKED, USER, "on", True, Denied("card_revoked")),
         (PENDING, USER, "on", False, Denied("card_pending")),
         (CARD, DISABLED, "on", True, Denied("user_disabled")),
@@ -73,13 +76,16 @@ def test_a_tap(card, user, enrollment, in_grace, expected):
     ("user", "card", "proven", "expected"),
     [
         # two factors: a card bound before this login and a secret
-        (USER, CARD, {"card", "pin"}, Grant(grace=True, grace_refused=False)),
-        (PIN_OFF, CARD, {"card", "password"}, Grant(grace=True, grace_refused=False)),
-        # one factor, however many secrets: a session, never a grace period
-        (USER, None, {"password"}, Grant(grace=False, grace_refused=True)),
-        (USER, None, {"password", "pin"}, Grant(grace=False, grace_refused=True)),
-        (NO_GRACE, CARD, {"card", "pin"}, Grant(grace=False, grace_refused=False)),
-        (NO_GRACE, None, {"password"}, Grant(grace=False, grace_refused=False)),
+        (USER, CARD, {"card", "pin"}, Grant(spine=True, grace=True, grace_refused=False)),
+        (PIN_OFF, CARD, {"card", "password"}, Grant(spine=True, grace=True, grace_refused=False)),
+        # one factor, however many secrets: a session, never Spine nor a grace period
+        (USER, None, {"password"}, Grant(spine=False, grace=False, grace_refused=True)),
+        (USER, None, {"password", "pin"}, Grant(spine=False, grace=False, grace_refused=True)),
+        # no grace (no tap-and-go): two factors still use Spine; one factor still does not
+        (NO_GRACE, CARD, {"card", "pin"}, Grant(spine=True, grace=False, grace_refused=False)),
+        (NO_GRACE, CARD, {"card", "password"}, Grant(spine=True, grace=False, grace_refused=False)),
+        (NO_GRACE, None, {"password"}, Grant(spine=False, grace=False, grace_refused=False)),
+        (NO_GRACE, None, {"password", "pin"}, Grant(spine=False, grace=False, grace_refused=False)),
         # a PIN owed comes before any session, whatever proved the login
         (NO_PIN, CARD, {"card", "password"}, PinOwed()),
         (NO_PIN, None, {"password"}, PinOwed()),
@@ -95,11 +101,44 @@ def test_after_proof(user, card, proven, expected):
 
 
 @pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (Grant(spine=True, grace=True, grace_refused=False), True),
+        (Grant(spine=True, grace=False, grace_refused=False), True),  # grace 0: still Spine
+        (Grant(spine=False, grace=False, grace_refused=True), False),
+        (Grant(spine=False, grace=False, grace_refused=False), False),
+        (TapAndGo(), True),
+    ],
+)
+def test_spine_use_is_two_factors_never_the_grace_length(decision, expected):
+    assert gate.spine_use(decision) == expected
+
+
+H = 3600
+
+
+@pytest.mark.parametrize(
+    ("policy_grace", "ssb_seconds", "expected"),
+    [
+        (8 * H, 12 * H, 8 * H),  # the policy's grace, within the SSB's limit
+        (8 * H, H, H),
+        (24 * H, 48 * H, 12 * H),  # never past 12 h
+        (0, 10 * H, 10 * H),  # no grace: what the SSB allows
+        (0, 48 * H, 12 * H),  # ... and never past 12 h
+    ],
+)
+def test_a_spine_ticket_lives_the_grace_within_the_ssb_and_12_hours(
+    policy_grace, ssb_seconds, expected
+):
+    assert gate.spine_ticket_seconds(policy_grace, ssb_seconds) == expected
+
+
+@pytest.mark.parametrize(
     ("user", "default", "taken", "expected"),
     [
         (USER, "on", False, AskFactor("pin")),  # a user with a PIN gives it too
         (NO_PIN, "on", False, PinOwed()),
-        (PIN_OFF, "on", False, Grant(grace=False, grace_refused=True)),
+        (PIN_OFF, "on", False, Grant(spine=False, grace=False, grace_refused=True)),
         (USER, "approval", False, HoldForApproval()),
         (replace(USER, policy=replace(POLICY, self_enrollment="approval")), "on", False,
          HoldForApproval()),

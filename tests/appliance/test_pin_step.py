@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from appliance.errors import ApiError
 from appliance.facts import default_policy
 from appliance.hashing import Verdict
 from appliance.local import FAST_ARGON2
-from appliance.login import LoginService, Pending
+from appliance.login import LoginService
+from appliance.pending import Pending
 from appliance.replies import Denied, Locked, Ok
 from appliance.store import Attempts, AuditEvent
 
@@ -34,9 +35,11 @@ NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 
 
 class Rig:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, clock: Callable[[], dt.datetime]
+    ) -> None:
         self.settings, self.engine = settings, engine
-        self.login = LoginService(settings, Directory(settings), lambda: NOW)
+        self.login = LoginService(settings, Directory(settings), clock)
 
     def run(self, step: Any) -> Any:
         with self.engine.connect() as connection:
@@ -69,12 +72,14 @@ class Rig:
             return list(connection.scalars(select(AuditEvent.event).order_by(AuditEvent.id)))
 
 
-def make_rig(tmp_path: Path, db_url: str | None = None) -> Rig:
+def make_rig(
+    tmp_path: Path, db_url: str | None = None, clock: Callable[[], dt.datetime] = lambda: NOW
+) -> Rig:
     settings = initialise(tmp_path, db_url=db_url, extra_config={"argon2": dict(FAST_ARGON2)})
     engine = make_engine(settings.db_url)
     with session_factory(engine)() as db:
         seed_demo(db, settings.hash_cost, settings.keys, Auditor())
-    return Rig(settings, engine)
+    return Rig(settings, engine, clock)
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from sqlalchemy import func, select, update
 
 from appliance.api import dispatch
 from appliance.errors import ApiError
-from appliance.login import Held, Outcome, Pending, Tx
+from appliance.login_tx import Tx
 from appliance.models import AuthRequest
+from appliance.pending import Held, Outcome, Pending
 from appliance.replies import BadFactor, Continue, Enroll, Ok, Reply, UnknownCard
 from appliance.steps import LEASE_SECONDS, Steps
 from appliance.store import Attempts, DesktopSession, Policy
@@ -42,10 +43,8 @@ class Clock:
 class Fleet:
     """One database, one login service, two instances' step records."""
 
-    def __init__(self, rig: Rig) -> None:
-        self.rig = rig
-        self.clock = Clock()
-        rig.login.clock = rig.login.states.clock = self.clock
+    def __init__(self, rig: Rig, clock: Clock) -> None:
+        self.rig, self.clock = rig, clock
         self.a = Steps(rig.settings.keys, self.clock)
         self.b = Steps(rig.settings.keys, self.clock)
         self.step_id = "step-0001"
@@ -85,8 +84,9 @@ class Fleet:
 
 @pytest.fixture
 def fleet(tmp_path: Path) -> Iterator[Fleet]:
-    rig = make_rig(tmp_path)
-    yield Fleet(rig)
+    clock = Clock()
+    rig = make_rig(tmp_path, clock=clock)
+    yield Fleet(rig, clock)
     rig.engine.dispose()
 
 
