@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from appliance import facts, gate
 from appliance.config import Settings
@@ -23,18 +23,14 @@ from appliance.states import StateTokens, Step
 from appliance.step_taking import StepTaking
 
 
+@dataclass(frozen=True)
 class Enrolment:
-    def __init__(
-        self,
-        settings: Settings,
-        states: StateTokens,
-        taking: StepTaking,
-        passwords: PasswordGuesses,
-        end: LoginEnd,
-        clock: Callable[[], dt.datetime],
-    ) -> None:
-        self.settings, self.keys, self.states = settings, settings.keys, states
-        self.taking, self.passwords, self.end, self.clock = taking, passwords, end, clock
+    settings: Settings
+    states: StateTokens
+    taking: StepTaking
+    passwords: PasswordGuesses
+    end: LoginEnd
+    clock: Callable[[], dt.datetime]
 
     def enroll_card(
         self,
@@ -67,7 +63,7 @@ class Enrolment:
         decision = gate.on_card_enrollment(found.user, default.self_enrollment, taken, now)
         step = replace(step, user_id=found.user.id, proven=frozenset({"password"}))
         if isinstance(decision, gate.HoldForApproval):
-            bind_card(tx, kiosk, found, card_key, self.keys.current_id, now, pending=True)
+            bind_card(tx, kiosk, found, card_key, self.settings.keys.current_id, now, pending=True)
             return self.end.render(tx, kiosk, found, step, gate.Denied("card_pending"), now)
         if isinstance(decision, gate.Denied):
             tx.note("enroll_refused", at=now, kiosk=kiosk, username=found.username)
@@ -102,6 +98,6 @@ class Enrolment:
             return self.end.proven(tx, kiosk, step, with_pin, step.proven, now)
 
         def made() -> str:
-            return make_verifier(value, self.settings.hash_cost, self.keys)
+            return make_verifier(value, self.settings.hash_cost, self.settings.keys)
 
         return Pending(made, finish, held=Held(step, None, found.username))

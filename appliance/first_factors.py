@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from appliance import facts, gate
 from appliance.db import Database, core
@@ -25,18 +25,14 @@ _users = Base.metadata.tables["users"]
 _DOMAINS = _users.select().with_only_columns(_users.c.domain).distinct()
 
 
+@dataclass(frozen=True)
 class FirstFactors:
-    def __init__(
-        self,
-        keys: Keys,
-        directory: Directory,
-        states: StateTokens,
-        passwords: PasswordGuesses,
-        end: LoginEnd,
-        clock: Callable[[], dt.datetime],
-    ) -> None:
-        self.keys, self.directory, self.states = keys, directory, states
-        self.passwords, self.end, self.clock = passwords, end, clock
+    keys: Keys
+    directory: Directory
+    states: StateTokens
+    passwords: PasswordGuesses
+    end: LoginEnd
+    clock: Callable[[], dt.datetime]
 
     def tap(self, tx: Tx, kiosk: str, card_id: str) -> Reply:
         now = self.clock()

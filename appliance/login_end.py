@@ -4,6 +4,7 @@ factor's state, a PIN owed, or the session (with its Spine grace and offline win
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from appliance import gate
 from appliance.desktop import open_desktop
@@ -32,9 +33,10 @@ from appliance.states import StateTokens, Step
 from appliance.vsc_notices import login_notices
 
 
+@dataclass(frozen=True)
 class LoginEnd:
-    def __init__(self, keys: Keys, states: StateTokens) -> None:
-        self.keys, self.states = keys, states
+    keys: Keys
+    states: StateTokens
 
     def proven(
         self,

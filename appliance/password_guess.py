@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from appliance import attempts, errors, facts, gate
 from appliance.directory import Directory, Proof, normal_domain, normal_username
@@ -21,16 +22,24 @@ from appliance.states import StateTokens, Step
 Then = Callable[[Tx, Found, dt.datetime], Reply]
 
 
+def _locked(tx: Tx, kiosk: str, username: str, lock: gate.Locked, now: dt.datetime) -> Reply:
+    """The name is locked out: refused before its password is checked, or once checked when a
+    lockout began meanwhile; the same reply either way, and it confirms no name."""
+    tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
+    tx.commit()
+    return Locked(until=iso(lock.until))
+
+
 def in_ldap(directory: Directory, domain: str) -> bool:
     """Whether the domain's passwords are checked by an LDAP bind (no Argon2id here)."""
     return normal_domain(domain) in directory.ldap
 
 
+@dataclass(frozen=True)
 class PasswordGuesses:
-    def __init__(
-        self, directory: Directory, states: StateTokens, clock: Callable[[], dt.datetime]
-    ) -> None:
-        self.directory, self.states, self.clock = directory, states, clock
+    directory: Directory
+    states: StateTokens
+    clock: Callable[[], dt.datetime]
 
     def guess(
         self,
@@ -52,9 +61,7 @@ class PasswordGuesses:
         else:
             slot = attempts.reserve(tx.db, username, domain, policy, now)
         if isinstance(slot, gate.Locked):
-            tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
-            tx.commit()
-            return Locked(until=iso(slot.until))
+            return _locked(tx, kiosk, username, slot, now)
         if (slot.username, slot.domain) != (username, domain):
             raise errors.invalid_request("X-Step-Id names a step for another name.")
         tx.commit()
@@ -67,9 +74,7 @@ class PasswordGuesses:
                 return self._wrong(tx, kiosk, step, slot, policy, now)
             locked = attempts.right(tx.db, slot, policy, now)
             if locked is not None:  # a lockout began while this guess was checked
-                tx.note("refused_locked", at=now, kiosk=kiosk, username=username)
-                tx.commit()
-                return Locked(until=iso(locked.until))
+                return _locked(tx, kiosk, username, locked, now)
             proven = found
             if proven is None and proof.entry is not None:
                 self.directory.add_entry(tx.db, proof.entry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from appliance import attempts, errors, gate
 from appliance.directory import Directory, Proof, normal_domain, normal_username
@@ -21,18 +22,14 @@ from appliance.states import StateTokens, Step
 from appliance.step_taking import StepTaking
 
 
+@dataclass(frozen=True)
 class SecretSteps:
-    def __init__(
-        self,
-        keys: Keys,
-        directory: Directory,
-        states: StateTokens,
-        taking: StepTaking,
-        end: LoginEnd,
-        clock: Callable[[], dt.datetime],
-    ) -> None:
-        self.keys, self.directory, self.states = keys, directory, states
-        self.taking, self.end, self.clock = taking, end, clock
+    keys: Keys
+    directory: Directory
+    states: StateTokens
+    taking: StepTaking
+    end: LoginEnd
+    clock: Callable[[], dt.datetime]
 
     def pin(self, tx: Tx, kiosk: str, token: str, value: str, held: Held | None = None) -> Outcome:
         taken = self.taking.guess(tx, kiosk, token, "pin", held)

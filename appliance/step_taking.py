@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from appliance import attempts, errors, facts, gate
 from appliance.facts import Found
@@ -16,11 +17,11 @@ from appliance.replies import Reply
 from appliance.states import StateTokens, Step, StepName
 
 
+@dataclass(frozen=True)
 class StepTaking:
-    def __init__(
-        self, states: StateTokens, end: LoginEnd, clock: Callable[[], dt.datetime]
-    ) -> None:
-        self.states, self.end, self.clock = states, end, clock
+    states: StateTokens
+    end: LoginEnd
+    clock: Callable[[], dt.datetime]
 
     def take(
         self, tx: Tx, kiosk: str, token: str, wanted: StepName

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from appliance.local import LocalAppliance
 from tests.appliance.spine_client import ALICE_CARD, SpineKiosk, other_kiosk
 from tests.appliance.spine_fixtures import report, valid
@@ -17,16 +19,22 @@ def _no_grace(server: LocalAppliance) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.fixture
+def no_grace_server(spine_server_any: LocalAppliance) -> LocalAppliance:
+    """The Spine appliance (SQLite and PostgreSQL) under a policy with grace 0."""
+    _no_grace(spine_server_any)
+    return spine_server_any
+
+
 def _seconds_left(until: str) -> float:
     moment = dt.datetime.strptime(until, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
     return (moment - dt.datetime.now(dt.UTC)).total_seconds()
 
 
 def test_a_card_and_pin_login_uses_spine_with_no_grace(
-    spine_server_any: LocalAppliance, ssb: LocalSsb
+    no_grace_server: LocalAppliance, ssb: LocalSsb
 ) -> None:
-    server = spine_server_any
-    _no_grace(server)
+    server = no_grace_server
     ward = SpineKiosk(server)
     second = other_kiosk(server, "ward-b")
     try:
@@ -84,10 +92,9 @@ def test_a_card_and_pin_login_uses_spine_with_no_grace(
 
 
 def test_what_ends_a_spine_session_ends_it_with_no_grace(
-    spine_server_any: LocalAppliance, ssb: LocalSsb
+    no_grace_server: LocalAppliance, ssb: LocalSsb
 ) -> None:
-    server = spine_server_any
-    _no_grace(server)
+    server = no_grace_server
     ward = SpineKiosk(server)
     enders = (
         lambda session: ward.spine(session, "end", {}).status_code == 204,  # Spine card out
