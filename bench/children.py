@@ -13,6 +13,8 @@ from pathlib import Path
 
 import psutil
 
+from greeter.allocator import GREETER_MALLOC_TUNABLES, TUNABLES_VARIABLE
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # a full-screen bare QML window: the baseline every greeter number is held against. It prints
@@ -73,6 +75,8 @@ class Child:
     @classmethod
     def greeter(cls, env: dict[str, str], config: Path, event_log: Path) -> Child:
         command = ["-m", "bench.greeter_child", "--config", str(config)]
+        # as the kiosk session starts it (packaging/xsession/kiosk-session)
+        env = {**env, TUNABLES_VARIABLE: GREETER_MALLOC_TUNABLES}
         return cls([sys.executable, *command, "--event-log", str(event_log)], env)
 
     def _read(self) -> None:

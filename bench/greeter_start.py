@@ -10,10 +10,12 @@ each against a full-screen bare QML window started the same way in the same run.
    greeter's own cache directory (TAPKIOSK_GREETER_CACHE_DIR) kept; all_empty: that emptied too
    (the first start after installing). Goal: ratio <= 1.5 in each.
    The greeter's modules are byte-compiled first, as pip does when it installs the wheel.
-2. Memory: the greeter as a child (`bench.greeter_child`), 100 card+PIN logins through virtual
-   taps (alice and ravi in turn: each tap a full login with a user switch; grace 0), its own RSS
+2. Memory: the greeter as a child (`bench.greeter_child`, started as the kiosk session starts
+   the greeter: with `greeter.allocator`'s settings), 100 card+PIN logins through virtual taps
+   (alice and ravi in turn: each tap a full login with a user switch; grace 0), its own RSS
    after login 10 and 100 (read once its housekeeping round has run) against the bare window's.
-   Goal: <= 1.3x, no growth 10 -> 100.
+   Goal: <= 1.3x, no growth 10 -> 100 (at most 0.25%: two reads of an idle greeter differ by
+   up to 0.1%).
 3. Tap to PIN screen: a vpcd card on the isolated pcscd; from a plain pyscard watcher in this
    process seeing the card (pcscd's own report) to the greeter child's first frame swapped
    showing the PIN screen, over 100 taps (of 30, the 95th percentile would be the second
@@ -61,6 +63,8 @@ PINS = {ALICE: "1234", RAVI: "2468"}
 # (`greeter.ui.housekeeping`, 250 ms), as it is between two users at a kiosk. Read at once, ten
 # logins a second, it would catch that round's garbage or not by chance (0.5% against 1.6%).
 SETTLE_SECONDS = 0.6
+# "no growth": RSS read twice of the same idle greeter differs by up to ~0.1 MiB (0.1%)
+NO_GROWTH_PERCENT = 0.25
 
 
 def summary(values: list[float]) -> dict[str, Any]:
@@ -200,8 +204,8 @@ def memory_over_logins(
         "ratio_to_bare": round(ratio, 2),
         "growth_10_to_last_percent": round(growth, 2),
         "seconds_per_login": round(elapsed / logins, 3),
-        "goal": "ratio <= 1.3, no growth from login 10",
-        "met": ratio <= 1.3 and growth <= 1,
+        "goal": f"ratio <= 1.3, growth from login 10 <= {NO_GROWTH_PERCENT}%",
+        "met": ratio <= 1.3 and growth <= NO_GROWTH_PERCENT,
     }
 
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtQml import QQmlComponent, QQmlEngine
 from PySide6.QtQuick import QQuickItem, QQuickView, QQuickWindow, QSGRendererInterface
 
+from greeter.allocator import forget_greeter_tunables
 from greeter.ui import caches
 from greeter.ui.bridge import GreeterBridge
 from greeter.ui.fallback import FALLBACK_QML
@@ -208,6 +209,7 @@ def choose_renderer(environ: dict[str, str] | None = None) -> bool:
 
 def application(argv: list[str]) -> QGuiApplication:
     """The QGuiApplication for the greeter (one per process)."""
+    forget_greeter_tunables(os.environ)
     existing = QGuiApplication.instance()
     if isinstance(existing, QGuiApplication):
         return existing

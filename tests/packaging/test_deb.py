@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import greeter
+from greeter.allocator import GREETER_MALLOC_TUNABLES
 from tests.packaging.conftest import SIDES
 from tests.packaging.test_wheel import DRAW_IDLE
 
@@ -155,6 +156,13 @@ def test_every_maintainer_script_parses(debs, tmp_path):
         for script in control.iterdir():
             if script.name in {"postinst", "prerm", "postrm"}:
                 subprocess.run(["sh", "-n", str(script)], check=True)
+
+
+def test_the_kiosk_session_starts_the_greeter_with_its_allocator_settings(root):
+    session = (root / "usr/lib/tapkiosk/kiosk-session").read_text()
+    assert f"GLIBC_TUNABLES={GREETER_MALLOC_TUNABLES} /usr/bin/greeter run " in session
+    assert "@" not in session
+    subprocess.run(["sh", "-n", str(root / "usr/lib/tapkiosk/kiosk-session")], check=True)
 
 
 def test_the_unpacked_kiosk_draws_the_real_idle_screen(root, tmp_path):
