@@ -4,12 +4,11 @@ Shaped like Anki's taskman: blocking work runs on a private pool of Python threa
 (`concurrent.futures.ThreadPoolExecutor`), and everything that comes back (a work result, a card
 event posted by a reader thread) crosses to the Qt main thread through one queued signal, so the
 Kiosk only ever sees events on the thread that owns it. Not a `QThreadPool`: its threads are
-foreign to Python, which gives each task a fresh thread state, so `threading.local` data (the
-backend's per-thread HTTPS session) would be lost after every task: a new TLS connection per
-request, and a session left behind each time (measured: ~200 KB of RSS per login). Timers
-are named single-shot `QTimer`s on the main thread: arming a name again restarts it and a stopped
-QTimer never fires, so a stale timeout cannot reach a later screen. The UI thread never waits on
-the network or a card: nothing here blocks except `close`, once, at shut-down.
+foreign to Python, which makes and drops a Python thread state around every task, so nothing a
+task keeps per thread would last to the next. Timers are named single-shot `QTimer`s on the
+main thread: arming a name again restarts it and a stopped QTimer never fires, so a stale
+timeout cannot reach a later screen. The UI thread never waits on the network or a card:
+nothing here blocks except `close`, once, at shut-down.
 
 No `Qt.` enums here: the first touch of PySide's `Qt` namespace builds all of its enums (~25 ms
 of start-up), so the timer type is set by name and events from the main thread itself are
