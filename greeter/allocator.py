@@ -2,7 +2,8 @@
 
 glibc reads `GLIBC_TUNABLES` once, as a process starts, so the kiosk session sets them on the
 greeter's command line (packaging/xsession/kiosk-session; packaging/build-deb writes this value
-into it) and `bench.greeter_start` starts its greeter the same way.
+into it), after any the site set (the later setting of a tunable wins), and
+`bench.greeter_start` starts its greeter the same way.
 
 Why: with glibc's defaults the greeter's RSS climbed ~0.5 MiB between login 10 and ~50, then
 stayed flat to login 200. heaptrack found nothing allocated and alive at login 120 that was not
@@ -22,6 +23,10 @@ GREETER_MALLOC_TUNABLES = "glibc.malloc.arena_max=1:glibc.malloc.tcache_count=0"
 
 def forget_greeter_tunables(environ: MutableMapping[str, str]) -> None:
     """Drop the greeter's own allocator settings from its environment once they took effect:
-    the sessions, hooks and helpers it starts get glibc's defaults (or the site's own)."""
-    if environ.get(TUNABLES_VARIABLE) == GREETER_MALLOC_TUNABLES:
+    the sessions, hooks and helpers it starts get what the kiosk session had (glibc's defaults,
+    or the site's own settings, which the kiosk session puts before the greeter's)."""
+    value = environ.get(TUNABLES_VARIABLE, "")
+    if value == GREETER_MALLOC_TUNABLES:
         del environ[TUNABLES_VARIABLE]
+    elif value.endswith(":" + GREETER_MALLOC_TUNABLES):
+        environ[TUNABLES_VARIABLE] = value.removesuffix(":" + GREETER_MALLOC_TUNABLES)

@@ -20,7 +20,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import greeter
-from greeter.allocator import GREETER_MALLOC_TUNABLES
+from greeter.allocator import GREETER_MALLOC_TUNABLES, forget_greeter_tunables
 from tests.packaging.conftest import SIDES
 from tests.packaging.test_wheel import DRAW_IDLE
 
@@ -158,11 +158,31 @@ def test_every_maintainer_script_parses(debs, tmp_path):
                 subprocess.run(["sh", "-n", str(script)], check=True)
 
 
-def test_the_kiosk_session_starts_the_greeter_with_its_allocator_settings(root):
-    session = (root / "usr/lib/tapkiosk/kiosk-session").read_text()
-    assert f"GLIBC_TUNABLES={GREETER_MALLOC_TUNABLES} /usr/bin/greeter run " in session
-    assert "@" not in session
-    subprocess.run(["sh", "-n", str(root / "usr/lib/tapkiosk/kiosk-session")], check=True)
+def greeter_environment_under_kiosk_session(root: Path, tmp_path: Path, site: str | None) -> str:
+    """The packaged kiosk-session run with a stand-in for /usr/bin/greeter that writes the
+    GLIBC_TUNABLES it was given, then ends the session."""
+    seen = tmp_path / "seen"
+    stand_in = tmp_path / "greeter"
+    stand_in.write_text(f'#!/bin/sh\nprintf %s "${{GLIBC_TUNABLES-}}" > {seen}\nkill $PPID\n')
+    stand_in.chmod(0o755)
+    session = tmp_path / "kiosk-session"
+    packaged = (root / "usr/lib/tapkiosk/kiosk-session").read_text()
+    session.write_text(packaged.replace("/usr/bin/greeter", str(stand_in)))
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    if site is not None:
+        env["GLIBC_TUNABLES"] = site
+    subprocess.run(["sh", str(session)], env=env, timeout=30, capture_output=True)
+    return seen.read_text()
+
+
+@pytest.mark.parametrize("site", [None, "glibc.malloc.check=3"])
+def test_the_kiosk_session_starts_the_greeter_with_its_allocator_settings(root, tmp_path, site):
+    given = greeter_environment_under_kiosk_session(root, tmp_path, site)
+    assert given == (f"{site}:" if site else "") + GREETER_MALLOC_TUNABLES
+    # what the greeter leaves for the sessions it starts: the site's own, or nothing
+    environ = {"GLIBC_TUNABLES": given}
+    forget_greeter_tunables(environ)
+    assert environ.get("GLIBC_TUNABLES") == site
 
 
 def test_the_unpacked_kiosk_draws_the_real_idle_screen(root, tmp_path):
