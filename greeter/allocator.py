@@ -2,8 +2,8 @@
 
 glibc reads `GLIBC_TUNABLES` once, as a process starts, so the kiosk session sets them on the
 greeter's command line (packaging/xsession/kiosk-session; packaging/build-deb writes this value
-into it), after any the site set (the later setting of a tunable wins), and
-`bench.greeter_start` starts its greeter the same way.
+into it), after any the site set (the later setting of a tunable wins), and the benchmarks
+start their greeter the same way (`bench.children`).
 
 Why: with glibc's defaults the greeter's RSS climbed ~0.5 MiB between login 10 and ~50, then
 stayed flat to login 200. heaptrack found nothing allocated and alive at login 120 that was not

@@ -10,10 +10,10 @@ import sys
 import pytest
 
 from greeter.allocator import GREETER_MALLOC_TUNABLES, TUNABLES_VARIABLE
-from greeter.session.launcher import SessionUser, session_environment
+from greeter.session.launcher import session_environment
 from greeter.ui.window import application
+from tests.greeter.ui.test_caches import ALICE
 
-ALICE = SessionUser("alice", "NHS", "Alice Example", None, "s-1")
 SITE = "glibc.malloc.check=3"
 
 pytestmark = pytest.mark.ui
